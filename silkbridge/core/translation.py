@@ -1,0 +1,25 @@
+"""Per-field translations of record content: a JSON object {language: text}.
+
+One mechanism everywhere: `pick(values, lang)` returns the text in the page's
+language, falling back to its base language (zh-hans -> zh), then English,
+then any language the record has.
+"""
+
+from django.utils.translation import get_language
+
+FALLBACK = "en"
+
+
+def candidates(lang: str) -> list[str]:
+    lang = lang.lower()
+    base = lang.split("-")[0]
+    return [lang, base] if base != lang else [lang]
+
+
+def pick(values: dict[str, str] | None, lang: str | None = None, default: str = "") -> str:
+    if not values:
+        return default
+    for code in [*candidates(lang or get_language() or FALLBACK), FALLBACK]:
+        if values.get(code):
+            return values[code]
+    return next((v for v in values.values() if v), default)

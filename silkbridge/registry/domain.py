@@ -1,0 +1,131 @@
+"""Writes to the registry. Pages, the API and commands all call these functions;
+each checks nothing about permissions (callers use the access getters) and records
+one audit entry."""
+
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.conf import settings
+from django.core.mail import EmailMessage
+from django.db import transaction
+from django.db.models import Model
+from django.http import Http404
+from django.template.loader import render_to_string
+from django.utils import translation
+from django.utils.translation import gettext as _
+
+from silkbridge.core import audit
+from silkbridge.registry.models import Expert, Organisation
+from silkbridge.registry.queries import visible_experts
+
+
+# Contact details never enter the (public) history of a record.
+PRIVATE_FIELDS = {"contact_email", "email", "phone"}
+MASK = "•••"
+
+
+def _snapshot(obj: Model, names: list[str]) -> dict[str, Any]:
+    values: dict[str, Any] = {}
+    for name in names:
+        value = getattr(obj, name)
+        if hasattr(value, "all"):  # many-to-many: compare sorted primary keys
+            value = sorted(str(pk) for pk in value.values_list("pk", flat=True))
+        elif hasattr(value, "name") and not isinstance(value, str):  # file fields
+            value = value.name or ""
+        elif isinstance(value, Model):
+            value = str(value.pk)
+        values[name] = value
+    return values
+
+
+def _save_with_audit(obj: Any, *, data: dict[str, Any], actor: Any, action: str) -> dict[str, list[Any]]:
+    names = list(data)
+    before = _snapshot(obj, names) if obj.pk else {}
+    many = {k: v for k, v in data.items() if k in _m2m_names(obj)}
+    for key, value in data.items():
+        if key not in many:
+            setattr(obj, key, value)
+    obj.refresh_search_text()
+    obj.save()
+    for key, value in many.items():
+        getattr(obj, key).set(value)
+    changes = audit.diff(before, _snapshot(obj, names))
+    for key in PRIVATE_FIELDS & changes.keys():
+        changes[key] = [MASK, MASK]  # the history is public: record that it changed, not the value
+    if changes or action == "create":
+        audit.record(actor=actor, action=action, obj=obj, changes=changes)
+    return changes
+
+
+def _m2m_names(obj: Model) -> set[str]:
+    return {f.name for f in obj._meta.many_to_many}
+
+
+@transaction.atomic
+def update_organisation(org: Organisation, *, data: dict[str, Any], actor: Any) -> dict[str, list[Any]]:
+    """Apply validated form/API data; returns the audited changes (empty when nothing changed)."""
+    return _save_with_audit(org, data=data, actor=actor, action="update")
+
+
+@transaction.atomic
+def delete_organisation(org: Organisation, *, actor: Any) -> None:
+    audit.record(actor=actor, action="delete", obj=org, changes={"name": [org.name, None]})
+    org.delete()
+
+
+@transaction.atomic
+def create_expert(*, data: dict[str, Any], actor: Any) -> Expert:
+    """Create the actor's own profile (one per user)."""
+    if Expert.objects.filter(user=actor).exists():
+        raise ValueError(_("You already have an expert profile."))
+    expert = Expert(user=actor)
+    _save_with_audit(expert, data=data, actor=actor, action="create")
+    return expert
+
+
+@transaction.atomic
+def update_expert(expert: Expert, *, data: dict[str, Any], actor: Any) -> dict[str, list[Any]]:
+    return _save_with_audit(expert, data=data, actor=actor, action="update")
+
+
+@transaction.atomic
+def delete_expert(expert: Expert, *, actor: Any) -> None:
+    audit.record(actor=actor, action="delete", obj=expert, changes={"name": [expert.name, None]})
+    expert.delete()
+
+
+def contact_expert(expert: Expert, *, sender: Any, message: str) -> None:
+    """E-mail the expert in their own language without showing their address to the sender.
+
+    The sender's address goes in Reply-To so that the expert decides whether to answer.
+    """
+    site_languages = {code for code, _name in settings.LANGUAGES}
+    spoken = [code for code in expert.languages if code in site_languages]
+    with translation.override(spoken[0] if spoken else settings.LANGUAGE_CODE):
+        subject = _("Silkbridge: %(name)s would like to contact you") % {"name": str(sender)}
+        body = render_to_string(
+            "registry/email/contact_expert.txt", {"expert": expert, "sender": sender, "message": message}
+        )
+    EmailMessage(subject, body, to=[expert.email], reply_to=[sender.email]).send()
+    audit.record(actor=sender, action="contact", obj=expert, changes={})
+
+
+def get_organisation_for_user(user: Any, pk: int, *, write: bool = False) -> Organisation:
+    """The organisation, or 404 when it does not exist, or 403 when write access is refused."""
+    org = Organisation.objects.select_related("country").filter(pk=pk).first()
+    if org is None:
+        raise Http404
+    if write and not user.has_perm("registry.change_organisation", org):
+        raise PermissionDenied
+    return org
+
+
+def get_expert_for_user(user: Any, pk: int, *, write: bool = False) -> Expert:
+    """404 for profiles the user may not see (their existence is not revealed), 403 for writes."""
+    expert = visible_experts(user).select_related("country", "user").filter(pk=pk).first()
+    if expert is None:
+        raise Http404
+    if write and not user.has_perm("registry.change_expert", expert):
+        raise PermissionDenied
+    return expert
+

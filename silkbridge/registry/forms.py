@@ -1,0 +1,137 @@
+from typing import Any
+
+import pycountry
+from django import forms
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from silkbridge.registry.enums import OrganisationSort, OrganisationType
+from silkbridge.registry.models import Country, Expert, Field, Organisation, fold
+
+LOGO_FORMATS = {"PNG", "JPEG", "WEBP"}
+
+
+class OrganisationFilterForm(forms.Form):
+    q = forms.CharField(label=_("Search"), required=False, max_length=200)
+    country = forms.ModelChoiceField(
+        label=_("Country"), queryset=Country.objects.all(), required=False, empty_label=_("All countries")
+    )
+    kind = forms.ChoiceField(label=_("Type"), required=False, choices=[("", _("All types")), *OrganisationType.choices])
+    field = forms.ModelChoiceField(
+        label=_("Field of science"), queryset=Field.objects.all(), required=False, empty_label=_("All fields")
+    )
+    sort = forms.ChoiceField(label=_("Sort by"), required=False, choices=OrganisationSort.choices)
+
+    def filters(self) -> dict[str, Any]:
+        data = self.cleaned_data if self.is_valid() else {}
+        return {
+            "q": data.get("q") or "",
+            "country": data["country"].code if data.get("country") else "",
+            "kind": data.get("kind") or "",
+            "field": data["field"].code if data.get("field") else "",
+            "sort": data.get("sort") or OrganisationSort.NAME,
+        }
+
+
+class OrganisationForm(forms.ModelForm):
+    class Meta:
+        model = Organisation
+        fields = ["name", "kind", "country", "city", "website", "established", "description", "fields", "contact_email", "logo"]
+        widgets = {"fields": forms.CheckboxSelectMultiple, "description": forms.Textarea(attrs={"rows": 5})}
+
+    def clean_logo(self) -> Any:
+        logo = self.cleaned_data.get("logo")
+        if isinstance(logo, UploadedFile):
+            if logo.size is not None and logo.size > settings.SILKBRIDGE_MAX_LOGO_BYTES:
+                raise ValidationError(
+                    _("The logo is too large: at most %(kb)d KB."),
+                    params={"kb": settings.SILKBRIDGE_MAX_LOGO_BYTES // 1024},
+                    code="too_large",
+                )
+            image = getattr(logo, "image", None)
+            if image is None or image.format not in LOGO_FORMATS:
+                raise ValidationError(_("The logo must be a PNG, JPEG or WebP image."), code="bad_type")
+        return "" if logo is False else logo  # False means "clear the logo"
+
+
+def _split(value: str, separators: str = ",\n") -> list[str]:
+    for sep in separators[1:]:
+        value = value.replace(sep, separators[0])
+    return [item.strip() for item in value.split(separators[0]) if item.strip()]
+
+
+class ExpertForm(forms.ModelForm):
+    keywords_text = forms.CharField(
+        label=_("Keywords"), required=False, max_length=500, help_text=_("Separate keywords with commas.")
+    )
+    languages_text = forms.CharField(
+        label=_("Languages spoken"),
+        required=False,
+        max_length=100,
+        help_text=_("Two-letter ISO 639-1 codes separated by commas, for example: en, zh, ar."),
+    )
+    affiliations_text = forms.CharField(
+        label=_("Affiliations"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("One organisation a line: its exact name, acronym or ROR id, as in the organisation list."),
+    )
+
+    class Meta:
+        model = Expert
+        fields = ["name", "country", "fields", "bio", "email", "phone", "visibility"]
+        widgets = {"fields": forms.CheckboxSelectMultiple, "bio": forms.Textarea(attrs={"rows": 5})}
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.fields["keywords_text"].initial = ", ".join(self.instance.keywords)
+            self.fields["languages_text"].initial = ", ".join(self.instance.languages)
+            self.fields["affiliations_text"].initial = "\n".join(
+                o.ror_id or o.name for o in self.instance.affiliations.all()
+            )
+
+    def clean_languages_text(self) -> list[str]:
+        codes = [code.lower() for code in _split(self.cleaned_data["languages_text"])]
+        unknown = [code for code in codes if pycountry.languages.get(alpha_2=code) is None]
+        if unknown:
+            raise ValidationError(
+                _("Unknown language code: %(codes)s."), params={"codes": ", ".join(unknown)}, code="unknown_language"
+            )
+        return list(dict.fromkeys(codes))
+
+    def clean_keywords_text(self) -> list[str]:
+        return list(dict.fromkeys(_split(self.cleaned_data["keywords_text"], ",")))[:30]
+
+    def clean_affiliations_text(self) -> list[Organisation]:
+        found: list[Organisation] = []
+        for line in _split(self.cleaned_data["affiliations_text"], "\n"):
+            matches = list(
+                Organisation.objects.filter(
+                    Q(ror_id=line.rsplit("/", 1)[-1]) | Q(name__iexact=line) | Q(acronyms__icontains=f'"{line}"')
+                )[:2]
+            )
+            matches = [m for m in matches if m.ror_id == line.rsplit("/", 1)[-1] or fold(m.name) == fold(line) or line in m.acronyms]
+            if len(matches) != 1:
+                message = _("No organisation is called “%(name)s”.") if not matches else _(
+                    "Several organisations match “%(name)s”: give its ROR id."
+                )
+                raise ValidationError(message, params={"name": line}, code="affiliation")
+            found.append(matches[0])
+        return found
+
+    def domain_data(self) -> dict[str, Any]:
+        data = {name: self.cleaned_data[name] for name in self.Meta.fields}
+        data["keywords"] = self.cleaned_data["keywords_text"]
+        data["languages"] = self.cleaned_data["languages_text"]
+        data["affiliations"] = self.cleaned_data["affiliations_text"]
+        return data
+
+
+class ContactExpertForm(forms.Form):
+    message = forms.CharField(
+        label=_("Your message"), min_length=20, max_length=3000, widget=forms.Textarea(attrs={"rows": 8})
+    )

@@ -1,0 +1,85 @@
+"""Reusable reads of the registry, named for what they return and to whom."""
+
+from typing import Any
+
+from django.db.models import Count, Q, QuerySet
+
+from silkbridge.registry.enums import OrganisationSort, Visibility
+from silkbridge.registry.models import Country, Expert, Field, Organisation, fold
+
+
+def text_filter(q: str) -> Q:
+    """Every word of the query must occur in the folded search text (any language)."""
+    condition = Q()
+    for word in fold(q).split():
+        condition &= Q(search_text__contains=word)
+    return condition
+
+
+def search_organisations(
+    *, q: str = "", country: str = "", kind: str = "", field: str = "", sort: str = OrganisationSort.NAME
+) -> QuerySet[Organisation]:
+    qs = Organisation.objects.select_related("country")
+    if q:
+        qs = qs.filter(text_filter(q))
+    if country:
+        qs = qs.filter(country_id=country.upper())
+    if kind:
+        qs = qs.filter(kind=kind)
+    if field:
+        # A broad field (level 1) matches its sub-fields too.
+        qs = qs.filter(Q(fields__code=field) | Q(fields__parent_id=field)).distinct()
+    order = {
+        OrganisationSort.NAME: ["name", "id"],
+        OrganisationSort.NAME_DESC: ["-name", "-id"],
+        OrganisationSort.COUNTRY: ["country__name_en", "name", "id"],
+        OrganisationSort.ESTABLISHED: ["established", "name", "id"],
+        OrganisationSort.ESTABLISHED_DESC: ["-established", "name", "id"],
+    }.get(OrganisationSort(sort) if sort in OrganisationSort.values else OrganisationSort.NAME)
+    return qs.order_by(*(order or ["name", "id"]))
+
+
+def visible_experts(user: Any) -> QuerySet[Expert]:
+    """Profiles this user may see: public ones, members-only ones to members, own ones, all to staff."""
+    qs = Expert.objects.all()
+    if user.is_authenticated and user.is_staff:
+        return qs
+    allowed = Q(visibility=Visibility.PUBLIC)
+    if user.is_authenticated and user.is_active:
+        allowed |= Q(visibility=Visibility.MEMBERS) | Q(user=user)
+    return qs.filter(allowed)
+
+
+def search_experts(
+    user: Any, *, q: str = "", country: str = "", field: str = "", organisation: int | None = None
+) -> QuerySet[Expert]:
+    qs = visible_experts(user).select_related("country").prefetch_related("affiliations", "fields")
+    if q:
+        qs = qs.filter(text_filter(q))
+    if country:
+        qs = qs.filter(country_id=country.upper())
+    if field:
+        qs = qs.filter(Q(fields__code=field) | Q(fields__parent_id=field)).distinct()
+    if organisation:
+        qs = qs.filter(affiliations__id=organisation)
+    return qs.order_by("name", "id")
+
+
+def countries_with_counts() -> QuerySet[Country]:
+    return Country.objects.annotate(
+        organisation_count=Count("organisations", distinct=True)
+    ).order_by("name_en")
+
+
+def field_tree() -> list[Field]:
+    """Broad fields, each with its sub-fields prefetched."""
+    return list(Field.objects.filter(level=1).prefetch_related("children"))
+
+
+def headline_figures(user: Any) -> dict[str, int]:
+    return {
+        "countries": Country.objects.count(),
+        "partners": Country.objects.filter(is_partner=True).count(),
+        "organisations": Organisation.objects.count(),
+        "experts": visible_experts(user).count(),
+    }

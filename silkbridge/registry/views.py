@@ -1,0 +1,156 @@
+import copy
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from silkbridge.core.audit import history
+from silkbridge.registry import domain, queries
+from silkbridge.registry.forms import ContactExpertForm, ExpertForm, OrganisationFilterForm, OrganisationForm
+from silkbridge.registry.models import Country, Expert
+
+
+def _page(request: HttpRequest, qs: object) -> object:
+    return Paginator(qs, settings.SILKBRIDGE_PAGE_SIZE).get_page(request.GET.get("page"))  # type: ignore[arg-type]
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    return render(request, "registry/home.html", {"figures": queries.headline_figures(request.user)})
+
+
+def country_list(request: HttpRequest) -> HttpResponse:
+    countries = sorted(queries.countries_with_counts(), key=lambda c: c.name)
+    return render(request, "registry/country_list.html", {"countries": countries})
+
+
+def country_detail(request: HttpRequest, code: str) -> HttpResponse:
+    country = get_object_or_404(Country, code=code.upper())
+    organisations = _page(request, queries.search_organisations(country=country.code))
+    experts = queries.search_experts(request.user, country=country.code)[:50]
+    context = {"country": country, "page": organisations, "experts": experts}
+    return render(request, "registry/country_detail.html", context)
+
+
+def field_list(request: HttpRequest) -> HttpResponse:
+    return render(request, "registry/field_list.html", {"broad_fields": queries.field_tree()})
+
+
+def organisation_list(request: HttpRequest) -> HttpResponse:
+    form = OrganisationFilterForm(request.GET or None)
+    page = _page(request, queries.search_organisations(**form.filters()) if form.is_bound else queries.search_organisations())
+    return render(request, "registry/organisation_list.html", {"form": form, "page": page})
+
+
+def organisation_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    org = domain.get_organisation_for_user(request.user, pk)
+    context = {
+        "org": org,
+        "fields": org.fields.select_related("parent"),
+        "experts": queries.search_experts(request.user, organisation=org.pk)[:50],
+        "members": org.memberships.select_related("user") if request.user.has_perm("registry.view_organisation_members", org) else None,
+    }
+    return render(request, "registry/organisation_detail.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def organisation_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    org = domain.get_organisation_for_user(request.user, pk, write=True)
+    # The form works on a copy, so that the domain function sees the record as it was.
+    form = OrganisationForm(request.POST or None, request.FILES or None, instance=copy.copy(org))
+    if request.method == "POST" and form.is_valid():
+        data = {name: form.cleaned_data[name] for name in form.changed_data}
+        domain.update_organisation(org, data=data, actor=request.user)
+        messages.success(request, _("The organisation was saved."))
+        return redirect(org)
+    return render(request, "registry/organisation_form.html", {"org": org, "form": form})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def organisation_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    org = domain.get_organisation_for_user(request.user, pk)
+    if not request.user.has_perm("registry.delete_organisation", org):
+        raise PermissionDenied
+    if request.method == "POST":
+        domain.delete_organisation(org, actor=request.user)
+        messages.success(request, _("The organisation was deleted."))
+        return redirect("registry:organisations")
+    return render(request, "registry/confirm_delete.html", {"object": org, "cancel_url": org.get_absolute_url()})
+
+
+def organisation_history(request: HttpRequest, pk: int) -> HttpResponse:
+    org = domain.get_organisation_for_user(request.user, pk)
+    return render(request, "registry/history.html", {"object": org, "page": _page(request, history(org))})
+
+
+def expert_list(request: HttpRequest) -> HttpResponse:
+    q = request.GET.get("q", "")[:200]
+    page = _page(request, queries.search_experts(request.user, q=q, country=request.GET.get("country", "")[:2]))
+    return render(request, "registry/expert_list.html", {"page": page, "q": q})
+
+
+def expert_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    expert = domain.get_expert_for_user(request.user, pk)
+    return render(request, "registry/expert_detail.html", {"expert": expert})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def expert_create(request: HttpRequest) -> HttpResponse:
+    if Expert.objects.filter(user=request.user).exists():
+        messages.info(request, _("You already have an expert profile."))
+        return redirect(request.user.expert_profile)  # type: ignore[union-attr]
+    form = ExpertForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        expert = domain.create_expert(data=form.domain_data(), actor=request.user)
+        messages.success(request, _("Your expert profile was created."))
+        return redirect(expert)
+    return render(request, "registry/expert_form.html", {"form": form})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def expert_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    expert = domain.get_expert_for_user(request.user, pk, write=True)
+    form = ExpertForm(request.POST or None, instance=copy.copy(expert))
+    if request.method == "POST" and form.is_valid():
+        domain.update_expert(expert, data=form.domain_data(), actor=request.user)
+        messages.success(request, _("The profile was saved."))
+        return redirect(expert)
+    return render(request, "registry/expert_form.html", {"form": form, "expert": expert})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def expert_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    expert = domain.get_expert_for_user(request.user, pk)
+    if not request.user.has_perm("registry.delete_expert", expert):
+        raise PermissionDenied
+    if request.method == "POST":
+        domain.delete_expert(expert, actor=request.user)
+        messages.success(request, _("The profile was deleted."))
+        return redirect("registry:experts")
+    return render(request, "registry/confirm_delete.html", {"object": expert, "cancel_url": expert.get_absolute_url()})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def expert_contact(request: HttpRequest, pk: int) -> HttpResponse:
+    expert = domain.get_expert_for_user(request.user, pk)
+    if not request.user.has_perm("registry.contact_expert", expert):
+        raise PermissionDenied
+    form = ContactExpertForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        domain.contact_expert(expert, sender=request.user, message=form.cleaned_data["message"])
+        messages.success(request, _("Your message was sent. The expert will answer by e-mail if they wish."))
+        return redirect(expert)
+    return render(request, "registry/expert_contact.html", {"expert": expert, "form": form})
+
+

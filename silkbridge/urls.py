@@ -1,0 +1,24 @@
+from django.conf import settings
+from django.conf.urls.i18n import i18n_patterns
+from django.contrib import admin
+from django.urls import include, path
+from django.views.static import serve
+
+from silkbridge.api.urls import api
+from silkbridge.registry import views as registry_views
+
+urlpatterns = [
+    path("api/v1/", api.urls),
+    path(f"{settings.MEDIA_URL.strip('/')}/<path:path>", serve, {"document_root": settings.MEDIA_ROOT}),
+]
+urlpatterns += i18n_patterns(
+    path("", registry_views.home, name="home"),
+    path("", include("silkbridge.registry.urls")),
+    path("accounts/", include("silkbridge.accounts.urls")),
+    path("admin/", admin.site.urls),
+)
+
+handler400 = "silkbridge.core.views.bad_request"
+handler403 = "silkbridge.core.views.permission_denied"
+handler404 = "silkbridge.core.views.page_not_found"
+handler500 = "silkbridge.core.views.server_error"
