@@ -73,6 +73,8 @@ class Organisation(TimeStampedModel):
     names = models.JSONField(_("names by language"), default=dict, blank=True)
     aliases = models.JSONField(_("other names"), default=list, blank=True)
     acronyms = models.JSONField(_("acronyms"), default=list, blank=True)
+    # ROR ids of withdrawn records that this organisation succeeded (they point here).
+    former_ror_ids = models.JSONField(_("former ROR ids"), default=list, blank=True)
     kind = models.CharField(_("type"), max_length=20, choices=OrganisationType.choices, default=OrganisationType.OTHER)
     status = models.CharField(
         _("status"), max_length=20, choices=OrganisationStatus.choices, default=OrganisationStatus.ACTIVE
@@ -109,7 +111,7 @@ class Organisation(TimeStampedModel):
         return pick(self.names, default=self.name)
 
     def refresh_search_text(self) -> None:
-        parts = [self.name, *self.names.values(), *self.aliases, *self.acronyms, self.city]
+        parts = [self.name, *self.names.values(), *self.aliases, *self.acronyms, self.city, self.ror_id or ""]
         self.search_text = fold(" | ".join(p for p in parts if p))
 
 
