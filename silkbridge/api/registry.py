@@ -6,7 +6,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.forms.models import model_to_dict
 from django.http import Http404, HttpRequest
-from ninja import Query, Router, Schema
+from ninja import Query, Router, Schema, Status
 from ninja.pagination import PageNumberPagination, paginate
 
 from silkbridge.api.auth import public, token_required
@@ -102,7 +102,7 @@ def delete_organisation(request: HttpRequest, pk: int) -> Any:
     if not request.user.has_perm("registry.delete_organisation", org):
         raise PermissionDenied
     domain.delete_organisation(org, actor=request.user)
-    return 204, None
+    return Status(204, None)
 
 
 @router.get("/experts", response=list[ExpertOut], tags=["registry"])
@@ -136,7 +136,7 @@ def delete_expert(request: HttpRequest, pk: int) -> Any:
     if not request.user.has_perm("registry.delete_expert", expert):
         raise PermissionDenied
     domain.delete_expert(expert, actor=request.user)
-    return 204, None
+    return Status(204, None)
 
 
 def _form_data(obj: Any, form_class: Any, changes: dict[str, Any]) -> dict[str, Any]:

@@ -41,6 +41,13 @@ class OrganisationDetailOut(OrganisationOut):
     description: str
     fields: list[str]
     contact_email: str | None = SchemaField(None, description="Only for the organisation's editors, moderators and staff.")
+    members: list[str] | None = SchemaField(None, description="People acting for it; only for signed-in members.")
+
+    @staticmethod
+    def resolve_members(obj: Any, context: dict[str, Any]) -> list[str] | None:
+        if not context["request"].user.has_perm("registry.view_organisation_members", obj):
+            return None
+        return [str(m.user) for m in obj.memberships.select_related("user")]
 
     @staticmethod
     def resolve_fields(obj: Any) -> list[str]:

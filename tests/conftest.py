@@ -1,0 +1,62 @@
+from typing import Any
+
+import pytest
+from django.test import Client
+
+from silkbridge.accounts.enums import MembershipRole
+from silkbridge.accounts.models import Membership
+from silkbridge.registry.reference import load_countries, load_fields
+from tests.factories import ExpertFactory, OrganisationFactory, UserFactory
+
+
+@pytest.fixture(autouse=True)
+def _fast_settings(settings: Any, tmp_path: Any) -> None:
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    settings.MEDIA_ROOT = tmp_path / "media"
+    settings.STORAGES = {**settings.STORAGES, "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}
+
+
+@pytest.fixture
+def reference(db: Any) -> None:
+    load_countries()
+    load_fields()
+
+
+@pytest.fixture
+def org(reference: Any) -> Any:
+    return OrganisationFactory(country_id="KE", contact_email="office@example.org")
+
+
+@pytest.fixture
+def other_org(reference: Any) -> Any:
+    return OrganisationFactory(country_id="CN")
+
+
+@pytest.fixture
+def roles(org: Any, other_org: Any) -> dict[str, Any]:
+    """One user per role of the permission matrix (None = anonymous)."""
+    editor = UserFactory()
+    Membership.objects.create(user=editor, organisation=org, role=MembershipRole.EDITOR)
+    other_editor = UserFactory()
+    Membership.objects.create(user=other_editor, organisation=other_org, role=MembershipRole.EDITOR)
+    return {
+        "anonymous": None,
+        "member": UserFactory(),
+        "editor": editor,
+        "other_editor": other_editor,
+        "moderator": UserFactory(is_moderator=True),
+        "staff": UserFactory(is_staff=True),
+    }
+
+
+def client_for(user: Any) -> Client:
+    client = Client()
+    if user is not None:
+        client.force_login(user)
+    return client
+
+
+@pytest.fixture
+def expert_factory(reference: Any) -> Any:
+    return ExpertFactory
