@@ -212,4 +212,3 @@ LOGGING = {
 SILKBRIDGE_PAGE_SIZE = 25
 SILKBRIDGE_EMAIL_CONFIRM_MAX_AGE = timedelta(days=3)
 CSRF_FAILURE_VIEW = "silkbridge.core.views.csrf_failure"
-FORMS_URLFIELD_ASSUME_HTTPS = True  # Django 6 default, opted into now

@@ -37,6 +37,8 @@ class OrganisationFilterForm(forms.Form):
 
 
 class OrganisationForm(forms.ModelForm):
+    website = forms.URLField(label=_("Website"), required=False, max_length=500, assume_scheme="https")
+
     class Meta:
         model = Organisation
         fields = ["name", "kind", "country", "city", "website", "established", "description", "fields", "contact_email", "logo"]
