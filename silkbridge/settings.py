@@ -125,6 +125,7 @@ AXES_COOLOFF_TIME = timedelta(minutes=env_int("SILKBRIDGE_LOGIN_COOLOFF_MINUTES"
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
+AXES_USERNAME_FORM_FIELD = "username"  # the login form field (axes defaults to USERNAME_FIELD, "email")
 AXES_VERBOSE = False
 
 LANGUAGE_CODE = "en"

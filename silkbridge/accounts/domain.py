@@ -24,7 +24,8 @@ def register_user(*, email: str, password: str, display_name: str) -> User:
     audit.record(actor=user, action="sign-up", obj=user)
     link = settings.SITE_URL + reverse("accounts:confirm", args=[signing.dumps(user.pk, salt=_CONFIRM_SALT)])
     body = render_to_string("accounts/email/confirm_email.txt", {"user": user, "link": link})
-    transaction.on_commit(lambda: send_mail(_("Confirm your Silkbridge account"), body, None, [user.email]))
+    subject = _("Confirm your Silkbridge account")
+    transaction.on_commit(lambda: send_mail(subject, body, None, [user.email]))
     return user
 
 

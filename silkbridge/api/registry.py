@@ -29,10 +29,6 @@ router = Router(auth=public)
 ERRORS: dict[int, type[Schema]] = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut}
 
 
-class Pagination(PageNumberPagination):
-    page_size = 50
-
-
 class OrganisationFilters(Schema):
     q: str = ""
     country: str = ""
@@ -49,7 +45,7 @@ class ExpertFilters(Schema):
 
 
 @router.get("/countries", response=list[CountryOut], tags=["registry"])
-@paginate(Pagination)
+@paginate(PageNumberPagination, page_size=50, max_page_size=200)
 def list_countries(request: HttpRequest, partner: bool | None = None) -> Any:
     qs = Country.objects.order_by("code")
     return qs if partner is None else qs.filter(is_partner=partner)
@@ -69,7 +65,7 @@ def list_fields(request: HttpRequest) -> Any:
 
 
 @router.get("/organisations", response=list[OrganisationOut], tags=["registry"])
-@paginate(Pagination)
+@paginate(PageNumberPagination, page_size=50, max_page_size=200)
 def list_organisations(request: HttpRequest, filters: Query[OrganisationFilters]) -> Any:
     data = filters.dict()
     data["kind"] = data.pop("type")
@@ -106,7 +102,7 @@ def delete_organisation(request: HttpRequest, pk: int) -> Any:
 
 
 @router.get("/experts", response=list[ExpertOut], tags=["registry"])
-@paginate(Pagination)
+@paginate(PageNumberPagination, page_size=50, max_page_size=200)
 def list_experts(request: HttpRequest, filters: Query[ExpertFilters]) -> Any:
     return queries.search_experts(request.user, **filters.dict())
 

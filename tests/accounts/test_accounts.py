@@ -1,0 +1,124 @@
+import re
+from typing import Any
+
+import pytest
+
+from silkbridge.accounts.models import ApiToken, User
+from tests.conftest import client_for
+from tests.factories import UserFactory
+
+SIGNUP = {"display_name": "Ada Test", "email": "Ada@Example.org", "password1": "a-long-passphrase-9", "password2": "a-long-passphrase-9"}
+
+
+@pytest.mark.django_db
+def test_signup_sends_a_confirmation_link_that_activates_the_account(
+    client: Any, mailoutbox: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post("/en/accounts/signup/", SIGNUP)
+    assert "Check your e-mail" in response.content.decode()
+    user = User.objects.get(email="ada@example.org")
+    assert not user.is_active and not user.email_confirmed
+    refused = client.post("/en/accounts/login/", {"username": "ada@example.org", "password": SIGNUP["password1"]})
+    assert "confirm your address first" in refused.content.decode()
+    link = re.search(r"https?://\S+/confirm/\S+/", mailoutbox[0].body).group(0)  # type: ignore[union-attr]
+    confirm = client.get(link[link.index("/en/"):])
+    assert "Your e-mail address is confirmed" in confirm.content.decode()
+    user.refresh_from_db()
+    assert user.is_active and user.email_confirmed
+
+
+@pytest.mark.django_db
+def test_signup_email_is_in_the_page_language(
+    client: Any, mailoutbox: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post("/fr/accounts/signup/", SIGNUP)
+    assert mailoutbox[0].subject == "Confirmez votre compte Silkbridge"
+
+
+@pytest.mark.django_db
+def test_bad_confirmation_link_is_rejected(client: Any) -> None:
+    response = client.get("/en/accounts/confirm/forged-token/")
+    assert response.status_code == 400 and "This link is not valid" in response.content.decode()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("change", "error"),
+    [
+        ({"password2": "different-passphrase"}, "The two passwords differ."),
+        ({"password1": "short", "password2": "short"}, "This password is too short."),
+        ({"email": "not-an-email"}, "Enter a valid email address."),
+    ],
+)
+def test_bad_signup_gets_a_clear_error_and_creates_nothing(client: Any, change: dict[str, str], error: str) -> None:
+    response = client.post("/en/accounts/signup/", {**SIGNUP, **change})
+    assert error in response.content.decode()
+    assert not User.objects.exists()
+
+
+@pytest.mark.django_db
+def test_duplicate_email_is_refused(client: Any) -> None:
+    UserFactory(email="ada@example.org")
+    response = client.post("/en/accounts/signup/", SIGNUP)
+    assert "already exists" in response.content.decode()
+    assert User.objects.count() == 1
+
+
+@pytest.mark.django_db
+def test_login_and_logout(client: Any) -> None:
+    user = UserFactory()
+    response = client.post("/en/accounts/login/", {"username": user.email, "password": "correct horse battery"})
+    assert response.status_code == 302
+    assert client.get("/en/").context["user"] == user
+    client.post("/en/accounts/logout/")
+    assert not client.get("/en/").context["user"].is_authenticated
+
+
+@pytest.mark.django_db
+def test_login_attempts_are_rate_limited(client: Any) -> None:
+    user = UserFactory()
+    for _attempt in range(5):
+        client.post("/en/accounts/login/", {"username": user.email, "password": "wrong"})
+    locked = client.post("/en/accounts/login/", {"username": user.email, "password": "correct horse battery"})
+    assert locked.status_code == 429
+    assert "Too many attempts" in locked.content.decode()
+    assert not client.get("/en/").context["user"].is_authenticated
+
+
+@pytest.mark.django_db
+def test_password_reset_mails_a_working_link(client: Any, mailoutbox: Any) -> None:
+    user = UserFactory()
+    client.post("/en/accounts/password-reset/", {"email": user.email})
+    assert mailoutbox[0].subject == "Reset your Silkbridge password"
+    path = re.search(r"http://testserver(/\S+)", mailoutbox[0].body).group(1)  # type: ignore[union-attr]
+    form_page = client.get(path, follow=True)
+    assert "Choose a new password" in form_page.content.decode()
+    done = client.post(form_page.redirect_chain[-1][0], {"new_password1": "brand-new-secret-77", "new_password2": "brand-new-secret-77"})
+    assert done.status_code == 302
+    user.refresh_from_db()
+    assert user.check_password("brand-new-secret-77")
+
+
+@pytest.mark.django_db
+def test_user_creates_a_token_sees_it_once_and_can_revoke_it(client: Any) -> None:
+    user = UserFactory()
+    client.force_login(user)
+    html = client.post("/en/accounts/tokens/", {"name": "my script"}).content.decode()
+    key = re.search(r'<code class="token">(sb_[^<]+)</code>', html).group(1)  # type: ignore[union-attr]
+    token = ApiToken.objects.get(user=user)
+    assert token.key_hash != key and key not in client.get("/en/accounts/tokens/").content.decode()
+    assert client_for(None).get("/api/v1/me", HTTP_AUTHORIZATION=f"Bearer {key}").json()["email"] == user.email
+    client.post(f"/en/accounts/tokens/{token.pk}/revoke/")
+    assert client_for(None).get("/api/v1/me", HTTP_AUTHORIZATION=f"Bearer {key}").status_code == 401
+
+
+@pytest.mark.django_db
+def test_nobody_can_revoke_someone_elses_token(client: Any) -> None:
+    owner, intruder = UserFactory(), UserFactory()
+    token = ApiToken.objects.create(user=owner, name="x", prefix="sb_x", key_hash="h" * 64)
+    client.force_login(intruder)
+    assert client.post(f"/en/accounts/tokens/{token.pk}/revoke/").status_code == 404
+    token.refresh_from_db()
+    assert token.revoked_at is None
