@@ -1,0 +1,50 @@
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from silkbridge.registry.importing import import_ror
+from silkbridge.registry.reference import load_countries, load_fields
+from tests.browser.conftest import ARTIFACTS
+
+SAMPLES = Path(__file__).resolve().parents[1] / "data"
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+
+@pytest.fixture
+def registry(transactional_db: Any) -> None:
+    load_countries()
+    load_fields()
+    import_ror([SAMPLES / "ror_v2_sample.jsonl", SAMPLES / "ror_v1_sample.csv"])
+
+
+def test_search_open_an_organisation_and_switch_to_arabic(registry: Any, live_server: Any, page: Any) -> None:
+    errors: list[str] = []
+    page.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
+    page.goto(f"{live_server.url}/en/")
+    assert page.locator("h1").inner_text() == "Open science and technology cooperation between countries"
+    page.screenshot(path=str(ARTIFACTS / "home-en.png"), full_page=True)
+
+    page.get_by_label("Search organisations").fill("academy")
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/en/organisations/?q=academy")
+    rows = page.locator("table.list tbody tr")
+    assert rows.count() == 1
+    page.screenshot(path=str(ARTIFACTS / "search-en.png"), full_page=True)
+
+    page.get_by_role("link", name="Heilongjiang Academy of Sciences").click()
+    assert page.locator("h1").inner_text() == "Heilongjiang Academy of Sciences"
+    assert "黑龙江省科学院" in page.content()
+
+    page.get_by_role("link", name="العربيّة").click()
+    assert page.locator("html").get_attribute("dir") == "rtl"
+    assert page.locator("html").get_attribute("lang") == "ar"
+    assert "/ar/organisations/" in page.url
+    assert page.get_by_role("link", name="المؤسسات").first.is_visible()
+    page.screenshot(path=str(ARTIFACTS / "organisation-ar.png"), full_page=True)
+
+    page.goto(f"{live_server.url}/zh-hans/organisations/?q=黑龙江")
+    assert page.get_by_role("link", name="黑龙江省科学院").is_visible()
+    page.screenshot(path=str(ARTIFACTS / "search-zh.png"), full_page=True)
+    assert not [e for e in errors if "Content Security Policy" in e], errors
