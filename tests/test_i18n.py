@@ -16,7 +16,7 @@ def read_po(path: Path) -> list[dict[str, Any]]:
     entries: list[dict[str, Any]] = []
     current: dict[str, Any] = {}
     key = ""
-    for line in path.read_text(encoding="utf-8").splitlines() + [""]:
+    for line in [*path.read_text(encoding="utf-8").splitlines(), ""]:
         if not line.strip():
             if current.get("msgid"):
                 entries.append(current)
@@ -73,5 +73,12 @@ def test_home_page_in_each_language(reference: Any, client: Any, language: str, 
 def test_no_english_interface_text_leaks_into_other_languages(reference: Any, client: Any, language: str) -> None:
     for path in ("", "organisations/", "experts/", "countries/", "fields/", "accounts/login/", "accounts/signup/"):
         html = client.get(f"/{language}/{path}").content.decode()
-        for english in ("Search organisations", "Countries", "Fields of science", "Log in", "Sign up", "Skip to content"):
+        for english in (
+            "Search organisations",
+            "Countries",
+            "Fields of science",
+            "Log in",
+            "Sign up",
+            "Skip to content",
+        ):
             assert f">{english}<" not in html, (language, path, english)

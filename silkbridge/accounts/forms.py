@@ -43,4 +43,6 @@ class LoginForm(AuthenticationForm):
 
 
 class TokenForm(forms.Form):
-    name = forms.CharField(label=_("Token name"), max_length=100, help_text=_("What the token is for, for example: my script."))
+    name = forms.CharField(
+        label=_("Token name"), max_length=100, help_text=_("What the token is for, for example: my script.")
+    )

@@ -36,8 +36,8 @@ class User(AbstractUser):
     is_event_organiser = models.BooleanField(_("event organiser"), default=False)
 
     USERNAME_FIELD = "email"
-    REQUIRED_FIELDS: list[str] = []
-    objects = UserManager()  # type: ignore[misc]
+    REQUIRED_FIELDS: list[str] = []  # type: ignore[misc]
+    objects = UserManager()  # type: ignore[assignment,misc]
 
     class Meta:
         verbose_name = _("user")

@@ -10,7 +10,9 @@ from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, ValidationError
 
 
-def error(api: NinjaAPI, request: HttpRequest, status: int, code: str, message: str, details: Any = None) -> HttpResponse:
+def error(
+    api: NinjaAPI, request: HttpRequest, status: int, code: str, message: str, details: Any = None
+) -> HttpResponse:
     body: dict[str, Any] = {"code": code, "message": message}
     if details is not None:
         body["details"] = details

@@ -148,4 +148,3 @@ def _form_data(obj: Any, form_class: Any, changes: dict[str, Any]) -> dict[str, 
             data[name] = form.fields[name].initial
     data.update(changes)
     return {k: ("" if v is None else v) for k, v in data.items()}
-

@@ -40,7 +40,9 @@ class OrganisationOut(Schema):
 class OrganisationDetailOut(OrganisationOut):
     description: str
     fields: list[str]
-    contact_email: str | None = SchemaField(None, description="Only for the organisation's editors, moderators and staff.")
+    contact_email: str | None = SchemaField(
+        None, description="Only for the organisation's editors, moderators and staff."
+    )
     members: list[str] | None = SchemaField(None, description="People acting for it; only for signed-in members.")
 
     @staticmethod

@@ -24,6 +24,5 @@ def country_name(code: str, name_en: str, lang: str | None = None) -> str:
 
 def iso_countries() -> list[dict[str, str]]:
     return [
-        {"code": c.alpha_2, "alpha3": c.alpha_3, "numeric": c.numeric, "name_en": c.name}
-        for c in pycountry.countries
+        {"code": c.alpha_2, "alpha3": c.alpha_3, "numeric": c.numeric, "name_en": c.name} for c in pycountry.countries
     ]

@@ -21,7 +21,8 @@ DEMO_PARTNERS = ["KZ", "UZ", "PK", "TH", "ID", "EG", "KE", "ET", "NG", "RU", "SA
                  "AR", "BR", "CL", "MY", "VN", "LA", "KH", "MN", "LK", "BD", "NP", "GR", "IT", "PT"]  # fmt: skip
 KEYWORDS = ["drip irrigation", "rice breeding", "solar photovoltaics", "wind power", "malaria vaccines",
             "remote sensing", "desertification", "aquaculture", "smart grids", "traditional medicine",
-            "soil salinity", "food safety", "tuberculosis", "hydropower", "seed banks", "grassland ecology"]  # fmt: skip
+            "soil salinity", "food safety", "tuberculosis", "hydropower", "seed banks",
+            "grassland ecology"]  # fmt: skip
 LANGUAGE_SETS = [["en"], ["en", "zh"], ["ar", "en"], ["ru", "en"], ["fr", "en"], ["es", "en"], ["zh"]]
 
 
@@ -30,7 +31,7 @@ def seed_experts(count: int = 40) -> int:
     """Demo experts, deterministic; names say "(demo)". Idempotent."""
     rng = random.Random(20261129)
     orgs = list(Organisation.objects.exclude(country=None).order_by("ror_id").values_list("pk", "country_id")[:3000])
-    fields = list(Field.objects.filter(level=2).values_list("code", flat=True))
+    fields: list[str] = list(Field.objects.filter(level=2).values_list("code", flat=True))
     visibilities = [Visibility.PUBLIC] * 8 + [Visibility.MEMBERS, Visibility.HIDDEN]
     for number in range(1, count + 1):
         org_pk, country = rng.choice(orgs)
@@ -48,7 +49,7 @@ def seed_experts(count: int = 40) -> int:
             },
         )
         expert.affiliations.set([org_pk])
-        expert.fields.set(rng.sample(fields, 2))
+        expert.fields.set(rng.sample(fields, 2))  # type: ignore[arg-type]
         expert.refresh_search_text()
         expert.save(update_fields=["search_text"])
     return count

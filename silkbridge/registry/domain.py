@@ -4,8 +4,8 @@ one audit entry."""
 
 from typing import Any
 
-from django.core.exceptions import PermissionDenied
 from django.conf import settings
+from django.core.exceptions import PermissionDenied
 from django.core.mail import EmailMessage
 from django.db import transaction
 from django.db.models import Model
@@ -17,7 +17,6 @@ from django.utils.translation import gettext as _
 from silkbridge.core import audit
 from silkbridge.registry.models import Expert, Organisation
 from silkbridge.registry.queries import visible_experts
-
 
 # Contact details never enter the (public) history of a record.
 PRIVATE_FIELDS = {"contact_email", "email", "phone"}
@@ -128,4 +127,3 @@ def get_expert_for_user(user: Any, pk: int, *, write: bool = False) -> Expert:
     if write and not user.has_perm("registry.change_expert", expert):
         raise PermissionDenied
     return expert
-

@@ -41,7 +41,18 @@ class OrganisationForm(forms.ModelForm):
 
     class Meta:
         model = Organisation
-        fields = ["name", "kind", "country", "city", "website", "established", "description", "fields", "contact_email", "logo"]
+        fields = [
+            "name",
+            "kind",
+            "country",
+            "city",
+            "website",
+            "established",
+            "description",
+            "fields",
+            "contact_email",
+            "logo",
+        ]
         widgets = {"fields": forms.CheckboxSelectMultiple, "description": forms.Textarea(attrs={"rows": 5})}
 
     def clean_logo(self) -> Any:
@@ -116,10 +127,16 @@ class ExpertForm(forms.ModelForm):
                     Q(ror_id=line.rsplit("/", 1)[-1]) | Q(name__iexact=line) | Q(acronyms__icontains=f'"{line}"')
                 )[:2]
             )
-            matches = [m for m in matches if m.ror_id == line.rsplit("/", 1)[-1] or fold(m.name) == fold(line) or line in m.acronyms]
+            matches = [
+                m
+                for m in matches
+                if m.ror_id == line.rsplit("/", 1)[-1] or fold(m.name) == fold(line) or line in m.acronyms
+            ]
             if len(matches) != 1:
-                message = _("No organisation is called “%(name)s”.") if not matches else _(
-                    "Several organisations match “%(name)s”: give its ROR id."
+                message = (
+                    _("No organisation is called “%(name)s”.")
+                    if not matches
+                    else _("Several organisations match “%(name)s”: give its ROR id.")
                 )
                 raise ValidationError(message, params={"name": line}, code="affiliation")
             found.append(matches[0])

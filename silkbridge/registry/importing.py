@@ -83,7 +83,9 @@ def _values(rec: RorRecord, folded: list[RorRecord], countries: set[str], report
 @transaction.atomic
 def _write_batch(batch: list[tuple[str, dict[str, object]]], report: ImportReport) -> None:
     existing = {o.ror_id: o for o in Organisation.objects.filter(ror_id__in=[ror_id for ror_id, _ in batch])}
-    new, changed, entries = [], [], []
+    new: list[Organisation] = []
+    changed: list[Organisation] = []
+    entries: list[tuple[Organisation, str, dict[str, list[object]]]] = []
     content_type = ContentType.objects.get_for_model(Organisation)
     for ror_id, values in batch:
         org = existing.get(ror_id)
@@ -130,7 +132,10 @@ def import_ror(paths: Iterable[Path], *, progress: Progress | None = None, batch
     countries = set(Country.objects.values_list("code", flat=True))
     ordered = sorted(records)
     for start in range(0, len(ordered), batch_size):
-        batch = [(rid, _values(records[rid], folded.get(rid, []), countries, report)) for rid in ordered[start : start + batch_size]]
+        batch = [
+            (rid, _values(records[rid], folded.get(rid, []), countries, report))
+            for rid in ordered[start : start + batch_size]
+        ]
         _write_batch(batch, report)
         if progress:
             progress(report)

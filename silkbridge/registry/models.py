@@ -37,12 +37,12 @@ class Country(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    def get_absolute_url(self) -> str:
+        return reverse("registry:country", args=[self.code])
+
     @property
     def name(self) -> str:
         return country_name(self.code, self.name_en)
-
-    def get_absolute_url(self) -> str:
-        return reverse("registry:country", args=[self.code])
 
 
 class Field(models.Model):
@@ -80,13 +80,20 @@ class Organisation(TimeStampedModel):
         _("status"), max_length=20, choices=OrganisationStatus.choices, default=OrganisationStatus.ACTIVE
     )
     country = models.ForeignKey(
-        Country, null=True, blank=True, on_delete=models.PROTECT, related_name="organisations", verbose_name=_("country")
+        Country,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="organisations",
+        verbose_name=_("country"),
     )
     city = models.CharField(_("city"), max_length=200, blank=True)
     website = models.URLField(_("website"), max_length=500, blank=True)
     established = models.PositiveSmallIntegerField(_("established"), null=True, blank=True)
     description = models.TextField(_("description"), blank=True)
-    fields = models.ManyToManyField(Field, blank=True, related_name="organisations", verbose_name=_("fields of science"))
+    fields = models.ManyToManyField(
+        Field, blank=True, related_name="organisations", verbose_name=_("fields of science")
+    )
     contact_email = models.EmailField(_("contact e-mail"), blank=True)
     logo = models.ImageField(_("logo"), upload_to="logos/", blank=True)
     source = models.CharField(max_length=10, choices=OrganisationSource.choices, default=OrganisationSource.USER)

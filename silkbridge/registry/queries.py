@@ -66,9 +66,7 @@ def search_experts(
 
 
 def countries_with_counts() -> QuerySet[Country]:
-    return Country.objects.annotate(
-        organisation_count=Count("organisations", distinct=True)
-    ).order_by("name_en")
+    return Country.objects.annotate(organisation_count=Count("organisations", distinct=True)).order_by("name_en")
 
 
 def field_tree() -> list[Field]:

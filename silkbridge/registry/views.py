@@ -43,7 +43,9 @@ def field_list(request: HttpRequest) -> HttpResponse:
 
 def organisation_list(request: HttpRequest) -> HttpResponse:
     form = OrganisationFilterForm(request.GET or None)
-    page = _page(request, queries.search_organisations(**form.filters()) if form.is_bound else queries.search_organisations())
+    page = _page(
+        request, queries.search_organisations(**form.filters()) if form.is_bound else queries.search_organisations()
+    )
     return render(request, "registry/organisation_list.html", {"form": form, "page": page})
 
 
@@ -53,7 +55,9 @@ def organisation_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "org": org,
         "fields": org.fields.select_related("parent"),
         "experts": queries.search_experts(request.user, organisation=org.pk)[:50],
-        "members": org.memberships.select_related("user") if request.user.has_perm("registry.view_organisation_members", org) else None,
+        "members": org.memberships.select_related("user")
+        if request.user.has_perm("registry.view_organisation_members", org)
+        else None,
     }
     return render(request, "registry/organisation_detail.html", context)
 
@@ -104,7 +108,7 @@ def expert_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def expert_create(request: HttpRequest) -> HttpResponse:
-    if Expert.objects.filter(user=request.user).exists():
+    if Expert.objects.filter(user=request.user).exists():  # type: ignore[misc]
         messages.info(request, _("You already have an expert profile."))
         return redirect(request.user.expert_profile)  # type: ignore[union-attr]
     form = ExpertForm(request.POST or None)
@@ -152,5 +156,3 @@ def expert_contact(request: HttpRequest, pk: int) -> HttpResponse:
         messages.success(request, _("Your message was sent. The expert will answer by e-mail if they wish."))
         return redirect(expert)
     return render(request, "registry/expert_contact.html", {"expert": expert, "form": form})
-
-

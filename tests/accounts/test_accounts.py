@@ -7,7 +7,12 @@ from silkbridge.accounts.models import ApiToken, User
 from tests.conftest import client_for
 from tests.factories import UserFactory
 
-SIGNUP = {"display_name": "Ada Test", "email": "Ada@Example.org", "password1": "a-long-passphrase-9", "password2": "a-long-passphrase-9"}
+SIGNUP = {
+    "display_name": "Ada Test",
+    "email": "Ada@Example.org",
+    "password1": "a-long-passphrase-9",
+    "password2": "a-long-passphrase-9",
+}
 
 
 @pytest.mark.django_db
@@ -22,7 +27,7 @@ def test_signup_sends_a_confirmation_link_that_activates_the_account(
     refused = client.post("/en/accounts/login/", {"username": "ada@example.org", "password": SIGNUP["password1"]})
     assert "confirm your address first" in refused.content.decode()
     link = re.search(r"https?://\S+/confirm/\S+/", mailoutbox[0].body).group(0)  # type: ignore[union-attr]
-    confirm = client.get(link[link.index("/en/"):])
+    confirm = client.get(link[link.index("/en/") :])
     assert "Your e-mail address is confirmed" in confirm.content.decode()
     user.refresh_from_db()
     assert user.is_active and user.email_confirmed
@@ -95,7 +100,10 @@ def test_password_reset_mails_a_working_link(client: Any, mailoutbox: Any) -> No
     path = re.search(r"http://testserver(/\S+)", mailoutbox[0].body).group(1)  # type: ignore[union-attr]
     form_page = client.get(path, follow=True)
     assert "Choose a new password" in form_page.content.decode()
-    done = client.post(form_page.redirect_chain[-1][0], {"new_password1": "brand-new-secret-77", "new_password2": "brand-new-secret-77"})
+    done = client.post(
+        form_page.redirect_chain[-1][0],
+        {"new_password1": "brand-new-secret-77", "new_password2": "brand-new-secret-77"},
+    )
     assert done.status_code == 302
     user.refresh_from_db()
     assert user.check_password("brand-new-secret-77")

@@ -37,7 +37,9 @@ def test_fields_endpoint_lists_both_levels_with_translated_names(reference: Any,
 
 @pytest.mark.django_db
 def test_organisations_endpoint_applies_the_page_filters(reference: Any, client: Any) -> None:
-    a = OrganisationFactory(name="Almaty Water Institute", country_id="KZ", kind="facility", names={"ru": "Институт воды"})
+    a = OrganisationFactory(
+        name="Almaty Water Institute", country_id="KZ", kind="facility", names={"ru": "Институт воды"}
+    )
     OrganisationFactory(name="Almaty Bank", country_id="KZ", kind="company")
     OrganisationFactory(name="Paris Water Institute", country_id="FR", kind="facility")
     body = client.get("/api/v1/organisations", {"q": "water", "country": "kz"}).json()
@@ -50,7 +52,9 @@ def test_organisations_endpoint_applies_the_page_filters(reference: Any, client:
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("count", [1, 3])
-def test_organisation_list_endpoint_has_constant_queries(count: int, reference: Any, client: Any, django_assert_num_queries: Any) -> None:
+def test_organisation_list_endpoint_has_constant_queries(
+    count: int, reference: Any, client: Any, django_assert_num_queries: Any
+) -> None:
     OrganisationFactory.create_batch(count)
     with django_assert_num_queries(2):
         client.get("/api/v1/organisations")
@@ -58,7 +62,9 @@ def test_organisation_list_endpoint_has_constant_queries(count: int, reference: 
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("count", [1, 3])
-def test_expert_list_endpoint_has_constant_queries(count: int, reference: Any, client: Any, django_assert_num_queries: Any) -> None:
+def test_expert_list_endpoint_has_constant_queries(
+    count: int, reference: Any, client: Any, django_assert_num_queries: Any
+) -> None:
     from silkbridge.registry.models import Expert
 
     org = OrganisationFactory()
@@ -73,7 +79,9 @@ def test_expert_list_endpoint_has_constant_queries(count: int, reference: Any, c
     ("language", "message"),
     [("en", "Not found."), ("fr", "Introuvable."), ("zh-hans", "未找到。"), ("ar", "غير موجود.")],
 )
-def test_errors_are_json_with_a_code_and_a_translated_message(reference: Any, client: Any, language: str, message: str) -> None:
+def test_errors_are_json_with_a_code_and_a_translated_message(
+    reference: Any, client: Any, language: str, message: str
+) -> None:
     response = client.get("/api/v1/organisations/999999", HTTP_ACCEPT_LANGUAGE=language)
     assert response.status_code == 404
     assert response.json() == {"code": "not_found", "message": message}

@@ -25,7 +25,10 @@ def test_v2_record_keeps_names_in_every_language() -> None:
 def test_v1_row_parses_labels_aliases_and_successor() -> None:
     rows = {r.ror_id: r for _n, r in read_file(V1) if not isinstance(r, RecordError)}
     anglia = rows["0009t4v78"]
-    assert anglia.names == {"en": "Anglia Ruskin University Higher Education Corporation", "cy": "Prifysgol Anglia Ruskin"}
+    assert anglia.names == {
+        "en": "Anglia Ruskin University Higher Education Corporation",
+        "cy": "Prifysgol Anglia Ruskin",
+    }
     assert anglia.acronyms == ["ARU"] and anglia.kind == "education" and anglia.established == 1992
     assert rows["03yf5zr20"].successors == ["01a8ajp46"]
 
@@ -35,7 +38,10 @@ def test_v1_row_parses_labels_aliases_and_successor() -> None:
     [
         ({"id": "https://ror.org/xyz", "names": []}, "invalid ROR id"),
         ({"id": "https://ror.org/00hqwyj63", "names": [{"value": "x", "types": ["label"]}]}, "no display name"),
-        ({"id": "https://ror.org/00hqwyj63", "names": [{"value": "X", "types": ["ror_display"]}], "status": "gone"}, "unknown status"),
+        (
+            {"id": "https://ror.org/00hqwyj63", "names": [{"value": "X", "types": ["ror_display"]}], "status": "gone"},
+            "unknown status",
+        ),
     ],
 )
 def test_bad_v2_records_say_why(raw: dict[str, Any], reason: str) -> None:
@@ -100,6 +106,11 @@ def test_bad_records_are_reported_and_the_others_imported(reference: Any, tmp_pa
 @pytest.mark.django_db
 def test_search_finds_organisations_by_name_in_any_language(reference: Any, client: Any) -> None:
     import_ror([V2, V1])
-    for query, expected in [("黑龙江", "Heilongjiang Academy"), ("Запорожский", "Zaporizhzhia"), ("universite clermont", "Clermont Auvergne"), ("ARU", "Anglia Ruskin")]:
+    for query, expected in [
+        ("黑龙江", "Heilongjiang Academy"),
+        ("Запорожский", "Zaporizhzhia"),
+        ("universite clermont", "Clermont Auvergne"),
+        ("ARU", "Anglia Ruskin"),
+    ]:
         html = client.get("/en/organisations/", {"q": query}).content.decode()
         assert expected in html, query

@@ -100,7 +100,11 @@ def expert_roles(roles: dict[str, Any]) -> dict[str, Any]:
 @pytest.mark.parametrize("role", EXPERT_ROLES)
 def test_expert_matrix_pages(role: str, visibility: str, expert_roles: dict[str, Any], org: Organisation) -> None:
     expert = Expert.objects.create(
-        user=expert_roles["owner"], name="Wanjiru Test", visibility=visibility, email="wanjiru@private.example", phone="+254 1"
+        user=expert_roles["owner"],
+        name="Wanjiru Test",
+        visibility=visibility,
+        email="wanjiru@private.example",
+        phone="+254 1",
     )
     expert.affiliations.set([org])
     user, client = expert_roles[role], client_for(expert_roles[role])
@@ -126,7 +130,11 @@ def test_expert_matrix_pages(role: str, visibility: str, expert_roles: dict[str,
 @pytest.mark.parametrize("role", EXPERT_ROLES)
 def test_expert_matrix_api(role: str, visibility: str, expert_roles: dict[str, Any]) -> None:
     expert = Expert.objects.create(
-        user=expert_roles["owner"], name="Wanjiru Test", visibility=visibility, email="wanjiru@private.example", phone="+254 1"
+        user=expert_roles["owner"],
+        name="Wanjiru Test",
+        visibility=visibility,
+        email="wanjiru@private.example",
+        phone="+254 1",
     )
     user, client = expert_roles[role], client_for(None)
     headers = api_headers(user)
@@ -140,7 +148,9 @@ def test_expert_matrix_api(role: str, visibility: str, expert_roles: dict[str, A
         assert (detail.json()["email"] == "wanjiru@private.example") is sees_contact
         assert (detail.json()["phone"] == "+254 1") is sees_contact
 
-    patch = client.patch(f"/api/v1/experts/{expert.pk}", json.dumps({"bio": "New bio"}), content_type="application/json", **headers)
+    patch = client.patch(
+        f"/api/v1/experts/{expert.pk}", json.dumps({"bio": "New bio"}), content_type="application/json", **headers
+    )
     if user is None:
         expected = 401
     elif not can_view:

@@ -108,7 +108,8 @@ def test_bad_edit_shows_errors_and_changes_nothing(roles: dict[str, Any], org: O
 @pytest.mark.django_db
 def test_contact_email_changes_do_not_leak_into_the_public_history(roles: dict[str, Any], org: Organisation) -> None:
     client_for(roles["editor"]).post(
-        f"/en/organisations/{org.pk}/edit/", {"name": org.name, "kind": "education", "contact_email": "new@secret.example"}
+        f"/en/organisations/{org.pk}/edit/",
+        {"name": org.name, "kind": "education", "contact_email": "new@secret.example"},
     )
     assert "new@secret.example" not in client_for(None).get(f"/en/organisations/{org.pk}/history/").content.decode()
 
@@ -119,10 +120,15 @@ def test_contact_email_changes_do_not_leak_into_the_public_history(roles: dict[s
     [
         (SimpleUploadedFile("logo.png", b"not an image", content_type="image/png"), "Upload a valid image"),
         (SimpleUploadedFile("logo.gif", b"GIF89a" + b"\0" * 100, content_type="image/gif"), "Upload a valid image"),
-        (SimpleUploadedFile("big.png", png_bytes((2000, 2000)) + b"\0" * 600_000, content_type="image/png"), "too large"),
+        (
+            SimpleUploadedFile("big.png", png_bytes((2000, 2000)) + b"\0" * 600_000, content_type="image/png"),
+            "too large",
+        ),
     ],
 )
-def test_logo_upload_is_limited_in_type_and_size(roles: dict[str, Any], org: Organisation, upload: Any, error: str) -> None:
+def test_logo_upload_is_limited_in_type_and_size(
+    roles: dict[str, Any], org: Organisation, upload: Any, error: str
+) -> None:
     response = client_for(roles["editor"]).post(
         f"/en/organisations/{org.pk}/edit/", {"name": org.name, "kind": "education", "logo": upload}
     )
@@ -134,7 +140,9 @@ def test_logo_upload_is_limited_in_type_and_size(roles: dict[str, Any], org: Org
 @pytest.mark.django_db
 def test_valid_logo_is_stored(roles: dict[str, Any], org: Organisation) -> None:
     upload = SimpleUploadedFile("logo.png", png_bytes(), content_type="image/png")
-    client_for(roles["editor"]).post(f"/en/organisations/{org.pk}/edit/", {"name": org.name, "kind": "education", "logo": upload})
+    client_for(roles["editor"]).post(
+        f"/en/organisations/{org.pk}/edit/", {"name": org.name, "kind": "education", "logo": upload}
+    )
     org.refresh_from_db()
     assert org.logo.name.startswith("logos/")
 
@@ -153,7 +161,8 @@ def test_member_creates_own_expert_profile_with_affiliation_by_name(roles: dict[
     response = client_for(user).post(
         "/en/experts/new/",
         {"name": "Amina Test", "country": "KE", "fields": ["4.1"], "keywords_text": "irrigation, soil",
-         "languages_text": "en, sw", "affiliations_text": org.name, "email": "amina@example.org", "visibility": "members"},
+         "languages_text": "en, sw", "affiliations_text": org.name, "email": "amina@example.org",
+         "visibility": "members"},
     )  # fmt: skip
     assert response.status_code == 302
     expert = Expert.objects.get(user=user)
@@ -164,7 +173,8 @@ def test_member_creates_own_expert_profile_with_affiliation_by_name(roles: dict[
 @pytest.mark.django_db
 def test_expert_form_rejects_unknown_organisation_and_language(roles: dict[str, Any], reference: Any) -> None:
     response = client_for(roles["member"]).post(
-        "/en/experts/new/", {"name": "A", "languages_text": "xx", "affiliations_text": "No Such Org", "visibility": "public"}
+        "/en/experts/new/",
+        {"name": "A", "languages_text": "xx", "affiliations_text": "No Such Org", "visibility": "public"},
     )
     html = response.content.decode()
     assert "Unknown language code: xx." in html and "No organisation is called" in html
@@ -175,7 +185,9 @@ def test_expert_form_rejects_unknown_organisation_and_language(roles: dict[str, 
 def test_contacting_an_expert_sends_mail_without_revealing_the_address(roles: dict[str, Any], mailoutbox: Any) -> None:
     expert = Expert.objects.create(name="Li Test", email="li@private.example", languages=["zh"], visibility="public")
     sender = roles["member"]
-    page = client_for(sender).post(f"/en/experts/{expert.pk}/contact/", {"message": "We would like to discuss irrigation trials."}, follow=True)
+    page = client_for(sender).post(
+        f"/en/experts/{expert.pk}/contact/", {"message": "We would like to discuss irrigation trials."}, follow=True
+    )
     assert "li@private.example" not in page.content.decode()
     assert len(mailoutbox) == 1
     mail = mailoutbox[0]
@@ -221,5 +233,3 @@ def test_unknown_pages_are_404_in_the_visitors_language(reference: Any, client: 
     response = client.get("/fr/organisations/999999/")
     assert response.status_code == 404
     assert 'lang="fr"' in response.content.decode()
-
-
