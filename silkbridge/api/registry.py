@@ -5,11 +5,13 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.forms.models import model_to_dict
+from django.db.models import QuerySet
 from django.http import Http404, HttpRequest
 from ninja import Query, Router, Schema, Status
 from ninja.pagination import PageNumberPagination, paginate
 
 from silkbridge.api.auth import public, token_required
+from silkbridge.core.pagination import slice_rows
 from silkbridge.api.schemas import (
     CountryOut,
     ErrorOut,
@@ -26,6 +28,17 @@ from silkbridge.registry.forms import ExpertForm, OrganisationForm
 from silkbridge.registry.models import Country, Field
 
 router = Router(auth=public)
+
+
+class Pagination(PageNumberPagination):
+    """Page numbers, loading only the page's rows (see core.pagination)."""
+
+    def paginate_queryset(self, queryset: QuerySet[Any], pagination: Any, request: HttpRequest, **params: Any) -> Any:
+        size = self._get_page_size(pagination.page_size)
+        start = (pagination.page - 1) * size
+        return {"items": slice_rows(queryset, start, start + size), "count": queryset.count()}
+
+
 ERRORS: dict[int, type[Schema]] = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut}
 
 
@@ -45,7 +58,7 @@ class ExpertFilters(Schema):
 
 
 @router.get("/countries", response=list[CountryOut], tags=["registry"])
-@paginate(PageNumberPagination, page_size=50, max_page_size=200)
+@paginate(Pagination, page_size=50, max_page_size=200)
 def list_countries(request: HttpRequest, partner: bool | None = None) -> Any:
     qs = Country.objects.order_by("code")
     return qs if partner is None else qs.filter(is_partner=partner)
@@ -65,7 +78,7 @@ def list_fields(request: HttpRequest) -> Any:
 
 
 @router.get("/organisations", response=list[OrganisationOut], tags=["registry"])
-@paginate(PageNumberPagination, page_size=50, max_page_size=200)
+@paginate(Pagination, page_size=50, max_page_size=200)
 def list_organisations(request: HttpRequest, filters: Query[OrganisationFilters]) -> Any:
     data = filters.dict()
     data["kind"] = data.pop("type")
@@ -102,7 +115,7 @@ def delete_organisation(request: HttpRequest, pk: int) -> Any:
 
 
 @router.get("/experts", response=list[ExpertOut], tags=["registry"])
-@paginate(PageNumberPagination, page_size=50, max_page_size=200)
+@paginate(Pagination, page_size=50, max_page_size=200)
 def list_experts(request: HttpRequest, filters: Query[ExpertFilters]) -> Any:
     return queries.search_experts(request.user, **filters.dict())
 

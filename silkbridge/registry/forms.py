@@ -16,22 +16,25 @@ LOGO_FORMATS = {"PNG", "JPEG", "WEBP"}
 
 class OrganisationFilterForm(forms.Form):
     q = forms.CharField(label=_("Search"), required=False, max_length=200)
-    country = forms.ModelChoiceField(
-        label=_("Country"), queryset=Country.objects.all(), required=False, empty_label=_("All countries")
-    )
+    country = forms.ChoiceField(label=_("Country"), required=False)
     kind = forms.ChoiceField(label=_("Type"), required=False, choices=[("", _("All types")), *OrganisationType.choices])
-    field = forms.ModelChoiceField(
-        label=_("Field of science"), queryset=Field.objects.all(), required=False, empty_label=_("All fields")
-    )
+    field = forms.ChoiceField(label=_("Field of science"), required=False)
     sort = forms.ChoiceField(label=_("Sort by"), required=False, choices=OrganisationSort.choices)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        countries = sorted(Country.objects.only("code", "name_en"), key=lambda c: c.name)
+        self.fields["country"].choices = [("", _("All countries")), *((c.code, c.name) for c in countries)]
+        fields = Field.objects.only("code", "names")
+        self.fields["field"].choices = [("", _("All fields")), *((f.code, f"{f.code} {f.name}") for f in fields)]
 
     def filters(self) -> dict[str, Any]:
         data = self.cleaned_data if self.is_valid() else {}
         return {
             "q": data.get("q") or "",
-            "country": data["country"].code if data.get("country") else "",
+            "country": data.get("country") or "",
             "kind": data.get("kind") or "",
-            "field": data["field"].code if data.get("field") else "",
+            "field": data.get("field") or "",
             "sort": data.get("sort") or OrganisationSort.NAME,
         }
 

@@ -104,7 +104,11 @@ class Organisation(TimeStampedModel):
         ordering = ["name", "id"]
         verbose_name = _("organisation")
         verbose_name_plural = _("organisations")
-        indexes = [models.Index(fields=["country", "name"]), models.Index(fields=["kind", "name"])]
+        indexes = [
+            models.Index(fields=["name", "id"]),
+            models.Index(fields=["country", "name"]),
+            models.Index(fields=["kind", "name"]),
+        ]
 
     def __str__(self) -> str:
         return self.name

@@ -2,18 +2,32 @@
 
 from typing import Any
 
+from django.db import connection
 from django.db.models import Count, Q, QuerySet
+from django.db.models.expressions import RawSQL
 
 from silkbridge.registry.enums import OrganisationSort, Visibility
 from silkbridge.registry.models import Country, Expert, Field, Organisation, fold
 
 
-def text_filter(q: str) -> Q:
-    """Every word of the query must occur in the folded search text (any language)."""
+def text_filter(q: str, *, indexed: bool = False) -> Q:
+    """Every word of the query must occur in the folded search text (any language).
+
+    With `indexed` on SQLite, words of three or more characters go through the FTS5
+    trigram index of organisations (migration 0004); PostgreSQL's trigram index serves
+    the LIKE itself."""
     condition = Q()
+    use_fts = indexed and connection.vendor == "sqlite"
     for word in fold(q).split():
-        condition &= Q(search_text__contains=word)
+        if use_fts and len(word) >= 3:
+            phrase = '"' + word.replace('"', '""') + '"'
+            condition &= Q(pk__in=RawSQL(_FTS_MATCH, [phrase]))
+        else:
+            condition &= Q(search_text__contains=word)
     return condition
+
+
+_FTS_MATCH = "SELECT rowid FROM registry_organisation_fts WHERE registry_organisation_fts MATCH %s"
 
 
 def search_organisations(
@@ -21,7 +35,7 @@ def search_organisations(
 ) -> QuerySet[Organisation]:
     qs = Organisation.objects.select_related("country")
     if q:
-        qs = qs.filter(text_filter(q))
+        qs = qs.filter(text_filter(q, indexed=True))
     if country:
         qs = qs.filter(country_id=country.upper())
     if kind:

@@ -1,23 +1,26 @@
 import copy
+from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
+from django.core.paginator import Page
+from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from silkbridge.core.audit import history
+from silkbridge.core.pagination import page_of
 from silkbridge.registry import domain, queries
 from silkbridge.registry.forms import ContactExpertForm, ExpertForm, OrganisationFilterForm, OrganisationForm
 from silkbridge.registry.models import Country, Expert
 
 
-def _page(request: HttpRequest, qs: object) -> object:
-    return Paginator(qs, settings.SILKBRIDGE_PAGE_SIZE).get_page(request.GET.get("page"))  # type: ignore[arg-type]
+def _page(request: HttpRequest, qs: QuerySet[Any]) -> Page:
+    return page_of(qs, request.GET.get("page"), settings.SILKBRIDGE_PAGE_SIZE)
 
 
 def home(request: HttpRequest) -> HttpResponse:

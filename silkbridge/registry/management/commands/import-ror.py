@@ -26,11 +26,16 @@ class Command(BaseCommand):
         load_countries()
         started = time.monotonic()
 
+        tty = sys.stderr.isatty()
+
         def progress(report: ImportReport) -> None:
             done = report.created + report.updated + report.unchanged
+            if not tty and done % 10000:
+                return  # in logs, one line per 10,000 records
             sys.stderr.write(
-                f"\r  {done:,} written or checked: {report.created:,} new, {report.updated:,} updated, "
-                f"{report.unchanged:,} unchanged ({time.monotonic() - started:.0f} s)"
+                f"{chr(13) if tty else ''}  {done:,} written or checked: {report.created:,} new, "
+                f"{report.updated:,} updated, {report.unchanged:,} unchanged ({time.monotonic() - started:.0f} s)"
+                f"{'' if tty else chr(10)}"
             )
             sys.stderr.flush()
 

@@ -1,0 +1,145 @@
+"""HTTP benchmark of the registry, as a user meets it (issue: p95 < 150 ms, ROR import < 3 min).
+
+1. Imports both ROR files (`../shared/data/ror/`) into a fresh SQLite database under
+   var/bench/, timing `silkbridge import-ror`.
+2. Serves that database with the same gunicorn command as `make run`.
+3. After a warm-up, sends many requests per endpoint from 4 client threads over loopback
+   and prints p50, p95 and p99 latency per endpoint, and the verdict against the targets.
+
+Run: make bench   (or: .venv/bin/python bench/http_bench.py [--requests 300])
+"""
+
+import argparse
+import os
+import random
+import statistics
+import subprocess
+import sys
+import time
+import urllib.parse
+import urllib.request
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+ROR = ROOT.parent / "shared" / "data" / "ror"
+FILES = [ROR / "ror_v2_records_latest.jsonl.gz", ROR / "ror_v1_only_records_flat.csv"]
+BENCH_DIR = ROOT / "var" / "bench"
+PORT = 8765
+P95_TARGET_MS = 150
+IMPORT_TARGET_S = 180
+QUERIES = ["university", "institut national", "agricultural research", "北京", "Москва", "جامعة", "hospital madrid"]
+
+
+def run(*args: str, env: dict[str, str]) -> None:
+    subprocess.run([sys.executable, "-m", "silkbridge", *args], check=True, env=env, cwd=ROOT)
+
+
+def import_registry(env: dict[str, str]) -> float:
+    database = BENCH_DIR / "bench.sqlite3"
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{database}{suffix}").unlink(missing_ok=True)
+    run("migrate", "--noinput", "-v0", env=env)
+    started = time.monotonic()
+    run("import-ror", *map(str, FILES), "--show-invalid", "0", env=env)
+    return time.monotonic() - started
+
+
+def fetch(url: str) -> float:
+    started = time.perf_counter()
+    with urllib.request.urlopen(url, timeout=30) as response:  # loopback only
+        response.read()
+        if response.status != 200:
+            raise RuntimeError(f"{url}: HTTP {response.status}")
+    return (time.perf_counter() - started) * 1000
+
+
+def measure(urls: list[str], requests: int) -> list[float]:
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        list(pool.map(fetch, urls[:20] * 2))  # warm-up
+        return list(pool.map(fetch, [urls[i % len(urls)] for i in range(requests)]))
+
+
+def percentile(values: list[float], p: float) -> float:
+    return statistics.quantiles(values, n=100, method="inclusive")[int(p) - 1]
+
+
+def endpoints(base: str, env: dict[str, str]) -> dict[str, list[str]]:
+    ids = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "silkbridge",
+            "shell",
+            "-c",
+            "from silkbridge.registry.models import Organisation as O; "
+            "import random; ids=list(O.objects.values_list('pk', flat=True)); random.seed(7); "
+            "print(' '.join(map(str, random.sample(ids, 200))))",
+        ],
+        env=env,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.split()[-200:]  # fmt: skip (the shell may print a banner first)
+    q = [urllib.parse.quote(query) for query in QUERIES]
+    pages = [str(random.Random(n).randint(1, 1800)) for n in range(50)]
+    return {
+        "page: organisation list": [f"{base}/en/organisations/?page={p}" for p in pages],
+        "page: organisation search": [f"{base}/en/organisations/?q={x}" for x in q],
+        "page: organisation detail": [f"{base}/en/organisations/{i}/" for i in ids],
+        "api: organisation list": [f"{base}/api/v1/organisations?page={p}" for p in pages],
+        "api: organisation search": [f"{base}/api/v1/organisations?q={x}" for x in q],
+        "api: organisation detail": [f"{base}/api/v1/organisations/{i}" for i in ids],
+    }
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--requests", type=int, default=300, help="measured requests per endpoint")
+    parser.add_argument("--skip-import", action="store_true", help="reuse the database of the last run")
+    args = parser.parse_args()
+    if not all(f.exists() for f in FILES):
+        print(f"ROR files not found under {ROR}: this benchmark needs shared/data/ror.")
+        return 2
+    BENCH_DIR.mkdir(parents=True, exist_ok=True)
+    env = {
+        **os.environ,
+        "DATABASE_URL": f"sqlite:///{BENCH_DIR / 'bench.sqlite3'}",
+        "DJANGO_SETTINGS_MODULE": "silkbridge.settings",
+    }
+    import_seconds = None if args.skip_import else import_registry(env)
+    run("collectstatic", "--noinput", "-v0", env=env)
+    server = subprocess.Popen(
+        [str(ROOT / ".venv/bin/gunicorn"), "silkbridge.wsgi:application", "--bind", f"127.0.0.1:{PORT}", "--workers", "3"],
+        env=env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )  # fmt: skip
+    try:
+        base = f"http://127.0.0.1:{PORT}"
+        for _ in range(100):
+            try:
+                fetch(f"{base}/en/")
+                break
+            except OSError:
+                time.sleep(0.2)
+        results = {name: measure(urls, args.requests) for name, urls in endpoints(base, env).items()}
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+    ok = True
+    print(f"\nSilkbridge HTTP benchmark: {args.requests} requests per endpoint, 4 client threads, gunicorn 3 workers")
+    if import_seconds is not None:
+        verdict = "OK" if import_seconds < IMPORT_TARGET_S else "MISSED"
+        ok &= import_seconds < IMPORT_TARGET_S
+        print(f"ROR import of both files: {import_seconds:.1f} s (target < {IMPORT_TARGET_S} s) {verdict}")
+    print(f"{'endpoint':28} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8} {'target':>8}")
+    for name, times in results.items():
+        p95 = percentile(times, 95)
+        ok &= p95 < P95_TARGET_MS
+        verdict = "OK" if p95 < P95_TARGET_MS else "MISSED"
+        print(f"{name:28} {statistics.median(times):8.1f} {p95:8.1f} {percentile(times, 99):8.1f} {verdict:>8}")
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
