@@ -111,7 +111,8 @@ def main() -> int:
     import_seconds = None if args.skip_import else import_registry(env)
     run("collectstatic", "--noinput", "-v0", env=env)
     server = subprocess.Popen(
-        [str(ROOT / ".venv/bin/gunicorn"), "silkbridge.wsgi:application", "--bind", f"127.0.0.1:{PORT}", "--workers", "3"],
+        [str(ROOT / ".venv/bin/gunicorn"), "silkbridge.wsgi:application",
+         "--bind", f"127.0.0.1:{PORT}", "--workers", "3"],
         env=env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
     )  # fmt: skip
     try:

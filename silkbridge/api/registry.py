@@ -4,14 +4,13 @@ import copy
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.forms.models import model_to_dict
 from django.db.models import QuerySet
+from django.forms.models import model_to_dict
 from django.http import Http404, HttpRequest
 from ninja import Query, Router, Schema, Status
 from ninja.pagination import PageNumberPagination, paginate
 
 from silkbridge.api.auth import public, token_required
-from silkbridge.core.pagination import slice_rows
 from silkbridge.api.schemas import (
     CountryOut,
     ErrorOut,
@@ -22,6 +21,7 @@ from silkbridge.api.schemas import (
     OrganisationOut,
     OrganisationPatch,
 )
+from silkbridge.core.pagination import slice_rows
 from silkbridge.registry import domain, queries
 from silkbridge.registry.enums import OrganisationSort
 from silkbridge.registry.forms import ExpertForm, OrganisationForm

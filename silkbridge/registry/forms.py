@@ -24,9 +24,11 @@ class OrganisationFilterForm(forms.Form):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         countries = sorted(Country.objects.only("code", "name_en"), key=lambda c: c.name)
-        self.fields["country"].choices = [("", _("All countries")), *((c.code, c.name) for c in countries)]
+        country_choices = [("", _("All countries")), *((c.code, c.name) for c in countries)]
+        self.fields["country"].choices = country_choices  # type: ignore[attr-defined]
         fields = Field.objects.only("code", "names")
-        self.fields["field"].choices = [("", _("All fields")), *((f.code, f"{f.code} {f.name}") for f in fields)]
+        field_choices = [("", _("All fields")), *((f.code, f"{f.code} {f.name}") for f in fields)]
+        self.fields["field"].choices = field_choices  # type: ignore[attr-defined]
 
     def filters(self) -> dict[str, Any]:
         data = self.cleaned_data if self.is_valid() else {}
