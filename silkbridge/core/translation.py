@@ -16,13 +16,20 @@ def candidates(lang: str) -> list[str]:
     return [lang, base] if base != lang else [lang]
 
 
-def pick(values: dict[str, str] | None, lang: str | None = None, default: str = "", any_language: bool = True) -> str:
-    """The text in `lang` (default: the active language), else English, else `default`
-    or, when `any_language`, the first text the record has."""
+def pick(
+    values: dict[str, str] | None,
+    lang: str | None = None,
+    default: str = "",
+    any_language: bool = True,
+    fallback: str | None = FALLBACK,
+) -> str:
+    """The text in `lang` (default: the active language), else in `fallback`, else
+    `default` or, when `any_language`, the first text the record has."""
     if not values:
         return default
-    for code in [*candidates(lang or get_language() or FALLBACK), FALLBACK]:
-        if values.get(code):
+    codes = candidates(lang or get_language() or FALLBACK)
+    for code in [*codes, fallback] if fallback else codes:
+        if code and values.get(code):
             return values[code]
     if any_language:
         return next((v for v in values.values() if v), default)

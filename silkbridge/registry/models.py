@@ -119,7 +119,7 @@ class Organisation(TimeStampedModel):
     @property
     def local_name(self) -> str:
         """The name in the page's language where the record has one."""
-        return pick(self.names, default=self.name, any_language=False)
+        return pick(self.names, default=self.name, any_language=False, fallback=None)
 
     def refresh_search_text(self) -> None:
         parts = [self.name, *self.names.values(), *self.aliases, *self.acronyms, self.city, self.ror_id or ""]

@@ -48,3 +48,22 @@ def test_search_open_an_organisation_and_switch_to_arabic(registry: Any, live_se
     assert page.get_by_role("link", name="黑龙江省科学院").is_visible()
     page.screenshot(path=str(ARTIFACTS / "search-zh.png"), full_page=True)
     assert not [e for e in errors if "Content Security Policy" in e], errors
+
+
+@pytest.mark.parametrize("language", ["ar", "en", "es", "fr", "ru", "zh-hans"])
+def test_every_language_renders_with_its_direction(registry: Any, live_server: Any, page: Any, language: str) -> None:
+    page.goto(f"{live_server.url}/{language}/organisations/")
+    assert page.locator("html").get_attribute("lang") == language
+    assert page.locator("html").get_attribute("dir") == ("rtl" if language == "ar" else "ltr")
+    # in a right-to-left page the brand sits at the right edge of the header
+    brand = page.locator(".brand").bounding_box()
+    assert (brand["x"] > 600) is (language == "ar")
+    page.screenshot(path=str(ARTIFACTS / f"organisations-{language}.png"), full_page=True)
+
+
+def test_admin_login_works_under_the_content_security_policy(registry: Any, live_server: Any, page: Any) -> None:
+    violations: list[str] = []
+    page.on("console", lambda m: violations.append(m.text) if "Content Security Policy" in m.text else None)
+    page.goto(f"{live_server.url}/en/admin/login/")
+    assert page.locator("#id_username").is_visible()
+    assert not violations, violations
