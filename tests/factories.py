@@ -22,7 +22,21 @@ class UserFactory(factory.django.DjangoModelFactory):
             self.save()
 
 
-class OrganisationFactory(factory.django.DjangoModelFactory):
+class SearchableFactory(factory.django.DjangoModelFactory):
+    """Saves through refresh_search_text(), as the domain functions do."""
+
+    class Meta:
+        abstract = True
+
+    @classmethod
+    def _create(cls, model_class: Any, *args: Any, **kwargs: Any) -> Any:
+        obj = model_class(*args, **kwargs)
+        obj.refresh_search_text()
+        obj.save()
+        return obj
+
+
+class OrganisationFactory(SearchableFactory):
     class Meta:
         model = Organisation
 
@@ -30,15 +44,8 @@ class OrganisationFactory(factory.django.DjangoModelFactory):
     kind = "education"
     city = "Nairobi"
 
-    @classmethod
-    def _create(cls, model_class: Any, *args: Any, **kwargs: Any) -> Organisation:
-        org = model_class(*args, **kwargs)
-        org.refresh_search_text()
-        org.save()
-        return org
 
-
-class ExpertFactory(factory.django.DjangoModelFactory):
+class ExpertFactory(SearchableFactory):
     class Meta:
         model = Expert
 
@@ -47,10 +54,3 @@ class ExpertFactory(factory.django.DjangoModelFactory):
     phone = "+254 700 000 000"
     keywords = ["irrigation"]
     visibility = "public"
-
-    @classmethod
-    def _create(cls, model_class: Any, *args: Any, **kwargs: Any) -> Expert:
-        expert = model_class(*args, **kwargs)
-        expert.refresh_search_text()
-        expert.save()
-        return expert

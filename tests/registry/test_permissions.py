@@ -88,6 +88,12 @@ def expert_allowed(action: str, visibility: str, role: str) -> bool:
     return role in {"owner", "staff"}  # view_contact, edit, delete
 
 
+def wanjiru(owner: Any, visibility: str) -> Expert:
+    return Expert.objects.create(
+        user=owner, name="Wanjiru Test", visibility=visibility, email="wanjiru@private.example", phone="+254 1"
+    )
+
+
 @pytest.fixture
 def expert_roles(roles: dict[str, Any]) -> dict[str, Any]:
     from tests.factories import UserFactory
@@ -99,13 +105,7 @@ def expert_roles(roles: dict[str, Any]) -> dict[str, Any]:
 @pytest.mark.parametrize("visibility", ["public", "members", "hidden"])
 @pytest.mark.parametrize("role", EXPERT_ROLES)
 def test_expert_matrix_pages(role: str, visibility: str, expert_roles: dict[str, Any], org: Organisation) -> None:
-    expert = Expert.objects.create(
-        user=expert_roles["owner"],
-        name="Wanjiru Test",
-        visibility=visibility,
-        email="wanjiru@private.example",
-        phone="+254 1",
-    )
+    expert = wanjiru(expert_roles["owner"], visibility)
     expert.affiliations.set([org])
     user, client = expert_roles[role], client_for(expert_roles[role])
     page = client.get(f"/en/experts/{expert.pk}/")
@@ -129,13 +129,7 @@ def test_expert_matrix_pages(role: str, visibility: str, expert_roles: dict[str,
 @pytest.mark.parametrize("visibility", ["public", "members", "hidden"])
 @pytest.mark.parametrize("role", EXPERT_ROLES)
 def test_expert_matrix_api(role: str, visibility: str, expert_roles: dict[str, Any]) -> None:
-    expert = Expert.objects.create(
-        user=expert_roles["owner"],
-        name="Wanjiru Test",
-        visibility=visibility,
-        email="wanjiru@private.example",
-        phone="+254 1",
-    )
+    expert = wanjiru(expert_roles["owner"], visibility)
     user, client = expert_roles[role], client_for(None)
     headers = api_headers(user)
     can_view = expert_allowed("view", visibility, role)
