@@ -40,6 +40,7 @@ fmt: install
 	$(VENV)/bin/ruff format silkbridge tests bench
 
 bench: install
+	$(PY) bench/scheduling_bench.py
 	$(PY) bench/http_bench.py
 
 messages: install
