@@ -67,6 +67,9 @@ def test_the_engine_imports_no_django() -> None:
     import subprocess
     import sys
 
-    code = "import sys, silkbridge.scheduling, silkbridge.scheduling.__main__; print(any(m.startswith('django') for m in sys.modules))"
+    code = (
+        "import sys, silkbridge.scheduling, silkbridge.scheduling.__main__; "
+        "print(any(m.startswith('django') for m in sys.modules))"
+    )
     run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, env={"PATH": ""})
     assert run.stdout.strip() == "False"
