@@ -33,3 +33,9 @@ class AuditEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.created_at:%Y-%m-%d %H:%M} {self.action} {self.object_repr}"
+
+    @property
+    def visible_changes(self) -> list[tuple[str, list[object]]]:
+        """Field -> [old, new] pairs for the public history; internal data (an undo
+        snapshot) is left out."""
+        return [(k, v) for k, v in self.changes.items() if isinstance(v, list) and len(v) == 2]

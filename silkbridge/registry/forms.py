@@ -9,6 +9,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from silkbridge.registry.enums import OrganisationSort, OrganisationType
+from silkbridge.registry.identity import suggest_organisation
 from silkbridge.registry.models import Country, Expert, Field, Organisation, fold
 
 LOGO_FORMATS = {"PNG", "JPEG", "WEBP"}
@@ -127,24 +128,25 @@ class ExpertForm(forms.ModelForm):
     def clean_affiliations_text(self) -> list[Organisation]:
         found: list[Organisation] = []
         for line in _split(self.cleaned_data["affiliations_text"], "\n"):
-            matches = list(
-                Organisation.objects.filter(
-                    Q(ror_id=line.rsplit("/", 1)[-1]) | Q(name__iexact=line) | Q(acronyms__icontains=f'"{line}"')
-                )[:2]
-            )
-            matches = [
-                m
-                for m in matches
-                if m.ror_id == line.rsplit("/", 1)[-1] or fold(m.name) == fold(line) or line in m.acronyms
-            ]
-            if len(matches) != 1:
-                message = (
-                    _("No organisation is called “%(name)s”.")
-                    if not matches
-                    else _("Several organisations match “%(name)s”: give its ROR id.")
-                )
+            ror_id = line.rsplit("/", 1)[-1]
+            candidates = Organisation.objects.filter(
+                Q(ror_id=ror_id) | Q(name__iexact=line) | Q(acronyms__icontains=f'"{line}"')
+            )[:5]
+            matches = [m for m in candidates if m.ror_id == ror_id or fold(m.name) == fold(line) or line in m.acronyms]
+            if len(matches) == 1:
+                found.append(matches[0])
+                continue
+            if matches:
+                message = _("Several organisations match “%(name)s”: give its ROR id.")
                 raise ValidationError(message, params={"name": line}, code="affiliation")
-            found.append(matches[0])
+            suggestion, _match = suggest_organisation(line)
+            if suggestion is not None:
+                raise ValidationError(
+                    _("No organisation is called “%(name)s”. Did you mean “%(suggestion)s” (%(id)s)?"),
+                    params={"name": line, "suggestion": suggestion.name, "id": suggestion.ror_id or suggestion.pk},
+                    code="affiliation",
+                )
+            raise ValidationError(_("No organisation is called “%(name)s”."), params={"name": line}, code="affiliation")
         return found
 
     def domain_data(self) -> dict[str, Any]:

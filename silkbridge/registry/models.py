@@ -164,3 +164,14 @@ class Expert(TimeStampedModel):
 
     def refresh_search_text(self) -> None:
         self.search_text = fold(" | ".join([self.name, *self.keywords, self.bio]))
+
+
+class OrganisationRedirect(models.Model):
+    """An organisation merged into another: its old id keeps working and points here."""
+
+    old_id = models.BigIntegerField(primary_key=True)
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="redirects")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"{self.old_id} -> {self.organisation_id}"

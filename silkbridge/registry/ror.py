@@ -35,10 +35,12 @@ class RorRecord:
     established: int | None = None
     source: str = "ror-v2"
     successors: list[str] = field(default_factory=list)
+    parents: list[str] = field(default_factory=list)
 
     def fingerprint(self) -> str:
         data = asdict(self)
         data.pop("successors")
+        data.pop("parents")
         return hashlib.md5(json.dumps(data, sort_keys=True).encode()).hexdigest()
 
 
@@ -109,6 +111,7 @@ def parse_v2(obj: dict[str, Any]) -> RorRecord:
         established=_year(obj.get("established")),
         source="ror-v2",
         successors=[_bare_id(r["id"]) for r in relationships if r.get("type") == "successor" and r.get("id")],
+        parents=[_bare_id(r["id"]) for r in relationships if r.get("type") == "parent" and r.get("id")],
     )
 
 
@@ -140,6 +143,7 @@ def parse_v1_row(row: dict[str, str]) -> RorRecord:
         established=_year(row.get("established")),
         source="ror-v1",
         successors=[_bare_id(target) for kind, _sep, target in relationships if kind.lower() == "successor"],
+        parents=[_bare_id(target) for kind, _sep, target in relationships if kind.lower() == "parent"],
     )
 
 

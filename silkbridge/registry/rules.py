@@ -59,3 +59,6 @@ rules.add_perm("registry.contact_expert", is_member & ~is_profile_owner)
 rules.add_perm("registry.change_expert", is_profile_owner | is_staff)
 rules.add_perm("registry.delete_expert", is_profile_owner | is_staff)
 rules.add_perm("registry.add_expert", is_member)
+
+# Finding and merging duplicate organisations (and undoing a merge) is moderation work.
+rules.add_perm("registry.merge_organisation", is_moderator | is_staff)

@@ -5,18 +5,19 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Page
+from django.core.paginator import Page, Paginator
 from django.db.models import QuerySet
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_POST
 
 from silkbridge.core.audit import history
+from silkbridge.core.models import AuditEntry
 from silkbridge.core.pagination import page_of
-from silkbridge.registry import domain, queries
+from silkbridge.registry import domain, identity, queries
 from silkbridge.registry.forms import ContactExpertForm, ExpertForm, OrganisationFilterForm, OrganisationForm
-from silkbridge.registry.models import Country, Expert
+from silkbridge.registry.models import Country, Expert, OrganisationRedirect
 
 
 def _page(request: HttpRequest, qs: QuerySet[Any]) -> Page:
@@ -53,6 +54,9 @@ def organisation_list(request: HttpRequest) -> HttpResponse:
 
 
 def organisation_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    redirect_to = OrganisationRedirect.objects.filter(old_id=pk).values_list("organisation_id", flat=True).first()
+    if redirect_to is not None:  # merged into another organisation: its id keeps working
+        return redirect("registry:organisation", pk=redirect_to, permanent=True)
     org = domain.get_organisation_for_user(request.user, pk)
     context = {
         "org": org,
@@ -94,7 +98,55 @@ def organisation_delete(request: HttpRequest, pk: int) -> HttpResponse:
 
 def organisation_history(request: HttpRequest, pk: int) -> HttpResponse:
     org = domain.get_organisation_for_user(request.user, pk)
-    return render(request, "registry/history.html", {"object": org, "page": _page(request, history(org))})
+    undone = set(
+        AuditEntry.objects.filter(action="unmerge", object_id=str(org.pk)).values_list("changes__of", flat=True)
+    )
+    can_merge = request.user.has_perm("registry.merge_organisation", org)
+    context = {"object": org, "page": _page(request, history(org)), "undone": undone, "can_merge": can_merge}
+    return render(request, "registry/history.html", context)
+
+
+def _require_moderation(request: HttpRequest) -> None:
+    if not request.user.has_perm("registry.merge_organisation"):
+        raise PermissionDenied
+
+
+@login_required
+def organisation_duplicates(request: HttpRequest) -> HttpResponse:
+    _require_moderation(request)
+    page = Paginator(identity.likely_duplicates(), 20).get_page(request.GET.get("page"))
+    groups = [identity.duplicate_group(row) for row in page.object_list]
+    return render(request, "registry/duplicates.html", {"page": page, "groups": groups})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def organisation_merge(request: HttpRequest, pk: int, other: int) -> HttpResponse:
+    _require_moderation(request)
+    survivor = domain.get_organisation_for_user(request.user, pk)
+    merged = domain.get_organisation_for_user(request.user, other)
+    if survivor.pk == merged.pk:
+        raise Http404
+    if request.method == "POST":
+        identity.merge_organisations(survivor, merged, actor=request.user)
+        messages.success(request, _("The organisations were merged. The merge can be undone from the history."))
+        return redirect(survivor)
+    context = {"survivor": survivor, "merged": merged, "experts": merged.experts.count()}
+    return render(request, "registry/merge_confirm.html", context)
+
+
+@login_required
+@require_POST
+def organisation_unmerge(request: HttpRequest, entry: int) -> HttpResponse:
+    _require_moderation(request)
+    record = get_object_or_404(AuditEntry, pk=entry, action="merge")
+    try:
+        restored = identity.undo_merge(record, actor=request.user)
+    except ValueError:
+        messages.error(request, _("This merge was already undone."))
+        return redirect("registry:organisation_history", pk=int(record.object_id))
+    messages.success(request, _("The merge was undone."))
+    return redirect(restored)
 
 
 def expert_list(request: HttpRequest) -> HttpResponse:

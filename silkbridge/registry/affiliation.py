@@ -1,0 +1,233 @@
+"""Matching a free-text affiliation to a registry organisation. Plain Python, no Django:
+the same matcher serves the site, imports and the evaluation command.
+
+How it decides:
+1. Normalise (accents, case, punctuation, common abbreviations such as "Univ." and
+   "Dept.", British/American spellings) and cut the text into tokens.
+2. Every run of consecutive tokens (also across commas) is looked up among the names of all
+   organisations: display names, labels in every language, aliases. Word order is kept:
+   "Washington University" and "University of Washington" are different places. Where
+   names overlap the longest wins; a name made only of common words ("University
+   Hospital") needs its city to agree. Acronyms in capitals are used only when no name is
+   found and only when one organisation has them.
+3. A country named in the text must agree with the organisation's; a city or country that
+   agrees adds evidence; a unit named with the organisation it belongs to (ROR parent)
+   yields the organisation; the organisation named last is preferred.
+4. If two different organisations still tie, the matcher abstains rather than guesses,
+   unless one is far larger (by its units in the registry).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+import pycountry
+
+ABBREVIATIONS = {
+    "univ": "university", "uni": "university", "inst": "institute",
+    "dept": "department", "dep": "department", "natl": "national", "nat": "national", "hosp": "hospital",
+    "ctr": "center", "cntr": "center", "centre": "center", "acad": "academy",
+    "coll": "college", "lab": "laboratory", "labs": "laboratories", "assoc": "association",
+    "intl": "international", "int": "international", "fac": "faculty", "sch": "school", "res": "research",
+    "technol": "technology", "tech": "technology", "sci": "science", "sciences": "science", "mt": "mount",
+    "organisation": "organization", "programme": "program", "inc": "", "ltd": "", "gmbh": "", "co": "",
+    "corp": "", "llc": "", "the": "", "and": "", "of": "", "for": "", "at": "", "in": "",
+}  # fmt: skip
+EXTRA_COUNTRY_NAMES = {
+    "usa": "US", "us": "US", "united states america": "US", "uk": "GB", "england": "GB", "scotland": "GB",
+    "wales": "GB", "northern ireland": "GB", "great britain": "GB", "pr china": "CN", "p r china": "CN",
+    "peoples republic china": "CN", "china": "CN", "korea": "KR", "south korea": "KR", "republic korea": "KR",
+    "russia": "RU", "iran": "IR", "taiwan": "TW", "vietnam": "VN", "viet nam": "VN", "czech republic": "CZ",
+    "turkey": "TR", "the netherlands": "NL", "holland": "NL", "syria": "SY", "tanzania": "TZ", "bolivia": "BO",
+    "venezuela": "VE", "laos": "LA", "moldova": "MD", "macedonia": "MK", "brasil": "BR", "deutschland": "DE",
+    "espana": "ES", "italia": "IT", "nederland": "NL", "schweiz": "CH", "suisse": "CH",
+}  # fmt: skip
+MAX_SPAN = 14
+_TOKEN = re.compile(r"[^\W_]+", re.UNICODE)
+
+
+def normalise(text: str) -> list[str]:
+    """Lower-case ASCII-folded tokens with abbreviations expanded and stop words dropped."""
+    folded = unicodedata.normalize("NFKD", text.replace("&", " and ").replace("'", "").replace("’", ""))
+    folded = "".join(c for c in folded if not unicodedata.combining(c)).casefold()
+    tokens = []
+    for token in _TOKEN.findall(folded):
+        token = ABBREVIATIONS.get(token, token)
+        if token:
+            tokens.append(token)
+    return tokens
+
+
+def key(tokens: Iterable[str]) -> str:
+    return " ".join(tokens)
+
+
+@dataclass
+class Organisation:
+    id: str
+    name: str
+    names: list[str] = field(default_factory=list)  # every other name, in any language
+    acronyms: list[str] = field(default_factory=list)
+    country: str = ""
+    city: str = ""
+    active: bool = True
+    parents: list[str] = field(default_factory=list)  # ids of the organisations it belongs to
+
+
+@dataclass
+class Match:
+    id: str | None
+    score: float
+    reason: str
+    candidates: list[str] = field(default_factory=list)
+
+
+def _country_names() -> dict[str, str]:
+    names = dict(EXTRA_COUNTRY_NAMES)
+    for country in pycountry.countries:
+        for attribute in ("name", "official_name", "common_name"):
+            value = getattr(country, attribute, None)
+            if value:
+                names[key(normalise(value))] = country.alpha_2
+    return names
+
+
+@dataclass
+class _Candidate:
+    org: int
+    start: int
+    end: int
+    whole_segment: bool
+    via: str
+
+    @property
+    def length(self) -> int:
+        return self.end - self.start
+
+
+class AffiliationMatcher:
+    def __init__(self, organisations: Iterable[Organisation]) -> None:
+        self.orgs: list[Organisation] = []
+        self.by_key: dict[str, set[int]] = defaultdict(set)
+        self.by_acronym: dict[str, set[int]] = defaultdict(set)
+        self.city_tokens: list[str] = []
+        for org in organisations:
+            index = len(self.orgs)
+            self.orgs.append(org)
+            for name in {org.name, *org.names}:
+                tokens = normalise(name)
+                if tokens:
+                    self.by_key[key(tokens)].add(index)
+            for acronym in org.acronyms:
+                if len(acronym) >= 3 and acronym.isupper():
+                    self.by_acronym[acronym].add(index)
+            self.city_tokens.append(key(normalise(org.city)))
+        self.countries = _country_names()
+        # Words found in many names ("university", "hospital", "national") say little; a name
+        # made only of them ("University Hospital") is generic and needs a place to agree.
+        frequency: dict[str, int] = defaultdict(int)
+        for name_key in self.by_key:
+            for token in set(name_key.split()):
+                frequency[token] += 1
+        common = max(5, len(self.by_key) // 400)
+        self.generic = {t for t, n in frequency.items() if n > common}
+        index_of = {org.id: i for i, org in enumerate(self.orgs)}
+        self.children = [0] * len(self.orgs)
+        for org in self.orgs:
+            for parent in org.parents:
+                if parent in index_of:
+                    self.children[index_of[parent]] += 1
+
+    def _countries_in(self, tokens: list[str]) -> set[str]:
+        found = set()
+        for size in (1, 2, 3, 4):
+            for start in range(0, len(tokens) - size + 1):
+                code = self.countries.get(key(tokens[start : start + size]))
+                if code:
+                    found.add(code)
+        return found
+
+    def _candidates(self, segments: list[list[str]], raw: str) -> list[_Candidate]:
+        """Every run of tokens that is a name; runs may cross commas ("University of
+        California, San Francisco"), and a run made of whole segments counts more."""
+        found: list[_Candidate] = []
+        flat = [t for segment in segments for t in segment]
+        boundaries = {0}
+        for segment in segments:
+            boundaries.add(max(boundaries) + len(segment))
+        n = len(flat)
+        for i in range(n):
+            for j in range(i + 1, min(n, i + MAX_SPAN) + 1):
+                span = flat[i:j]
+                whole = i in boundaries and j in boundaries
+                for org in self.by_key.get(key(span), ()):
+                    found.append(_Candidate(org, i, j, whole, "name"))
+        if not found:  # acronyms are ambiguous: only when no name is found, and only unique ones
+            for word in set(re.findall(r"\b[A-Z][A-Z&\-]{2,}\b", raw)):
+                orgs = self.by_acronym.get(word, set())
+                if len(orgs) == 1:
+                    found.append(_Candidate(next(iter(orgs)), n - 1, n, False, f"acronym {word}"))
+        return found
+
+    def match(self, text: str) -> Match:
+        segments = [normalise(part) for part in re.split(r"[,;()/\n]|\s[-–—]\s", text)]
+        segments = [s for s in segments if s]
+        tokens = [t for s in segments for t in s]
+        if not tokens:
+            return Match(None, 0.0, "empty")
+        countries = self._countries_in(tokens)
+        joined = " " + " ".join(tokens) + " "
+        scored: dict[int, tuple[float, str]] = {}
+        candidates = self._candidates(segments, text)
+        # The longest name wins where names overlap ("Chinese University of Hong Kong" over
+        # "University of Hong Kong").
+        candidates = [
+            c for c in candidates
+            if not any(d.start <= c.start and c.end <= d.end and d.length > c.length for d in candidates)
+        ]  # fmt: skip
+        for c in candidates:
+            org = self.orgs[c.org]
+            if countries and org.country and org.country not in countries:
+                continue
+            city = self.city_tokens[c.org]
+            city_agrees = bool(city) and f" {city} " in joined
+            generic = all(t in self.generic for t in tokens[c.start : c.end])
+            if generic and not c.via.startswith("acronym") and not (city_agrees or len(tokens) == c.length):
+                continue
+            score = c.length + (3.0 if c.whole_segment else 0.0)
+            score += 2.0 * c.end / len(tokens)  # the organisation is usually named last
+            if c.via.startswith("acronym"):
+                score = 1.5
+            evidence = [c.via]
+            if city_agrees:
+                score += 1.0
+                evidence.append("city agrees")
+            if countries and org.country in countries:
+                score += 1.0
+                evidence.append("country agrees")
+            if not org.active:
+                score -= 0.5
+            if c.org not in scored or score > scored[c.org][0]:
+                scored[c.org] = (score, "; ".join(evidence))
+        if not scored:
+            return Match(None, 0.0, "no organisation name found")
+        # A unit named together with the organisation it belongs to: the organisation is meant.
+        found_ids = {self.orgs[o].id for o in scored}
+        for o in list(scored):
+            if any(parent in found_ids for parent in self.orgs[o].parents):
+                del scored[o]
+        ranking = sorted(scored.items(), key=lambda item: -item[1][0])
+        best, (score, reason) = ranking[0]
+        tied = [o for o, (s, _r) in ranking if s >= score - 1e-9]
+        if len(tied) > 1:
+            # Same name in several places, no place named: the far larger organisation (by
+            # its units in the registry) is meant, if there is one; otherwise abstain.
+            tied.sort(key=lambda o: -self.children[o])
+            if self.children[tied[0]] < 3 * max(1, self.children[tied[1]]):
+                return Match(None, score, "several organisations fit equally", [self.orgs[o].id for o in tied])
+            best, reason = tied[0], reason + "; the largest of organisations with this name"
+        return Match(self.orgs[best].id, score, reason, [self.orgs[o].id for o, _ in ranking[:5]])

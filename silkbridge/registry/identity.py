@@ -1,0 +1,181 @@
+"""Organisation identity in the site: the affiliation matcher over the registry, likely
+duplicates, and merging with an undo. Writes record one audit entry each; a merge entry
+holds everything needed to undo it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.db import transaction
+from django.db.models import Count, Max, QuerySet
+from django.db.models.functions import Lower
+
+from silkbridge.accounts.models import Membership
+from silkbridge.core import audit
+from silkbridge.core.models import AuditEntry
+from silkbridge.registry.affiliation import AffiliationMatcher, Match
+from silkbridge.registry.affiliation import Organisation as Named
+from silkbridge.registry.models import Expert, Organisation, OrganisationRedirect
+
+_cache: dict[str, Any] = {}
+
+
+def registry_matcher() -> AffiliationMatcher:
+    """The matcher over all organisations, rebuilt when the registry has changed."""
+    version = Organisation.objects.aggregate(n=Count("id"), changed=Max("updated_at"))
+    if _cache.get("version") != version:
+        rows = Organisation.objects.values_list(
+            "pk", "name", "names", "aliases", "acronyms", "country_id", "city", "status"
+        )
+        named = [
+            Named(str(pk), name, [*names.values(), *aliases], acronyms, country or "", city, status == "active")
+            for pk, name, names, aliases, acronyms, country, city, status in rows.iterator(chunk_size=5000)
+        ]
+        _cache.update(version=version, matcher=AffiliationMatcher(named))
+    return _cache["matcher"]  # type: ignore[no-any-return]
+
+
+def suggest_organisation(text: str) -> tuple[Organisation | None, Match]:
+    match = registry_matcher().match(text)
+    org = Organisation.objects.filter(pk=int(match.id)).first() if match.id else None
+    return org, match
+
+
+@dataclass
+class DuplicateGroup:
+    name: str
+    country: str | None
+    organisations: list[Organisation]
+    evidence: list[str]
+
+
+def likely_duplicates() -> QuerySet[Any]:
+    """(name, country) pairs that more than one organisation shares, most repeated first."""
+    return (
+        Organisation.objects.values(lower_name=Lower("name"), country_code=Lower("country_id"))
+        .annotate(count=Count("id"))
+        .filter(count__gt=1)
+        .order_by("-count", "lower_name")
+    )
+
+
+def duplicate_group(row: dict[str, Any]) -> DuplicateGroup:
+    orgs: list[Organisation] = list(
+        Organisation.objects.annotate(lower_name=Lower("name"))
+        .filter(lower_name=row["lower_name"], country_id=(row["country_code"] or "").upper() or None)
+        .select_related("country")
+        .order_by("pk")
+    )
+    evidence = ["same name", "same country"] if row["country_code"] else ["same name"]
+    if len({o.city for o in orgs}) == 1 and orgs[0].city:
+        evidence.append("same city")
+    sites = {o.website.split("//")[-1].strip("/").removeprefix("www.") for o in orgs if o.website}
+    if len(sites) == 1 and all(o.website for o in orgs):
+        evidence.append("same website")
+    return DuplicateGroup(orgs[0].name, orgs[0].country.name if orgs[0].country else None, orgs, evidence)
+
+
+def _merged_names(survivor: Organisation, merged: Organisation) -> list[str]:
+    names = [merged.name, *merged.names.values(), *merged.aliases]
+    known = {survivor.name, *survivor.names.values(), *survivor.aliases}
+    return [n for n in dict.fromkeys(names) if n not in known]
+
+
+@transaction.atomic
+def merge_organisations(survivor: Organisation, merged: Organisation, *, actor: Any) -> AuditEntry:
+    """Move every reference from `merged` to `survivor`, keep its names as aliases and its
+    ids as redirects, delete it, and record everything needed to undo the merge."""
+    if survivor.pk == merged.pk:
+        raise ValueError("An organisation cannot be merged into itself.")
+    memberships = list(Membership.objects.filter(organisation=merged).values("user_id", "role"))
+    users = [row["user_id"] for row in memberships]
+    snapshot = {
+        "merged": {f.attname: _plain(getattr(merged, f.attname)) for f in Organisation._meta.concrete_fields},
+        "fields": list(merged.fields.values_list("code", flat=True)),
+        "experts": list(merged.experts.values_list("pk", flat=True)),
+        "memberships": memberships,
+        "redirects": list(merged.redirects.values_list("old_id", flat=True)),
+        "survivor_before": {"aliases": survivor.aliases, "acronyms": survivor.acronyms,
+                            "former_ror_ids": survivor.former_ror_ids,
+                            "fields": list(survivor.fields.values_list("code", flat=True)),
+                            "experts": list(Expert.objects.filter(affiliations=survivor).filter(affiliations=merged)
+                                            .values_list("pk", flat=True)),
+                            "memberships": list(Membership.objects.filter(organisation=survivor, user_id__in=users)
+                                                .values("user_id", "role"))},
+    }  # fmt: skip
+    for expert in Expert.objects.filter(affiliations=merged):
+        expert.affiliations.add(survivor)
+    for row in memberships:
+        existing = Membership.objects.filter(user_id=row["user_id"], organisation=survivor).first()
+        if existing is None:
+            Membership.objects.create(user_id=row["user_id"], organisation=survivor, role=row["role"])
+        elif row["role"] == "editor" and existing.role != "editor":
+            existing.role = "editor"
+            existing.save(update_fields=["role"])
+    survivor.fields.add(*merged.fields.all())
+    survivor.aliases = [*survivor.aliases, *_merged_names(survivor, merged)]
+    survivor.acronyms = list(dict.fromkeys([*survivor.acronyms, *merged.acronyms]))
+    survivor.former_ror_ids = [
+        *survivor.former_ror_ids,
+        *([merged.ror_id] if merged.ror_id else []),
+        *merged.former_ror_ids,
+    ]
+    survivor.refresh_search_text()
+    survivor.save()
+    OrganisationRedirect.objects.filter(organisation=merged).update(organisation=survivor)
+    merged_pk = merged.pk
+    merged.delete()
+    OrganisationRedirect.objects.create(old_id=merged_pk, organisation=survivor)
+    return audit.record(
+        actor=actor, action="merge", obj=survivor, changes={"merged": [merged_pk, survivor.pk], "undo": snapshot}
+    )
+
+
+@transaction.atomic
+def undo_merge(entry: AuditEntry, *, actor: Any) -> Organisation:
+    """Recreate the merged organisation with its id, names and references, and restore the
+    survivor as it was. Refuses if the merge was already undone or the survivor is gone."""
+    if entry.action != "merge" or AuditEntry.objects.filter(action="unmerge", changes__of=entry.pk).exists():
+        raise ValueError("This merge cannot be undone (it is not a merge, or it was undone already).")
+    snapshot = entry.changes["undo"]
+    survivor = Organisation.objects.get(pk=int(entry.object_id))
+    data = dict(snapshot["merged"])
+    restored = Organisation(**data)
+    restored.save(force_insert=True)
+    Organisation.objects.filter(pk=restored.pk).update(created_at=data["created_at"])  # auto_now_add reset it
+    restored.fields.set(snapshot["fields"])
+    before = snapshot["survivor_before"]
+    for expert in Expert.objects.filter(pk__in=snapshot["experts"]):
+        expert.affiliations.add(restored)
+        if expert.pk not in before["experts"]:  # it was not affiliated with the survivor before
+            expert.affiliations.remove(survivor)
+    roles_before = {row["user_id"]: row["role"] for row in before["memberships"]}
+    for row in snapshot["memberships"]:
+        Membership.objects.create(user_id=row["user_id"], organisation=restored, role=row["role"])
+        if row["user_id"] in roles_before:
+            Membership.objects.filter(user_id=row["user_id"], organisation=survivor).update(
+                role=roles_before[row["user_id"]]
+            )
+        else:
+            Membership.objects.filter(user_id=row["user_id"], organisation=survivor).delete()
+    survivor.aliases, survivor.acronyms, survivor.former_ror_ids = (
+        before["aliases"],
+        before["acronyms"],
+        before["former_ror_ids"],
+    )
+    survivor.fields.set(before["fields"])
+    survivor.refresh_search_text()
+    survivor.save()
+    OrganisationRedirect.objects.filter(old_id=restored.pk).delete()
+    OrganisationRedirect.objects.filter(old_id__in=snapshot["redirects"]).update(organisation=restored)
+    audit.record(actor=actor, action="unmerge", obj=survivor, changes={"of": entry.pk, "restored": [None, restored.pk]})
+    return restored
+
+
+def _plain(value: Any) -> Any:
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    if hasattr(value, "name") and not isinstance(value, str):  # file fields
+        return value.name or ""
+    return value

@@ -1,0 +1,99 @@
+import csv
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from silkbridge.registry.affiliation import AffiliationMatcher, Organisation, normalise
+
+REGISTRY = [
+    Organisation("verona", "University of Verona", ["Università degli Studi di Verona"], ["UNIVR"], "IT", "Verona"),
+    Organisation("ucsf", "University of California, San Francisco", [], ["UCSF"], "US", "San Francisco"),
+    Organisation("uc", "University of California System", [], [], "US", "Oakland"),
+    Organisation("cuhk", "Chinese University of Hong Kong", ["香港中文大學"], ["CUHK"], "HK", "Hong Kong"),
+    Organisation("hku", "University of Hong Kong", [], ["HKU"], "HK", "Hong Kong"),
+    Organisation("nu-us", "Northeastern University", [], [], "US", "Boston"),
+    Organisation("nu-cn", "Northeastern University", [], [], "CN", "Shenyang"),
+    Organisation("oslo", "University of Oslo", [], [], "NO", "Oslo"),
+    Organisation("ibms", "Institute of Basic Medical Sciences", [], [], "NO", "Oslo", parents=["oslo"]),
+    Organisation("uh-a", "University Hospital", [], [], "US", "Augusta"),
+    Organisation("wustl", "Washington University in St. Louis", ["Washington University"], [], "US", "St Louis"),
+    Organisation("uw", "University of Washington", [], [], "US", "Seattle"),
+    Organisation(
+        "msu", "Lomonosov Moscow State University", ["Московский государственный университет"], ["MSU"], "RU", "Moscow"
+    ),
+    *(
+        Organisation(f"h{n}", f"{city} Hospital", [], [], "FR", city)
+        for n, city in enumerate(["Lyon", "Nice", "Metz", "Caen", "Pau", "Albi"])
+    ),
+]
+MATCHER = AffiliationMatcher(REGISTRY)
+
+
+def test_normalise_folds_accents_case_punctuation_and_abbreviations() -> None:
+    assert normalise("Dept. of Physics, Univ. of Verona") == ["department", "physics", "university", "verona"]
+    assert normalise("Università degli Studi") == ["universita", "degli", "studi"]
+    assert normalise("King's Centre & Lab") == ["kings", "center", "laboratory"]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Department of Diagnostics, University of Verona, Verona, Italy", "verona"),
+        ("Dipartimento di Medicina, Università degli Studi di Verona", "verona"),
+        ("Dept. of Physics, Univ. of Verona", "verona"),
+        ("Department of Surgery, University of California, San Francisco, CA, USA", "ucsf"),
+        ("Department of Psychiatry, The Chinese University of Hong Kong", "cuhk"),
+        ("香港中文大學", "cuhk"),
+        ("Division of Physiology, Institute of Basic Medical Sciences, University of Oslo", "oslo"),
+        ("Northeastern University, Shenyang, China", "nu-cn"),
+        ("Washington University School of Medicine", "wustl"),
+        ("Московский государственный университет", "msu"),
+    ],
+)
+def test_matches_the_organisation_named(text: str, expected: str) -> None:
+    result = MATCHER.match(text)
+    assert result.id == expected, result
+
+
+def test_the_match_says_why() -> None:
+    result = MATCHER.match("Department of Diagnostics, University of Verona, Verona, Italy")
+    assert "name" in result.reason and "city agrees" in result.reason and "country agrees" in result.reason
+
+
+def test_abstains_when_two_organisations_fit_equally() -> None:
+    result = MATCHER.match("Department of Chemistry, Northeastern University")
+    assert result.id is None and set(result.candidates) == {"nu-us", "nu-cn"}
+
+
+def test_a_country_that_disagrees_rules_a_candidate_out() -> None:
+    assert MATCHER.match("University of Oslo, Verona, Italy").id is None
+
+
+def test_a_generic_name_needs_its_city() -> None:
+    assert MATCHER.match("Cardiology, University Hospital, Lyon").id is None
+    assert MATCHER.match("Cardiology, University Hospital, Augusta, GA").id == "uh-a"
+
+
+def test_nothing_recognisable_gives_no_match() -> None:
+    assert MATCHER.match("Business Economics").id is None
+    assert MATCHER.match("   ").id is None
+
+
+def test_evaluation_command_writes_predictions(tmp_path: Path) -> None:
+    data = Path(__file__).resolve().parent.parent / "data"
+    source = tmp_path / "affiliations.csv"
+    source.write_text(
+        'affiliation,note\n"Institute of X, Heilongjiang Academy of Sciences, Harbin, China",a\nNothing Here,b\n',
+        encoding="utf-8",
+    )
+    out = tmp_path / "predictions.csv"
+    command = [sys.executable, "-m", "silkbridge.registry.match_affiliations", "--registry",
+               str(data / "ror_v2_sample.jsonl"), str(data / "ror_v1_sample.csv"),
+               "--input", str(source), "--out", str(out)]  # fmt: skip
+    run = subprocess.run(command, capture_output=True, text=True, check=False)
+    assert run.returncode == 0, run.stderr
+    rows = list(csv.DictReader(out.open(encoding="utf-8")))
+    assert [r["predicted_id"] for r in rows] == ["https://ror.org/00hqwyj63", ""]
+    assert rows[0]["note"] == "a" and float(rows[0]["score"]) > 0

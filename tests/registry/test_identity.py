@@ -1,0 +1,134 @@
+from typing import Any
+
+import pytest
+
+from silkbridge.accounts.models import Membership
+from silkbridge.core.models import AuditEntry
+from silkbridge.registry import identity
+from silkbridge.registry.models import Expert, Organisation, OrganisationRedirect
+from tests.conftest import client_for
+from tests.factories import OrganisationFactory, UserFactory
+
+
+@pytest.fixture
+def twins(reference: Any) -> tuple[Organisation, Organisation]:
+    keep = OrganisationFactory(name="Kenya Soil Institute", country_id="KE", city="Nairobi", ror_id="01aaaaa00",
+                               aliases=["KSI Nairobi"], website="https://ksi.example.org")  # fmt: skip
+    dupe = OrganisationFactory(name="Kenya Soil Institute", country_id="KE", city="Nairobi", ror_id="02bbbbb11",
+                               names={"sw": "Taasisi ya Udongo Kenya"}, acronyms=["KSI"],
+                               website="http://www.ksi.example.org/")  # fmt: skip
+    keep.fields.set(["4.1"])
+    dupe.fields.set(["4.5"])
+    return keep, dupe
+
+
+@pytest.mark.django_db
+def test_likely_duplicates_are_listed_with_evidence(twins: Any, roles: dict[str, Any]) -> None:
+    html = client_for(roles["moderator"]).get("/en/organisations/duplicates/").content.decode()
+    keep, dupe = twins
+    assert "Kenya Soil Institute" in html and f"#{keep.pk}" in html and f"#{dupe.pk}" in html
+    group = identity.duplicate_group(next(iter(identity.likely_duplicates())))
+    assert group.evidence == ["same name", "same country", "same city", "same website"]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("role", "status"), [("member", 403), ("editor", 403), ("other_editor", 403), ("moderator", 200), ("staff", 200)]
+)
+def test_only_moderators_and_staff_find_and_merge_duplicates(
+    twins: Any, roles: dict[str, Any], role: str, status: int
+) -> None:
+    keep, dupe = twins
+    client = client_for(roles[role])
+    assert client.get("/en/organisations/duplicates/").status_code == status
+    response = client.post(f"/en/organisations/{keep.pk}/merge/{dupe.pk}/")
+    assert response.status_code == (302 if status == 200 else 403)
+    assert Organisation.objects.filter(pk=dupe.pk).exists() is (status != 200)
+
+
+@pytest.mark.django_db
+def test_anonymous_visitors_are_sent_to_log_in(twins: Any) -> None:
+    keep, dupe = twins
+    assert client_for(None).post(f"/en/organisations/{keep.pk}/merge/{dupe.pk}/").status_code == 302
+    assert Organisation.objects.filter(pk=dupe.pk).exists()
+
+
+@pytest.mark.django_db
+def test_merge_moves_every_reference_and_keeps_names_and_ids(twins: Any, roles: dict[str, Any]) -> None:
+    keep, dupe = twins
+    expert = Expert.objects.create(name="Wambui")
+    expert.affiliations.set([dupe])
+    both = Expert.objects.create(name="Otieno")
+    both.affiliations.set([keep, dupe])
+    member, editor = UserFactory(), UserFactory()
+    Membership.objects.create(user=member, organisation=dupe, role="member")
+    Membership.objects.create(user=editor, organisation=dupe, role="editor")
+    Membership.objects.create(user=editor, organisation=keep, role="member")
+    dupe_pk = dupe.pk
+
+    identity.merge_organisations(keep, dupe, actor=roles["moderator"])
+
+    keep.refresh_from_db()
+    assert not Organisation.objects.filter(pk=dupe_pk).exists()
+    assert list(expert.affiliations.all()) == [keep] and list(both.affiliations.all()) == [keep]
+    assert Membership.objects.get(user=member, organisation=keep).role == "member"
+    assert Membership.objects.get(user=editor, organisation=keep).role == "editor"
+    assert "Taasisi ya Udongo Kenya" in keep.aliases and keep.acronyms == ["KSI"]
+    assert keep.former_ror_ids == ["02bbbbb11"]
+    assert set(keep.fields.values_list("code", flat=True)) == {"4.1", "4.5"}
+    assert OrganisationRedirect.objects.get(old_id=dupe_pk).organisation == keep
+    entry = AuditEntry.objects.get(action="merge")
+    assert entry.actor == roles["moderator"] and entry.changes["merged"] == [dupe_pk, keep.pk]
+    # the old address and a search by the merged record's other name lead to the survivor
+    response = client_for(None).get(f"/en/organisations/{dupe_pk}/")
+    assert response.status_code == 301 and response["Location"].endswith(f"/en/organisations/{keep.pk}/")
+    assert "Kenya Soil Institute" in client_for(None).get("/en/organisations/", {"q": "taasisi"}).content.decode()
+
+
+@pytest.mark.django_db
+def test_a_merge_can_be_undone_from_the_history(twins: Any, roles: dict[str, Any]) -> None:
+    keep, dupe = twins
+    expert = Expert.objects.create(name="Wambui")
+    expert.affiliations.set([dupe])
+    both = Expert.objects.create(name="Otieno")
+    both.affiliations.set([keep, dupe])
+    editor = UserFactory()
+    Membership.objects.create(user=editor, organisation=dupe, role="editor")
+    Membership.objects.create(user=editor, organisation=keep, role="member")
+    dupe_pk, before = dupe.pk, Organisation.objects.filter(pk=dupe.pk).values().get()
+    identity.merge_organisations(keep, dupe, actor=roles["moderator"])
+    entry = AuditEntry.objects.get(action="merge")
+
+    client = client_for(roles["moderator"])
+    history = client.get(f"/en/organisations/{keep.pk}/history/").content.decode()
+    assert "Undo this merge" in history and "contact" not in history.lower()
+    response = client.post(f"/en/organisations/merges/{entry.pk}/undo/")
+    assert response.status_code == 302
+
+    restored = Organisation.objects.filter(pk=dupe_pk).values().get()
+    assert {k: v for k, v in restored.items() if k != "updated_at"} == {
+        k: v for k, v in before.items() if k != "updated_at"
+    }
+    keep.refresh_from_db()
+    assert keep.aliases == ["KSI Nairobi"] and keep.former_ror_ids == [] and keep.acronyms == []
+    assert list(keep.fields.values_list("code", flat=True)) == ["4.1"]
+    assert [o.pk for o in expert.affiliations.all()] == [dupe_pk]
+    assert sorted(o.pk for o in both.affiliations.all()) == sorted([keep.pk, dupe_pk])
+    assert Membership.objects.get(user=editor, organisation_id=dupe_pk).role == "editor"
+    assert Membership.objects.get(user=editor, organisation=keep).role == "member"
+    assert not OrganisationRedirect.objects.filter(old_id=dupe_pk).exists()
+    # a second undo is refused and changes nothing
+    again = client.post(f"/en/organisations/merges/{entry.pk}/undo/", follow=True)
+    assert "already undone" in again.content.decode()
+    assert Organisation.objects.filter(pk=dupe_pk).count() == 1
+
+
+@pytest.mark.django_db
+def test_expert_form_suggests_the_organisation_the_matcher_finds(reference: Any, roles: dict[str, Any]) -> None:
+    OrganisationFactory(name="University of Verona", country_id="IT", city="Verona", ror_id="039bp8j42")
+    response = client_for(roles["member"]).post(
+        "/en/experts/new/",
+        {"name": "A", "visibility": "public", "affiliations_text": "Dept. of Physics, Univ. of Verona"},
+    )
+    assert "Did you mean “University of Verona” (039bp8j42)?" in response.content.decode()
+    assert not Expert.objects.exists()
