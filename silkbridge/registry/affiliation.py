@@ -47,6 +47,9 @@ EXTRA_COUNTRY_NAMES = {
     "espana": "ES", "italia": "IT", "nederland": "NL", "schweiz": "CH", "suisse": "CH",
 }  # fmt: skip
 MAX_SPAN = 14
+# Affiliations name units inside institutions; the institution (usually a university) is the
+# organisation meant more often than the hospital, institute or funder named with it.
+KIND_BONUS = {"education": 2.0}
 _TOKEN = re.compile(r"[^\W_]+", re.UNICODE)
 
 
@@ -76,6 +79,7 @@ class Organisation:
     city: str = ""
     active: bool = True
     parents: list[str] = field(default_factory=list)  # ids of the organisations it belongs to
+    kind: str = ""  # ROR type: education, facility, healthcare, ...
 
 
 @dataclass
@@ -173,6 +177,15 @@ class AffiliationMatcher:
                     found.append(_Candidate(next(iter(orgs)), n - 1, n, False, f"acronym {word}"))
         return found
 
+    def _survives_overlap(self, c: _Candidate, candidates: list[_Candidate]) -> bool:
+        """The longest name wins where names overlap ("Chinese University of Hong Kong" over
+        "University of Hong Kong"), except that a university that begins a longer name
+        ("Stanford University" in "Stanford University School of Medicine") stays in the race."""
+        longer = [d for d in candidates if d.start <= c.start and c.end <= d.end and d.length > c.length]
+        if not longer:
+            return True
+        return self.orgs[c.org].kind == "education" and all(d.start == c.start for d in longer)
+
     def match(self, text: str) -> Match:
         segments = [normalise(part) for part in re.split(r"[,;()/\n]|\s[-–—]\s", text)]
         segments = [s for s in segments if s]
@@ -183,12 +196,7 @@ class AffiliationMatcher:
         joined = " " + " ".join(tokens) + " "
         scored: dict[int, tuple[float, str]] = {}
         candidates = self._candidates(segments, text)
-        # The longest name wins where names overlap ("Chinese University of Hong Kong" over
-        # "University of Hong Kong").
-        candidates = [
-            c for c in candidates
-            if not any(d.start <= c.start and c.end <= d.end and d.length > c.length for d in candidates)
-        ]  # fmt: skip
+        candidates = [c for c in candidates if self._survives_overlap(c, candidates)]
         for c in candidates:
             org = self.orgs[c.org]
             if countries and org.country and org.country not in countries:
@@ -198,7 +206,7 @@ class AffiliationMatcher:
             generic = all(t in self.generic for t in tokens[c.start : c.end])
             if generic and not c.via.startswith("acronym") and not (city_agrees or len(tokens) == c.length):
                 continue
-            score = c.length + (3.0 if c.whole_segment else 0.0)
+            score = c.length + (3.0 if c.whole_segment else 0.0) + KIND_BONUS.get(org.kind, 0.0)
             score += 2.0 * c.end / len(tokens)  # the organisation is usually named last
             if c.via.startswith("acronym"):
                 score = 1.5

@@ -31,6 +31,7 @@ def organisations_from_ror(paths: Iterable[Path]) -> list[Organisation]:
         Organisation(
             id=ROR_URL + r.ror_id, name=r.name, names=[*r.names.values(), *r.aliases], acronyms=r.acronyms,
             country=r.country, city=r.city, active=r.status == "active", parents=[ROR_URL + p for p in r.parents],
+            kind=r.kind,
         )
         for r in records.values()
     ]  # fmt: skip
