@@ -26,11 +26,13 @@ def registry_matcher() -> AffiliationMatcher:
     version = Organisation.objects.aggregate(n=Count("id"), changed=Max("updated_at"))
     if _cache.get("version") != version:
         rows = Organisation.objects.values_list(
-            "pk", "name", "names", "aliases", "acronyms", "country_id", "city", "status"
+            "pk", "name", "names", "aliases", "acronyms", "country_id", "city", "status", "kind"
         )
         named = [
-            Named(str(pk), name, [*names.values(), *aliases], acronyms, country or "", city, status == "active")
-            for pk, name, names, aliases, acronyms, country, city, status in rows.iterator(chunk_size=5000)
+            Named(
+                str(pk), name, [*names.values(), *aliases], acronyms, country or "", city, status == "active", kind=kind
+            )
+            for pk, name, names, aliases, acronyms, country, city, status, kind in rows.iterator(chunk_size=5000)
         ]
         _cache.update(version=version, matcher=AffiliationMatcher(named))
     return _cache["matcher"]  # type: ignore[no-any-return]
