@@ -16,7 +16,8 @@ class SignUpForm(forms.Form):
 
     def clean_email(self) -> str:
         email = self.cleaned_data["email"].lower()
-        if User.objects.filter(email__iexact=email).exists():
+        # An account that was never confirmed may sign up again (and get a new link).
+        if User.objects.filter(email__iexact=email, email_confirmed=True).exists():
             raise forms.ValidationError(_("An account with this e-mail address already exists."), code="taken")
         return email
 

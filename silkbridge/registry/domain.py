@@ -2,6 +2,7 @@
 each checks nothing about permissions (callers use the access getters) and records
 one audit entry."""
 
+from datetime import timedelta
 from typing import Any
 
 from django.conf import settings
@@ -11,10 +12,11 @@ from django.db import transaction
 from django.db.models import Model
 from django.http import Http404
 from django.template.loader import render_to_string
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from silkbridge.core import audit
+from silkbridge.core.models import AuditEntry
 from silkbridge.registry.models import Expert, Organisation
 from silkbridge.registry.queries import visible_experts
 
@@ -93,11 +95,23 @@ def delete_expert(expert: Expert, *, actor: Any) -> None:
     expert.delete()
 
 
+class TooManyMessages(Exception):
+    """The sender reached the daily limit of messages to experts."""
+
+
+MESSAGES_PER_DAY = 10
+
+
 def contact_expert(expert: Expert, *, sender: Any, message: str) -> None:
     """E-mail the expert in their own language without showing their address to the sender.
 
     The sender's address goes in Reply-To so that the expert decides whether to answer.
+    At most MESSAGES_PER_DAY messages per sender in 24 hours (counted in the audit log),
+    so that the contact form cannot be used to spam experts.
     """
+    since = timezone.now() - timedelta(days=1)
+    if AuditEntry.objects.filter(actor=sender, action="contact", created_at__gte=since).count() >= MESSAGES_PER_DAY:
+        raise TooManyMessages
     site_languages = {code for code, _name in settings.LANGUAGES}
     spoken = [code for code in expert.languages if code in site_languages]
     with translation.override(spoken[0] if spoken else settings.LANGUAGE_CODE):

@@ -207,7 +207,11 @@ def expert_contact(request: HttpRequest, pk: int) -> HttpResponse:
         raise PermissionDenied
     form = ContactExpertForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        domain.contact_expert(expert, sender=request.user, message=form.cleaned_data["message"])
-        messages.success(request, _("Your message was sent. The expert will answer by e-mail if they wish."))
-        return redirect(expert)
+        try:
+            domain.contact_expert(expert, sender=request.user, message=form.cleaned_data["message"])
+        except domain.TooManyMessages:
+            form.add_error(None, _("You have sent the most messages allowed in one day. Please try again tomorrow."))
+        else:
+            messages.success(request, _("Your message was sent. The expert will answer by e-mail if they wish."))
+            return redirect(expert)
     return render(request, "registry/expert_contact.html", {"expert": expert, "form": form})

@@ -130,3 +130,15 @@ def test_nobody_can_revoke_someone_elses_token(client: Any) -> None:
     assert client.post(f"/en/accounts/tokens/{token.pk}/revoke/").status_code == 404
     token.refresh_from_db()
     assert token.revoked_at is None
+
+
+@pytest.mark.django_db
+def test_an_unconfirmed_account_can_sign_up_again_for_a_new_link(
+    client: Any, mailoutbox: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post("/en/accounts/signup/", SIGNUP)
+        again = client.post("/en/accounts/signup/", {**SIGNUP, "display_name": "Ada Again"})
+    assert "Check your e-mail" in again.content.decode()
+    assert len(mailoutbox) == 2 and User.objects.count() == 1
+    assert User.objects.get().display_name == "Ada Again"

@@ -233,3 +233,16 @@ def test_unknown_pages_are_404_in_the_visitors_language(reference: Any, client: 
     response = client.get("/fr/organisations/999999/")
     assert response.status_code == 404
     assert 'lang="fr"' in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_contact_form_is_limited_per_day(roles: dict[str, Any], mailoutbox: Any) -> None:
+    expert = Expert.objects.create(name="Li Test", email="li@private.example", visibility="public")
+    client = client_for(roles["member"])
+    for _n in range(10):
+        client.post(f"/en/experts/{expert.pk}/contact/", {"message": "We would like to discuss irrigation trials."})
+    refused = client.post(
+        f"/en/experts/{expert.pk}/contact/", {"message": "We would like to discuss irrigation trials."}
+    )
+    assert "the most messages allowed in one day" in refused.content.decode()
+    assert len(mailoutbox) == 10
