@@ -87,13 +87,18 @@ def organisation_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def organisation_delete(request: HttpRequest, pk: int) -> HttpResponse:
     org = domain.get_organisation_for_user(request.user, pk)
-    if not request.user.has_perm("registry.delete_organisation", org):
+    return _confirm_delete(request, org, "registry.delete_organisation", domain.delete_organisation, "organisations")
+
+
+def _confirm_delete(request: HttpRequest, obj: Any, perm: str, delete: Any, list_name: str) -> HttpResponse:
+    """A confirmation page on GET, the deletion (through `delete`) on POST."""
+    if not request.user.has_perm(perm, obj):
         raise PermissionDenied
     if request.method == "POST":
-        domain.delete_organisation(org, actor=request.user)
-        messages.success(request, _("The organisation was deleted."))
-        return redirect("registry:organisations")
-    return render(request, "registry/confirm_delete.html", {"object": org, "cancel_url": org.get_absolute_url()})
+        delete(obj, actor=request.user)
+        messages.success(request, _("“%(name)s” was deleted.") % {"name": obj})
+        return redirect(f"registry:{list_name}")
+    return render(request, "registry/confirm_delete.html", {"object": obj, "cancel_url": obj.get_absolute_url()})
 
 
 def organisation_history(request: HttpRequest, pk: int) -> HttpResponse:
@@ -190,13 +195,7 @@ def expert_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def expert_delete(request: HttpRequest, pk: int) -> HttpResponse:
     expert = domain.get_expert_for_user(request.user, pk)
-    if not request.user.has_perm("registry.delete_expert", expert):
-        raise PermissionDenied
-    if request.method == "POST":
-        domain.delete_expert(expert, actor=request.user)
-        messages.success(request, _("The profile was deleted."))
-        return redirect("registry:experts")
-    return render(request, "registry/confirm_delete.html", {"object": expert, "cancel_url": expert.get_absolute_url()})
+    return _confirm_delete(request, expert, "registry.delete_expert", domain.delete_expert, "experts")
 
 
 @login_required

@@ -22,6 +22,15 @@ def twins(reference: Any) -> tuple[Organisation, Organisation]:
     return keep, dupe
 
 
+def affiliated_experts(keep: Organisation, dupe: Organisation) -> tuple[Expert, Expert]:
+    """One expert of the duplicate only, one of both."""
+    expert = Expert.objects.create(name="Wambui")
+    expert.affiliations.set([dupe])
+    both = Expert.objects.create(name="Otieno")
+    both.affiliations.set([keep, dupe])
+    return expert, both
+
+
 @pytest.mark.django_db
 def test_likely_duplicates_are_listed_with_evidence(twins: Any, roles: dict[str, Any]) -> None:
     html = client_for(roles["moderator"]).get("/en/organisations/duplicates/").content.decode()
@@ -56,10 +65,7 @@ def test_anonymous_visitors_are_sent_to_log_in(twins: Any) -> None:
 @pytest.mark.django_db
 def test_merge_moves_every_reference_and_keeps_names_and_ids(twins: Any, roles: dict[str, Any]) -> None:
     keep, dupe = twins
-    expert = Expert.objects.create(name="Wambui")
-    expert.affiliations.set([dupe])
-    both = Expert.objects.create(name="Otieno")
-    both.affiliations.set([keep, dupe])
+    expert, both = affiliated_experts(keep, dupe)
     member, editor = UserFactory(), UserFactory()
     Membership.objects.create(user=member, organisation=dupe, role="member")
     Membership.objects.create(user=editor, organisation=dupe, role="editor")
@@ -88,10 +94,7 @@ def test_merge_moves_every_reference_and_keeps_names_and_ids(twins: Any, roles: 
 @pytest.mark.django_db
 def test_a_merge_can_be_undone_from_the_history(twins: Any, roles: dict[str, Any]) -> None:
     keep, dupe = twins
-    expert = Expert.objects.create(name="Wambui")
-    expert.affiliations.set([dupe])
-    both = Expert.objects.create(name="Otieno")
-    both.affiliations.set([keep, dupe])
+    expert, both = affiliated_experts(keep, dupe)
     editor = UserFactory()
     Membership.objects.create(user=editor, organisation=dupe, role="editor")
     Membership.objects.create(user=editor, organisation=keep, role="member")
