@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "silkbridge.core",
     "silkbridge.accounts",
     "silkbridge.registry",
+    "silkbridge.cooperation",
     "silkbridge.api",
 ]
 

@@ -1,0 +1,184 @@
+"""Cooperation endpoints: agreements, joint labs, demonstration centres, projects, and the
+first "as of" indicators. Every date question takes `as_of` (default: today)."""
+
+from datetime import date
+from typing import Any
+
+from django.http import Http404, HttpRequest
+from django.utils import timezone
+from ninja import Field as SchemaField
+from ninja import Query, Router, Schema
+from ninja.pagination import paginate
+
+from silkbridge.api.auth import public
+from silkbridge.api.registry import ERRORS, Pagination
+from silkbridge.api.schemas import ErrorOut
+from silkbridge.cooperation import queries
+from silkbridge.cooperation.enums import AgreementKind, AgreementStatus
+from silkbridge.cooperation.models import Agreement, DemonstrationCentre, JointLab, Project
+
+router = Router(auth=public, tags=["cooperation"])
+
+
+def as_of_from(request: HttpRequest) -> date:
+    raw = request.GET.get("as_of")
+    return date.fromisoformat(raw) if raw else timezone.localdate()
+
+
+class AsOf(Schema):
+    as_of: date | None = None
+
+    def day(self) -> date:
+        return self.as_of or timezone.localdate()
+
+
+class AgreementFilters(AsOf):
+    kind: AgreementKind | None = None
+    country: str = ""
+    status: AgreementStatus | None = None
+
+
+class PartyOut(Schema):
+    country: str | None = SchemaField(None, alias="country_id")
+    organisation: int | None = SchemaField(None, alias="organisation_id")
+
+
+class PartnerOut(Schema):
+    organisation: int = SchemaField(..., alias="organisation_id")
+    role: str
+
+
+class AgreementOut(Schema):
+    id: int
+    external_id: str | None
+    kind: str
+    title: str
+    titles: dict[str, str]
+    summaries: dict[str, str]
+    signed_on: date | None
+    in_force_from: date | None
+    expires_on: date | None
+    terminated_on: date | None
+    status: str = SchemaField(..., description="Derived from the dates for `as_of`.")
+    parties: list[PartyOut]
+    fields: list[str]
+    text_url: str
+    is_demo: bool
+
+    @staticmethod
+    def resolve_status(obj: Agreement, context: dict[str, Any]) -> str:
+        return str(obj.status_on(as_of_from(context["request"])))
+
+    @staticmethod
+    def resolve_parties(obj: Agreement) -> list[Any]:
+        return list(obj.parties.all())
+
+    @staticmethod
+    def resolve_fields(obj: Any) -> list[str]:
+        return [f.code for f in obj.fields.all()]
+
+
+class RecordOut(Schema):
+    id: int
+    external_id: str | None
+    name: str
+    partners: list[PartnerOut]
+    fields: list[str]
+    is_demo: bool
+
+    @staticmethod
+    def resolve_name(obj: Any) -> str:
+        return str(obj)
+
+    @staticmethod
+    def resolve_partners(obj: Any) -> list[Any]:
+        return list(obj.partners.all())
+
+    @staticmethod
+    def resolve_fields(obj: Any) -> list[str]:
+        return [f.code for f in obj.fields.all()]
+
+
+class LabOut(RecordOut):
+    established_on: date | None
+    closed_on: date | None
+
+
+class CentreOut(RecordOut):
+    host_country: str = SchemaField(..., alias="host_country_id")
+    opened_on: date | None
+    closed_on: date | None
+
+
+class ProjectOut(RecordOut):
+    start_on: date | None
+    end_on: date | None
+    funding_programme: str
+    agreement: int | None = SchemaField(None, alias="agreement_id")
+    lab: int | None = SchemaField(None, alias="lab_id")
+
+
+class ActiveFilter(AsOf):
+    active: bool | None = SchemaField(None, description="Only records active (true) or not (false) on `as_of`.")
+
+
+class CountFigure(Schema):
+    as_of: date
+    value: int
+    items: list[str]
+    method: str
+
+
+@router.get("/agreements", response=list[AgreementOut])
+@paginate(Pagination, page_size=50, max_page_size=200)
+def list_agreements(request: HttpRequest, filters: Query[AgreementFilters]) -> Any:
+    return queries.agreements(
+        on=filters.day(), kind=filters.kind or "", country=filters.country, status=filters.status or ""
+    )
+
+
+@router.get("/agreements/{pk}", response={200: AgreementOut, **ERRORS})
+def get_agreement(request: HttpRequest, pk: int, filters: Query[AsOf]) -> Any:
+    agreement = queries.agreements(on=filters.day()).filter(pk=pk).first()
+    if agreement is None:
+        raise Http404
+    return agreement
+
+
+def _active(qs: Any, active_now: Any, active: bool | None) -> Any:
+    if active is None:
+        return qs
+    ids = active_now.values("pk")
+    return qs.filter(pk__in=ids) if active else qs.exclude(pk__in=ids)
+
+
+@router.get("/labs", response=list[LabOut])
+@paginate(Pagination, page_size=50, max_page_size=200)
+def list_labs(request: HttpRequest, filters: Query[ActiveFilter]) -> Any:
+    qs = JointLab.objects.prefetch_related("partners", "fields").order_by("id")
+    return _active(qs, queries.labs_active(on=filters.day()), filters.active)
+
+
+@router.get("/centres", response=list[CentreOut])
+@paginate(Pagination, page_size=50, max_page_size=200)
+def list_centres(request: HttpRequest, filters: Query[ActiveFilter]) -> Any:
+    qs = DemonstrationCentre.objects.prefetch_related("partners", "fields").order_by("id")
+    return _active(qs, queries.centres_open(on=filters.day()), filters.active)
+
+
+@router.get("/projects", response=list[ProjectOut])
+@paginate(Pagination, page_size=50, max_page_size=200)
+def list_projects(request: HttpRequest, filters: Query[ActiveFilter]) -> Any:
+    qs = Project.objects.prefetch_related("partners", "fields").order_by("-start_on", "id")
+    return _active(qs, queries.projects_active(on=filters.day()), filters.active)
+
+
+@router.get("/indicators/partner-countries", response={200: CountFigure, 422: ErrorOut}, tags=["indicators"])
+def partner_countries(request: HttpRequest, filters: Query[AsOf]) -> Any:
+    day = filters.day()
+    codes = list(queries.partner_countries_with_agreement(on=day).order_by("code").values_list("code", flat=True))
+    method = (
+        "Countries that are a party to at least one intergovernmental S&T cooperation agreement in force on "
+        "as_of: in force from its in_force_from date, through its expires_on date, until its terminated_on date."
+    )
+    return {"as_of": day, "value": len(codes), "items": codes, "method": method}

@@ -1,0 +1,31 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class AgreementKind(models.TextChoices):
+    INTERGOVERNMENTAL = "intergovernmental", _("Intergovernmental S&T cooperation agreement")
+    MOU = "mou", _("Memorandum of understanding")
+    INSTITUTIONAL = "institutional", _("Institutional agreement")
+
+
+class AgreementStatus(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    SIGNED = "signed", _("Signed")
+    IN_FORCE = "in_force", _("In force")
+    EXPIRED = "expired", _("Expired")
+    TERMINATED = "terminated", _("Terminated")
+
+
+class PartnerRole(models.TextChoices):
+    HOST = "host", _("Host")
+    PARTNER = "partner", _("Partner")
+    COORDINATOR = "coordinator", _("Coordinator")
+    PARTICIPANT = "participant", _("Participant")
+
+
+class OutputKind(models.TextChoices):
+    PUBLICATION = "publication", _("Publication")
+    PATENT = "patent", _("Patent")
+    DATASET = "dataset", _("Dataset")
+    TRAINING = "training", _("Training")
+    TECHNOLOGY_TRANSFER = "technology_transfer", _("Technology transfer")

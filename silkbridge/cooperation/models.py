@@ -1,0 +1,215 @@
+"""The record of cooperation: agreements, joint laboratories, demonstration centres,
+projects and their outputs. Statuses are derived from dates for any day, never stored.
+
+Date rules (also the indicators' method): a start date counts from that day; an end date
+(expires on, closed on, end) is the last day included; a termination date is the first
+day no longer in force."""
+
+from datetime import date
+
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from silkbridge.cooperation.enums import AgreementKind, AgreementStatus, OutputKind, PartnerRole
+from silkbridge.core.models import TimeStampedModel
+from silkbridge.core.translation import pick
+from silkbridge.registry.models import Country, Field, Organisation
+
+
+class CooperationRecord(TimeStampedModel):
+    """What every cooperation record has: an id from the source it was imported from,
+    fields of science, and a demo flag (demo records are shown as such)."""
+
+    external_id = models.CharField(_("external id"), max_length=100, unique=True, null=True, blank=True)
+    fields = models.ManyToManyField(Field, blank=True, related_name="+", verbose_name=_("fields of science"))
+    is_demo = models.BooleanField(_("demo data"), default=False)
+
+    class Meta:
+        abstract = True
+
+
+class Agreement(CooperationRecord):
+    kind = models.CharField(_("kind"), max_length=20, choices=AgreementKind.choices)
+    titles = models.JSONField(_("title by language"), default=dict)
+    summaries = models.JSONField(_("summary by language"), default=dict, blank=True)
+    signed_on = models.DateField(_("signed on"), null=True, blank=True)
+    in_force_from = models.DateField(_("in force from"), null=True, blank=True)
+    expires_on = models.DateField(_("expires on"), null=True, blank=True)
+    terminated_on = models.DateField(_("terminated on"), null=True, blank=True)
+    text_url = models.URLField(_("link to the text"), max_length=500, blank=True)
+
+    class Meta:
+        ordering = ["-signed_on", "id"]
+        verbose_name = _("agreement")
+        verbose_name_plural = _("agreements")
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def title(self) -> str:
+        return pick(self.titles)
+
+    def status_on(self, day: date) -> AgreementStatus:
+        if self.terminated_on and day >= self.terminated_on:
+            return AgreementStatus.TERMINATED
+        if self.expires_on and day > self.expires_on:
+            return AgreementStatus.EXPIRED
+        if self.in_force_from and day >= self.in_force_from:
+            return AgreementStatus.IN_FORCE
+        if self.signed_on and day >= self.signed_on:
+            return AgreementStatus.SIGNED
+        return AgreementStatus.DRAFT
+
+
+class AgreementParty(models.Model):
+    """A party to an agreement: a country (intergovernmental) or an organisation."""
+
+    agreement = models.ForeignKey(Agreement, on_delete=models.CASCADE, related_name="parties")
+    country = models.ForeignKey(
+        Country, null=True, blank=True, on_delete=models.PROTECT, related_name="agreement_parties"
+    )
+    organisation = models.ForeignKey(
+        Organisation, null=True, blank=True, on_delete=models.PROTECT, related_name="agreement_parties"
+    )
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(country__isnull=False, organisation__isnull=True)
+                | Q(country__isnull=True, organisation__isnull=False),
+                name="party_is_a_country_or_an_organisation",
+            )
+        ]
+        verbose_name = _("party")
+        verbose_name_plural = _("parties")
+
+    def __str__(self) -> str:
+        return str(self.country or self.organisation)
+
+
+class JointLab(CooperationRecord):
+    names = models.JSONField(_("name by language"), default=dict)
+    description = models.TextField(_("description"), blank=True)
+    established_on = models.DateField(_("established on"), null=True, blank=True)
+    closed_on = models.DateField(_("closed on"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["id"]
+        verbose_name = _("joint laboratory")
+        verbose_name_plural = _("joint laboratories")
+
+    def __str__(self) -> str:
+        return pick(self.names)
+
+
+class DemonstrationCentre(CooperationRecord):
+    names = models.JSONField(_("name by language"), default=dict)
+    host_country = models.ForeignKey(
+        Country, on_delete=models.PROTECT, related_name="+", verbose_name=_("host country")
+    )
+    site = models.CharField(_("site"), max_length=200, blank=True)
+    technologies = models.TextField(_("technologies demonstrated"), blank=True)
+    opened_on = models.DateField(_("opened on"), null=True, blank=True)
+    closed_on = models.DateField(_("closed on"), null=True, blank=True)
+    area_hectares = models.DecimalField(_("area (hectares)"), max_digits=10, decimal_places=2, null=True, blank=True)
+
+    class Meta:
+        ordering = ["id"]
+        verbose_name = _("demonstration centre")
+        verbose_name_plural = _("demonstration centres")
+
+    def __str__(self) -> str:
+        return pick(self.names)
+
+
+class CentreYear(models.Model):
+    centre = models.ForeignKey(DemonstrationCentre, on_delete=models.CASCADE, related_name="years")
+    year = models.PositiveSmallIntegerField(_("year"))
+    people_trained = models.PositiveIntegerField(_("people trained"), default=0)
+    technologies_adopted = models.PositiveIntegerField(_("technologies adopted"), default=0)
+
+    class Meta:
+        ordering = ["year"]
+        constraints = [models.UniqueConstraint(fields=["centre", "year"], name="one_figure_per_centre_and_year")]
+        verbose_name = _("yearly figures")
+        verbose_name_plural = _("yearly figures")
+
+    def __str__(self) -> str:
+        return f"{self.centre} {self.year}"
+
+
+class Project(CooperationRecord):
+    title = models.CharField(_("title"), max_length=500)
+    abstract = models.TextField(_("abstract"), blank=True)
+    start_on = models.DateField(_("start"), null=True, blank=True)
+    end_on = models.DateField(_("end"), null=True, blank=True)
+    funding_programme = models.CharField(_("funding programme"), max_length=200, blank=True)
+    funding_amount = models.DecimalField(_("funding amount"), max_digits=16, decimal_places=2, null=True, blank=True)
+    currency = models.CharField(_("currency"), max_length=3, blank=True)
+    agreement = models.ForeignKey(Agreement, null=True, blank=True, on_delete=models.SET_NULL, related_name="projects")
+    lab = models.ForeignKey(JointLab, null=True, blank=True, on_delete=models.SET_NULL, related_name="projects")
+
+    class Meta:
+        ordering = ["-start_on", "id"]
+        verbose_name = _("project")
+        verbose_name_plural = _("projects")
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Partnership(models.Model):
+    """An organisation's role in a lab, a centre or a project (exactly one of them)."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="partnerships")
+    role = models.CharField(_("role"), max_length=20, choices=PartnerRole.choices, default=PartnerRole.PARTNER)
+    lab = models.ForeignKey(JointLab, null=True, blank=True, on_delete=models.CASCADE, related_name="partners")
+    centre = models.ForeignKey(
+        DemonstrationCentre, null=True, blank=True, on_delete=models.CASCADE, related_name="partners"
+    )
+    project = models.ForeignKey(Project, null=True, blank=True, on_delete=models.CASCADE, related_name="partners")
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(lab__isnull=False, centre__isnull=True, project__isnull=True)
+                | Q(lab__isnull=True, centre__isnull=False, project__isnull=True)
+                | Q(lab__isnull=True, centre__isnull=True, project__isnull=False),
+                name="partnership_of_exactly_one_record",
+            )
+        ]
+        verbose_name = _("partner")
+        verbose_name_plural = _("partners")
+
+    def __str__(self) -> str:
+        return f"{self.organisation} ({self.get_role_display()})"
+
+
+class Output(models.Model):
+    kind = models.CharField(_("kind"), max_length=30, choices=OutputKind.choices)
+    year = models.PositiveSmallIntegerField(_("year"))
+    count = models.PositiveIntegerField(_("count"), default=1)
+    identifier = models.CharField(_("identifier (DOI, patent number)"), max_length=200, blank=True)
+    lab = models.ForeignKey(JointLab, null=True, blank=True, on_delete=models.CASCADE, related_name="outputs")
+    centre = models.ForeignKey(
+        DemonstrationCentre, null=True, blank=True, on_delete=models.CASCADE, related_name="outputs"
+    )
+    project = models.ForeignKey(Project, null=True, blank=True, on_delete=models.CASCADE, related_name="outputs")
+
+    class Meta:
+        ordering = ["-year", "kind"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(lab__isnull=False, centre__isnull=True, project__isnull=True)
+                | Q(lab__isnull=True, centre__isnull=False, project__isnull=True)
+                | Q(lab__isnull=True, centre__isnull=True, project__isnull=False),
+                name="output_of_exactly_one_record",
+            )
+        ]
+        verbose_name = _("output")
+        verbose_name_plural = _("outputs")
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.year}"

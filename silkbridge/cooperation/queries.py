@@ -1,0 +1,75 @@
+"""Reads of the cooperation record "as of" a day. The date rules are those of models.py:
+start dates count from that day, end dates are the last day included, a termination date
+is the first day out of force."""
+
+from datetime import date
+
+from django.db.models import Count, Q, QuerySet
+
+from silkbridge.cooperation.enums import AgreementKind, AgreementStatus
+from silkbridge.cooperation.models import Agreement, DemonstrationCentre, JointLab, Project
+from silkbridge.registry.models import Country
+
+
+def in_force_q(day: date) -> Q:
+    return (
+        Q(in_force_from__lte=day)
+        & (Q(expires_on__isnull=True) | Q(expires_on__gte=day))
+        & (Q(terminated_on__isnull=True) | Q(terminated_on__gt=day))
+    )
+
+
+def status_q(status: AgreementStatus, day: date) -> Q:
+    """The agreements that have `status` on `day` (the database form of Agreement.status_on)."""
+    terminated = Q(terminated_on__lte=day)
+    expired = ~terminated & Q(expires_on__lt=day)
+    in_force = ~terminated & ~expired & Q(in_force_from__lte=day)
+    signed = ~terminated & ~expired & ~Q(in_force_from__lte=day) & Q(signed_on__lte=day)
+    conditions = {
+        AgreementStatus.TERMINATED: terminated,
+        AgreementStatus.EXPIRED: expired,
+        AgreementStatus.IN_FORCE: in_force,
+        AgreementStatus.SIGNED: signed,
+        AgreementStatus.DRAFT: ~terminated & ~expired & ~Q(in_force_from__lte=day) & ~Q(signed_on__lte=day),
+    }
+    return conditions[status]
+
+
+def agreements(*, on: date, kind: str = "", country: str = "", status: str = "") -> QuerySet[Agreement]:
+    qs = Agreement.objects.prefetch_related("parties__country", "parties__organisation", "fields")
+    if kind:
+        qs = qs.filter(kind=kind)
+    if country:
+        qs = qs.filter(Q(parties__country_id=country.upper()) | Q(parties__organisation__country_id=country.upper()))
+    if status:
+        qs = qs.filter(status_q(AgreementStatus(status), on))
+    return qs.distinct().order_by("-signed_on", "id")
+
+
+def partner_countries_with_agreement(*, on: date) -> QuerySet[Country]:
+    """Countries party to at least one intergovernmental S&T agreement in force on `on`."""
+    in_force = Agreement.objects.filter(in_force_q(on), kind=AgreementKind.INTERGOVERNMENTAL)
+    return Country.objects.filter(agreement_parties__agreement__in=in_force).distinct()
+
+
+def agreements_in_force_by_kind(*, on: date) -> dict[str, int]:
+    rows = Agreement.objects.filter(in_force_q(on)).values("kind").annotate(n=Count("id"))
+    counts = {kind: 0 for kind in AgreementKind.values}
+    counts.update({row["kind"]: row["n"] for row in rows})
+    return counts
+
+
+def open_between_q(start: str, end: str, day: date) -> Q:
+    return Q(**{f"{start}__lte": day}) & (Q(**{f"{end}__isnull": True}) | Q(**{f"{end}__gte": day}))
+
+
+def labs_active(*, on: date) -> QuerySet[JointLab]:
+    return JointLab.objects.filter(open_between_q("established_on", "closed_on", on))
+
+
+def centres_open(*, on: date) -> QuerySet[DemonstrationCentre]:
+    return DemonstrationCentre.objects.filter(open_between_q("opened_on", "closed_on", on))
+
+
+def projects_active(*, on: date) -> QuerySet[Project]:
+    return Project.objects.filter(open_between_q("start_on", "end_on", on))
