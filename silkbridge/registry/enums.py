@@ -25,6 +25,7 @@ class OrganisationStatus(models.TextChoices):
 class OrganisationSource(models.TextChoices):
     ROR_V2 = "ror-v2", _("ROR (schema v2)")
     ROR_V1 = "ror-v1", _("ROR (schema v1)")
+    CORDIS = "cordis", _("CORDIS (EU research projects)")
     USER = "user", _("Entered by a user")
 
 

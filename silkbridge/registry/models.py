@@ -69,6 +69,7 @@ class Field(models.Model):
 
 class Organisation(TimeStampedModel):
     ror_id = models.CharField(_("ROR id"), max_length=9, unique=True, null=True, blank=True)
+    pic = models.CharField(_("EU participant id (PIC)"), max_length=12, unique=True, null=True, blank=True)
     name = models.CharField(_("name"), max_length=300)
     names = models.JSONField(_("names by language"), default=dict, blank=True)
     aliases = models.JSONField(_("other names"), default=list, blank=True)
