@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "silkbridge.accounts",
     "silkbridge.registry",
     "silkbridge.cooperation",
+    "silkbridge.indicators",
     "silkbridge.api",
 ]
 

@@ -14,6 +14,7 @@ urlpatterns = [
 urlpatterns += i18n_patterns(
     path("", registry_views.home, name="home"),
     path("", include("silkbridge.registry.urls")),
+    path("", include("silkbridge.indicators.urls")),
     path("accounts/", include("silkbridge.accounts.urls")),
     path("admin/", admin.site.urls),
 )

@@ -12,7 +12,6 @@ from ninja.pagination import paginate
 
 from silkbridge.api.auth import public
 from silkbridge.api.registry import ERRORS, Pagination
-from silkbridge.api.schemas import ErrorOut
 from silkbridge.cooperation import queries
 from silkbridge.cooperation.enums import AgreementKind, AgreementStatus
 from silkbridge.cooperation.models import Agreement, DemonstrationCentre, JointLab, Project
@@ -122,13 +121,6 @@ class ActiveFilter(AsOf):
     active: bool | None = SchemaField(None, description="Only records active (true) or not (false) on `as_of`.")
 
 
-class CountFigure(Schema):
-    as_of: date
-    value: int
-    items: list[str]
-    method: str
-
-
 @router.get("/agreements", response=list[AgreementOut])
 @paginate(Pagination, page_size=50, max_page_size=200)
 def list_agreements(request: HttpRequest, filters: Query[AgreementFilters]) -> Any:
@@ -171,14 +163,3 @@ def list_centres(request: HttpRequest, filters: Query[ActiveFilter]) -> Any:
 def list_projects(request: HttpRequest, filters: Query[ActiveFilter]) -> Any:
     qs = Project.objects.prefetch_related("partners", "fields").order_by("-start_on", "id")
     return _active(qs, queries.projects_active(on=filters.day()), filters.active)
-
-
-@router.get("/indicators/partner-countries", response={200: CountFigure, 422: ErrorOut}, tags=["indicators"])
-def partner_countries(request: HttpRequest, filters: Query[AsOf]) -> Any:
-    day = filters.day()
-    codes = list(queries.partner_countries_with_agreement(on=day).order_by("code").values_list("code", flat=True))
-    method = (
-        "Countries that are a party to at least one intergovernmental S&T cooperation agreement in force on "
-        "as_of: in force from its in_force_from date, through its expires_on date, until its terminated_on date."
-    )
-    return {"as_of": day, "value": len(codes), "items": codes, "method": method}

@@ -3,7 +3,7 @@ OpenAPI document (api/openapi.json) is checked by a test."""
 
 from ninja import NinjaAPI
 
-from silkbridge.api import accounts, cooperation, errors, registry
+from silkbridge.api import accounts, cooperation, errors, indicators, registry
 
 api = NinjaAPI(
     title="Silkbridge API",
@@ -20,3 +20,4 @@ errors.install(api)
 api.add_router("/", registry.router)
 api.add_router("/", accounts.router)
 api.add_router("/", cooperation.router)
+api.add_router("/", indicators.router)

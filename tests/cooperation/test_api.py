@@ -10,9 +10,11 @@ from tests.cooperation.test_as_of import agreement
 def test_partner_countries_indicator_answers_for_any_date(reference: Any, client: Any) -> None:
     agreement(countries=("CN", "KE"), in_force_from=date(2018, 1, 1), expires_on=date(2023, 6, 30))
     body = client.get("/api/v1/indicators/partner-countries", {"as_of": "2023-06-30"}).json()
-    assert body["value"] == 2 and body["items"] == ["CN", "KE"] and body["as_of"] == "2023-06-30"
+    assert (
+        body["total"] == 2 and sorted(r["key"] for r in body["rows"]) == ["CN", "KE"] and body["as_of"] == "2023-06-30"
+    )
     assert "intergovernmental" in body["method"]
-    assert client.get("/api/v1/indicators/partner-countries", {"as_of": "2023-07-01"}).json()["value"] == 0
+    assert client.get("/api/v1/indicators/partner-countries", {"as_of": "2023-07-01"}).json()["total"] == 0
 
 
 @pytest.mark.django_db
