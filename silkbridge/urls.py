@@ -4,6 +4,7 @@ from django.contrib import admin
 from django.urls import include, path
 from django.views.static import serve
 
+from silkbridge.api import views as api_views
 from silkbridge.api.urls import api
 from silkbridge.registry import views as registry_views
 
@@ -15,6 +16,9 @@ urlpatterns += i18n_patterns(
     path("", registry_views.home, name="home"),
     path("", include("silkbridge.registry.urls")),
     path("", include("silkbridge.indicators.urls")),
+    path("", include("silkbridge.cooperation.urls")),
+    path("open-data/", api_views.downloads, name="open_data"),
+    path("open-data/<slug:table>.<str:extension>", api_views.download, name="open_data_file"),
     path("accounts/", include("silkbridge.accounts.urls")),
     path("admin/", admin.site.urls),
 )

@@ -133,11 +133,13 @@ def import_cordis(
             continue
         first = members[0]
         programme = parts.get(rcn, "")
-        new_projects.append(Project(
+        project = Project(
             external_id=external, title=PROJECT_TITLE.format(rcn=rcn), start_on=_date(first["start_date"]),
             end_on=_date(first["end_date"]), funding_programme=f"Horizon 2020 {programme}".strip(),
             funding_amount=_amount(first["max_contribution"]), currency="EUR",
-        ))  # fmt: skip
+        )  # fmt: skip
+        project.refresh_search_text()
+        new_projects.append(project)
     with transaction.atomic():
         Project.objects.bulk_create(new_projects, batch_size=2000)
     report.projects_created = len(new_projects)

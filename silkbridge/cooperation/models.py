@@ -9,12 +9,14 @@ from datetime import date
 
 from django.db import models
 from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from silkbridge.cooperation.enums import AgreementKind, AgreementStatus, OutputKind, PartnerRole
 from silkbridge.core.models import TimeStampedModel
 from silkbridge.core.translation import pick
-from silkbridge.registry.models import Country, Field, Organisation
+from silkbridge.registry.models import Country, Field, Organisation, fold
 
 
 class CooperationRecord(TimeStampedModel):
@@ -24,9 +26,16 @@ class CooperationRecord(TimeStampedModel):
     external_id = models.CharField(_("external id"), max_length=100, unique=True, null=True, blank=True)
     fields = models.ManyToManyField(Field, blank=True, related_name="+", verbose_name=_("fields of science"))
     is_demo = models.BooleanField(_("demo data"), default=False)
+    search_text = models.TextField(editable=False, default="")
 
     class Meta:
         abstract = True
+
+    def searchable(self) -> list[str]:
+        return [self.external_id or ""]
+
+    def refresh_search_text(self) -> None:
+        self.search_text = fold(" | ".join(part for part in self.searchable() if part))
 
 
 class Agreement(CooperationRecord):
@@ -50,6 +59,16 @@ class Agreement(CooperationRecord):
     @property
     def title(self) -> str:
         return pick(self.titles)
+
+    def get_absolute_url(self) -> str:
+        return reverse("cooperation:detail", args=["agreements", self.pk])
+
+    def searchable(self) -> list[str]:
+        return [*super().searchable(), *self.titles.values(), *self.summaries.values()]
+
+    @property
+    def status(self) -> AgreementStatus:
+        return self.status_on(timezone.localdate())
 
     def status_on(self, day: date) -> AgreementStatus:
         if self.terminated_on and day >= self.terminated_on:
@@ -103,6 +122,12 @@ class JointLab(CooperationRecord):
     def __str__(self) -> str:
         return pick(self.names)
 
+    def get_absolute_url(self) -> str:
+        return reverse("cooperation:detail", args=["labs", self.pk])
+
+    def searchable(self) -> list[str]:
+        return [*super().searchable(), *self.names.values(), self.description]
+
 
 class DemonstrationCentre(CooperationRecord):
     names = models.JSONField(_("name by language"), default=dict)
@@ -122,6 +147,12 @@ class DemonstrationCentre(CooperationRecord):
 
     def __str__(self) -> str:
         return pick(self.names)
+
+    def get_absolute_url(self) -> str:
+        return reverse("cooperation:detail", args=["centres", self.pk])
+
+    def searchable(self) -> list[str]:
+        return [*super().searchable(), *self.names.values(), self.site, self.technologies]
 
 
 class CentreYear(models.Model):
@@ -158,6 +189,12 @@ class Project(CooperationRecord):
 
     def __str__(self) -> str:
         return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("cooperation:detail", args=["projects", self.pk])
+
+    def searchable(self) -> list[str]:
+        return [*super().searchable(), self.title, self.abstract, self.funding_programme]
 
 
 class Partnership(models.Model):

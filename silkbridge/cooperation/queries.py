@@ -3,12 +3,14 @@ start dates count from that day, end dates are the last day included, a terminat
 is the first day out of force."""
 
 from datetime import date
+from typing import Any
 
 from django.db.models import Count, Q, QuerySet
 
 from silkbridge.cooperation.enums import AgreementKind, AgreementStatus
 from silkbridge.cooperation.models import Agreement, DemonstrationCentre, JointLab, Project
 from silkbridge.registry.models import Country
+from silkbridge.registry.queries import text_filter
 
 
 def in_force_q(day: date) -> Q:
@@ -73,3 +75,31 @@ def centres_open(*, on: date) -> QuerySet[DemonstrationCentre]:
 
 def projects_active(*, on: date) -> QuerySet[Project]:
     return Project.objects.filter(open_between_q("start_on", "end_on", on))
+
+
+def records(model: type[Any], *, q: str = "", country: str = "", field: str = "") -> QuerySet[Any]:
+    """A record list with the page filters: words of `q`, a country involved, a field."""
+    qs = model.objects.all()
+    if q:
+        qs = qs.filter(text_filter(q))
+    if country:
+        code = country.upper()
+        if model is Agreement:
+            qs = qs.filter(Q(parties__country_id=code) | Q(parties__organisation__country_id=code))
+        elif model is DemonstrationCentre:
+            qs = qs.filter(Q(host_country_id=code) | Q(partners__organisation__country_id=code))
+        else:
+            qs = qs.filter(partners__organisation__country_id=code)
+    if field:
+        qs = qs.filter(Q(fields__code=field) | Q(fields__parent_id=field))
+    return qs.distinct()
+
+
+def records_of_organisation(org_id: int) -> dict[str, list[Any]]:
+    """The cooperation records an organisation is a party or partner to, for its page."""
+    return {
+        "agreements": list(Agreement.objects.filter(parties__organisation_id=org_id).distinct()[:50]),
+        "labs": list(JointLab.objects.filter(partners__organisation_id=org_id).distinct()[:50]),
+        "centres": list(DemonstrationCentre.objects.filter(partners__organisation_id=org_id).distinct()[:50]),
+        "projects": list(Project.objects.filter(partners__organisation_id=org_id).distinct()[:50]),
+    }

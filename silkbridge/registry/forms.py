@@ -126,28 +126,7 @@ class ExpertForm(forms.ModelForm):
         return list(dict.fromkeys(_split(self.cleaned_data["keywords_text"], ",")))[:30]
 
     def clean_affiliations_text(self) -> list[Organisation]:
-        found: list[Organisation] = []
-        for line in _split(self.cleaned_data["affiliations_text"], "\n"):
-            ror_id = line.rsplit("/", 1)[-1]
-            candidates = Organisation.objects.filter(
-                Q(ror_id=ror_id) | Q(name__iexact=line) | Q(acronyms__icontains=f'"{line}"')
-            )[:5]
-            matches = [m for m in candidates if m.ror_id == ror_id or fold(m.name) == fold(line) or line in m.acronyms]
-            if len(matches) == 1:
-                found.append(matches[0])
-                continue
-            if matches:
-                message = _("Several organisations match “%(name)s”: give its ROR id.")
-                raise ValidationError(message, params={"name": line}, code="affiliation")
-            suggestion, _match = suggest_organisation(line)
-            if suggestion is not None:
-                raise ValidationError(
-                    _("No organisation is called “%(name)s”. Did you mean “%(suggestion)s” (%(id)s)?"),
-                    params={"name": line, "suggestion": suggestion.name, "id": suggestion.ror_id or suggestion.pk},
-                    code="affiliation",
-                )
-            raise ValidationError(_("No organisation is called “%(name)s”."), params={"name": line}, code="affiliation")
-        return found
+        return [resolve_organisation(line) for line in _split(self.cleaned_data["affiliations_text"], "\n")]
 
     def domain_data(self) -> dict[str, Any]:
         data = {name: self.cleaned_data[name] for name in self.Meta.fields}
@@ -155,6 +134,33 @@ class ExpertForm(forms.ModelForm):
         data["languages"] = self.cleaned_data["languages_text"]
         data["affiliations"] = self.cleaned_data["affiliations_text"]
         return data
+
+
+def resolve_organisation(line: str) -> Organisation:
+    """The one organisation a typed line names (exact name, acronym or ROR id); otherwise a
+    ValidationError that says why, with the matcher's suggestion when it has one."""
+    ror_id = line.rsplit("/", 1)[-1]
+    candidates = Organisation.objects.filter(
+        Q(ror_id=ror_id) | Q(name__iexact=line) | Q(acronyms__icontains=f'"{line}"')
+    )[:5]
+    matches = [m for m in candidates if m.ror_id == ror_id or fold(m.name) == fold(line) or line in m.acronyms]
+    if len(matches) == 1:
+        return matches[0]
+    if matches:
+        message = _("Several organisations match “%(name)s”: give its ROR id.")
+        raise ValidationError(message, params={"name": line}, code="affiliation")
+    suggestion, _match = suggest_organisation(line)
+    if suggestion is not None:
+        raise ValidationError(
+            _("No organisation is called “%(name)s”. Did you mean “%(suggestion)s” (%(id)s)?"),
+            params={"name": line, "suggestion": suggestion.name, "id": suggestion.ror_id or suggestion.pk},
+            code="affiliation",
+        )
+    raise ValidationError(_("No organisation is called “%(name)s”."), params={"name": line}, code="affiliation")
+
+
+def split_lines(value: str) -> list[str]:
+    return _split(value, "\n")
 
 
 class ContactExpertForm(forms.Form):

@@ -12,6 +12,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from silkbridge.cooperation.models import Agreement
+from silkbridge.cooperation.queries import records_of_organisation
 from silkbridge.core.audit import history
 from silkbridge.core.models import AuditEntry
 from silkbridge.core.pagination import page_of
@@ -37,7 +39,8 @@ def country_detail(request: HttpRequest, code: str) -> HttpResponse:
     country = get_object_or_404(Country, code=code.upper())
     organisations = _page(request, queries.search_organisations(country=country.code))
     experts = queries.search_experts(request.user, country=country.code)[:50]
-    context = {"country": country, "page": organisations, "experts": experts}
+    agreements = Agreement.objects.filter(parties__country=country).distinct()[:50]
+    context = {"country": country, "page": organisations, "experts": experts, "agreements": agreements}
     return render(request, "registry/country_detail.html", context)
 
 
@@ -65,6 +68,7 @@ def organisation_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "members": org.memberships.select_related("user")
         if request.user.has_perm("registry.view_organisation_members", org)
         else None,
+        "cooperation": records_of_organisation(org.pk),
     }
     return render(request, "registry/organisation_detail.html", context)
 

@@ -1,0 +1,130 @@
+"""Bulk open data: every public table as CSV and JSON Lines, with a manifest.
+
+Only public data: organisations without their contact address, experts with a public
+profile and without contact details. CSV cells that begin with =, +, - or @ are prefixed
+with an apostrophe so that spreadsheets do not run them as formulas."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Callable, Iterator
+from datetime import date, datetime
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from silkbridge.cooperation.models import (
+    Agreement,
+    AgreementParty,
+    CentreYear,
+    DemonstrationCentre,
+    JointLab,
+    Output,
+    Partnership,
+    Project,
+)
+from silkbridge.registry.enums import Visibility
+from silkbridge.registry.models import Country, Expert, Field, Organisation
+
+LICENCE = "CC BY 4.0; organisation records from ROR: CC0 1.0"
+COMMON = ["id", "external_id", "is_demo"]
+
+
+def _experts() -> QuerySet[Any]:
+    return Expert.objects.filter(visibility=Visibility.PUBLIC)
+
+
+TABLES: dict[str, tuple[Callable[[], QuerySet[Any]], list[str]]] = {
+    "countries": (Country.objects.all, ["code", "alpha3", "numeric", "name_en", "is_partner", "partner_since",
+                                        "partner_is_demo"]),
+    "fields": (Field.objects.all, ["code", "level", "parent_id", "names"]),
+    "organisations": (Organisation.objects.all, ["id", "ror_id", "pic", "name", "names", "aliases", "acronyms",
+                                                 "kind", "status", "country_id", "city", "website", "established",
+                                                 "former_ror_ids"]),
+    "experts": (_experts, ["id", "name", "country_id", "keywords", "languages", "bio", "is_demo"]),
+    "agreements": (Agreement.objects.all, [*COMMON, "kind", "titles", "summaries", "signed_on", "in_force_from",
+                                           "expires_on", "terminated_on", "text_url"]),
+    "agreement_parties": (AgreementParty.objects.all, ["agreement_id", "country_id", "organisation_id"]),
+    "labs": (JointLab.objects.all, [*COMMON, "names", "description", "established_on", "closed_on"]),
+    "centres": (DemonstrationCentre.objects.all, [*COMMON, "names", "host_country_id", "site", "technologies",
+                                                  "opened_on", "closed_on", "area_hectares"]),
+    "centre_years": (CentreYear.objects.all, ["centre_id", "year", "people_trained", "technologies_adopted"]),
+    "projects": (Project.objects.all, [*COMMON, "title", "abstract", "start_on", "end_on", "funding_programme",
+                                       "funding_amount", "currency", "agreement_id", "lab_id"]),
+    "partnerships": (Partnership.objects.all, ["organisation_id", "role", "lab_id", "centre_id", "project_id"]),
+    "outputs": (Output.objects.all, ["kind", "year", "count", "identifier", "lab_id", "centre_id", "project_id"]),
+}  # fmt: skip
+
+
+def _json_value(value: Any) -> Any:
+    if isinstance(value, date | datetime):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return str(value)
+    return value
+
+
+def neutralise(value: Any) -> str:
+    """A CSV cell: JSON for lists and objects, and no formula a spreadsheet would run."""
+    if value is None:
+        return ""
+    text = json.dumps(value, ensure_ascii=False) if isinstance(value, list | dict) else str(_json_value(value))
+    return "'" + text if text[:1] in ("=", "+", "-", "@") else text
+
+
+def rows(table: str) -> Iterator[dict[str, Any]]:
+    queryset, columns = TABLES[table]
+    for values in (
+        queryset()
+        .order_by(*(["pk"] if "id" in columns else [columns[0]]))
+        .values_list(*columns)
+        .iterator(chunk_size=2000)
+    ):
+        yield {c: _json_value(v) for c, v in zip(columns, values, strict=True)}
+
+
+def csv_lines(table: str) -> Iterator[str]:
+    columns = TABLES[table][1]
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(columns)
+    for row in rows(table):
+        writer.writerow([neutralise(row[c]) for c in columns])
+        if buffer.tell() > 64 * 1024:
+            yield buffer.getvalue()
+            buffer.seek(0)
+            buffer.truncate()
+    yield buffer.getvalue()
+
+
+def jsonl_lines(table: str) -> Iterator[str]:
+    for row in rows(table):
+        yield json.dumps(row, ensure_ascii=False) + "\n"
+
+
+def export(directory: Path, progress: Callable[[str], None] | None = None) -> dict[str, Any]:
+    """Write every table as CSV and JSON Lines into `directory`, with manifest.json."""
+    directory.mkdir(parents=True, exist_ok=True)
+    manifest: dict[str, Any] = {"generated_at": timezone.now().isoformat(), "licence": LICENCE, "tables": {}}
+    for table in TABLES:
+        with (directory / f"{table}.csv").open("w", encoding="utf-8", newline="") as out:
+            out.writelines(csv_lines(table))
+        count = 0
+        with (directory / f"{table}.jsonl").open("w", encoding="utf-8") as out:
+            for line in jsonl_lines(table):
+                out.write(line)
+                count += 1
+        manifest["tables"][table] = {
+            "rows": count,
+            "files": [f"{table}.csv", f"{table}.jsonl"],
+            "columns": TABLES[table][1],
+        }
+        if progress:
+            progress(f"{table}: {count:,} rows")
+    (directory / "manifest.json").write_text(json.dumps(manifest, indent=2, ensure_ascii=False), encoding="utf-8")
+    return manifest

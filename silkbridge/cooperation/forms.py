@@ -1,0 +1,186 @@
+"""Forms for cooperation records. The same forms validate the pages and every row of an
+import, so a rule holds everywhere."""
+
+from typing import Any
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+
+from silkbridge.cooperation.enums import PartnerRole
+from silkbridge.cooperation.models import Agreement, DemonstrationCentre, JointLab, Project
+from silkbridge.registry.forms import resolve_organisation, split_lines
+from silkbridge.registry.models import Country, Organisation
+
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+ORDER = [  # (start, end): the end may not come before the start
+    ("signed_on", "in_force_from"), ("in_force_from", "expires_on"), ("signed_on", "terminated_on"),
+    ("established_on", "closed_on"), ("opened_on", "closed_on"), ("start_on", "end_on"),
+]  # fmt: skip
+
+
+class RecordForm(forms.ModelForm):
+    """Shared: a name in the page's language, the external id, and date order."""
+
+    name_field = "names"  # the JSON field that holds the name by language
+
+    name = forms.CharField(label=_("Name"), max_length=500)
+    partners_text = forms.CharField(
+        label=_("Partner organisations"), required=False, widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("One organisation a line (exact name, acronym or ROR id), optionally followed by “| role”: "
+                    "host, partner, coordinator or participant."),
+    )  # fmt: skip
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            if isinstance(field, forms.DateField):
+                field.widget = DATE
+                field.input_formats = ["%Y-%m-%d"]
+        record = self.instance
+        if record.pk:
+            self.fields["name"].initial = str(record)
+            if hasattr(record, "partners"):
+                self.fields["partners_text"].initial = "\n".join(
+                    f"{p.organisation.ror_id or p.organisation.name} | {p.role}" for p in record.partners.all()
+                )
+
+    def clean_partners_text(self) -> list[tuple[Organisation, str]]:
+        partners = []
+        for line in split_lines(self.cleaned_data.get("partners_text", "")):
+            text, _sep, role = (part.strip() for part in line.partition("|"))
+            role = role.lower() or PartnerRole.PARTNER
+            if role not in PartnerRole.values:
+                raise ValidationError(_("Unknown role “%(role)s”."), params={"role": role}, code="role")
+            partners.append((resolve_organisation(text), role))
+        return partners
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        for start, end in ORDER:
+            if data.get(start) and data.get(end) and data[end] < data[start]:
+                self.add_error(end, _("This date is before %(start)s.") % {"start": self.fields[start].label})
+        return data
+
+    def domain_data(self) -> dict[str, Any]:
+        data = {name: self.cleaned_data.get(name) for name in self._meta.fields or []}
+        data["name"] = (self.name_field, get_language() or "en", self.cleaned_data["name"])
+        if "partners_text" in self.fields:
+            data["partners"] = self.cleaned_data["partners_text"]
+        return data
+
+
+class AgreementForm(RecordForm):
+    name_field = "titles"
+    text_url = forms.URLField(label=_("link to the text"), required=False, max_length=500, assume_scheme="https")
+    summary = forms.CharField(label=_("Summary"), required=False, widget=forms.Textarea(attrs={"rows": 4}))
+    countries_text = forms.CharField(
+        label=_("Country parties"), required=False, max_length=500,
+        help_text=_("ISO 3166-1 codes separated by commas, for example: CN, KE."),
+    )  # fmt: skip
+    partners_text = forms.CharField(
+        label=_("Organisation parties"), required=False, widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("One organisation a line: exact name, acronym or ROR id."),
+    )  # fmt: skip
+
+    class Meta:
+        model = Agreement
+        fields = [
+            "external_id",
+            "kind",
+            "signed_on",
+            "in_force_from",
+            "expires_on",
+            "terminated_on",
+            "text_url",
+            "fields",
+        ]
+        widgets = {"fields": forms.CheckboxSelectMultiple}
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["name"].label = _("Title")
+        if self.instance.pk:
+            parties = list(self.instance.parties.all())
+            self.fields["countries_text"].initial = ", ".join(p.country_id for p in parties if p.country_id)
+            self.fields["partners_text"].initial = "\n".join(
+                p.organisation.ror_id or p.organisation.name for p in parties if p.organisation_id
+            )
+            self.fields["summary"].initial = self.instance.summaries.get(get_language() or "en", "")
+
+    def clean_countries_text(self) -> list[str]:
+        codes = [c.strip().upper() for c in self.cleaned_data.get("countries_text", "").split(",") if c.strip()]
+        unknown = sorted(set(codes) - set(Country.objects.filter(code__in=codes).values_list("code", flat=True)))
+        if unknown:
+            raise ValidationError(_("Unknown country code: %(codes)s."), params={"codes": ", ".join(unknown)})
+        return list(dict.fromkeys(codes))
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        parties = len(data.get("countries_text") or []) + len(data.get("partners_text") or [])
+        if "countries_text" in data and "partners_text" in data and parties < 2:
+            raise ValidationError(_("An agreement needs at least two parties."), code="parties")
+        return data
+
+    def domain_data(self) -> dict[str, Any]:
+        data = super().domain_data()
+        data.pop("partners")
+        data["parties"] = (
+            self.cleaned_data["countries_text"],
+            [org for org, _role in self.cleaned_data["partners_text"]],
+        )
+        data["summary"] = ("summaries", get_language() or "en", self.cleaned_data.get("summary", ""))
+        return data
+
+
+class JointLabForm(RecordForm):
+    class Meta:
+        model = JointLab
+        fields = ["external_id", "description", "established_on", "closed_on", "fields"]
+        widgets = {"fields": forms.CheckboxSelectMultiple, "description": forms.Textarea(attrs={"rows": 4})}
+
+
+class CentreForm(RecordForm):
+    class Meta:
+        model = DemonstrationCentre
+        fields = [
+            "external_id",
+            "host_country",
+            "site",
+            "technologies",
+            "opened_on",
+            "closed_on",
+            "area_hectares",
+            "fields",
+        ]
+        widgets = {"fields": forms.CheckboxSelectMultiple, "technologies": forms.Textarea(attrs={"rows": 3})}
+
+
+class ProjectForm(RecordForm):
+    name_field = ""  # a project's title is a plain field
+
+    class Meta:
+        model = Project
+        fields = ["external_id", "abstract", "start_on", "end_on", "funding_programme", "funding_amount", "currency",
+                  "agreement", "lab", "fields"]  # fmt: skip
+        widgets = {
+            "fields": forms.CheckboxSelectMultiple, "abstract": forms.Textarea(attrs={"rows": 4}),
+            "agreement": forms.NumberInput, "lab": forms.NumberInput,
+        }  # fmt: skip
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["name"].label = _("Title")
+
+
+class ImportForm(forms.Form):
+    kind = forms.ChoiceField(
+        label=_("Records"),
+        choices=[("agreements", _("Agreements")), ("labs", _("Joint laboratories")),
+                 ("centres", _("Demonstration centres")), ("projects", _("Projects"))],
+    )  # fmt: skip
+    file = forms.FileField(label=_("CSV (UTF-8) or Excel (.xlsx) file"))
+    dry_run = forms.BooleanField(
+        label=_("Dry run: check the file and show what would change, without saving"), required=False, initial=True
+    )

@@ -1,0 +1,156 @@
+"""CSV and Excel import of cooperation records. Every row goes through the same form as the
+pages; errors name the row, the column and the reason. The import is all-or-nothing: one
+bad row and nothing is written. Records carry an external id, so importing the same file
+again changes nothing."""
+
+from __future__ import annotations
+
+import copy
+import csv
+import io
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from silkbridge.cooperation import domain
+from silkbridge.cooperation.forms import AgreementForm, CentreForm, JointLabForm, ProjectForm, RecordForm
+
+MAX_BYTES = 5 * 1024 * 1024
+FORMS: dict[str, type[RecordForm]] = {
+    "agreements": AgreementForm, "labs": JointLabForm, "centres": CentreForm, "projects": ProjectForm,
+}  # fmt: skip
+RENAMED = {"partners_text": "partners", "countries_text": "countries"}  # form field -> column
+LISTS = {"fields", "partners"}  # columns holding several values separated by ";"
+
+
+class ImportFailure(ValueError):
+    """The file as a whole cannot be read; the message says why."""
+
+
+@dataclass
+class ImportReport:
+    rows: int = 0
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    errors: list[tuple[int, str, str]] = field(default_factory=list)  # row number, column, reason
+    dry_run: bool = False
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+
+def columns(kind: str) -> list[tuple[str, str, str]]:
+    """(column, label, help) for the template and the documentation of `kind`."""
+    form = FORMS[kind]()
+    out = []
+    for name, bound in form.fields.items():
+        column = RENAMED.get(name, name)
+        help_text = str(bound.help_text or "")
+        if column in LISTS:
+            help_text = (help_text + " " + _("Several values are separated by “;”.")).strip()
+        out.append((column, str(bound.label), help_text))
+    return out
+
+
+def template_csv(kind: str) -> str:
+    buffer = io.StringIO()
+    csv.writer(buffer).writerow([c for c, _l, _h in columns(kind)])
+    return buffer.getvalue()
+
+
+def read_rows(filename: str, content: bytes) -> list[dict[str, str]]:
+    if len(content) > MAX_BYTES:
+        raise ImportFailure(_("The file is larger than %(mb)d MB.") % {"mb": MAX_BYTES // (1024 * 1024)})
+    if filename.lower().endswith(".xlsx"):
+        return _read_xlsx(content)
+    try:
+        text = content.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise ImportFailure(_("The file is not UTF-8 text. Save it as “CSV UTF-8” and try again.")) from None
+    try:
+        return [dict(row) for row in csv.DictReader(io.StringIO(text))]
+    except csv.Error as exc:
+        raise ImportFailure(_("The file is not valid CSV: %(reason)s") % {"reason": exc}) from None
+
+
+def _read_xlsx(content: bytes) -> list[dict[str, str]]:
+    from openpyxl import load_workbook
+
+    try:
+        sheet = load_workbook(io.BytesIO(content), read_only=True, data_only=True).worksheets[0]
+    except Exception:  # openpyxl raises many kinds of errors for a damaged file
+        raise ImportFailure(_("The file is not a readable Excel workbook (.xlsx).")) from None
+    rows = list(sheet.iter_rows(values_only=True))
+    if not rows:
+        return []
+    header = [str(h or "").strip() for h in rows[0]]
+    return [
+        {
+            h: "" if v is None else (v.isoformat()[:10] if hasattr(v, "isoformat") else str(v))
+            for h, v in zip(header, row, strict=False)
+        }
+        for row in rows[1:]
+        if any(v not in (None, "") for v in row)
+    ]
+
+
+def _form_data(kind: str, row: dict[str, str]) -> dict[str, Any]:
+    data: dict[str, Any] = {}
+    for name in FORMS[kind].base_fields:
+        value = (row.get(RENAMED.get(name, name)) or "").strip()
+        if name == "fields":
+            data[name] = [v.strip() for v in value.split(";") if v.strip()]
+        elif name == "partners_text":
+            data[name] = "\n".join(v.strip() for v in value.split(";") if v.strip())
+        else:
+            data[name] = value
+    return data
+
+
+def run_import(kind: str, rows: list[dict[str, str]], *, actor: Any, dry_run: bool = False) -> ImportReport:
+    form_class = FORMS[kind]
+    model = form_class._meta.model
+    report = ImportReport(rows=len(rows), dry_run=dry_run)
+    missing = {"external_id", "name"} - set(rows[0] if rows else {})
+    if missing or not rows:
+        reason = _("Missing column or no rows: every file needs at least the columns external_id and name.")
+        report.errors.append((1, ", ".join(sorted(missing)) or "-", reason))
+        return report
+    seen: dict[str, int] = {}
+    valid: list[tuple[Any, RecordForm]] = []
+    for number, row in enumerate(rows, start=2):
+        external = (row.get("external_id") or "").strip()
+        if not external:
+            report.errors.append((number, "external_id", _("Every row needs an external id.")))
+            continue
+        if external in seen:
+            report.errors.append(
+                (number, "external_id", _("The same external id is on row %(row)d.") % {"row": seen[external]})
+            )
+            continue
+        seen[external] = number
+        record = model.objects.filter(external_id=external).first() or model()
+        form = form_class(_form_data(kind, row), instance=copy.copy(record))
+        if not form.is_valid():
+            for name, messages in form.errors.get_json_data().items():
+                column = RENAMED.get(name, name) if name != "__all__" else "-"
+                report.errors.extend((number, column, m["message"]) for m in messages)
+            continue
+        valid.append((record, form))
+    if report.errors or dry_run:
+        for record, _form in valid:
+            report.updated += bool(record.pk)
+            report.created += not record.pk
+        return report
+    with transaction.atomic():
+        for record, form in valid:
+            created = record.pk is None
+            changes = domain.save_record(record, data=form.domain_data(), actor=actor)
+            report.created += created
+            report.updated += bool(not created and changes)
+            report.unchanged += bool(not created and not changes)
+    return report

@@ -1,0 +1,119 @@
+import csv
+import io
+from typing import Any
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import translation
+from openpyxl import Workbook
+
+from silkbridge.cooperation.importing import ImportFailure, read_rows, run_import
+from silkbridge.cooperation.models import Agreement, JointLab
+from tests.conftest import client_for
+
+HEADER = ["external_id", "name", "kind", "countries", "partners", "signed_on", "in_force_from", "expires_on", "fields"]
+
+
+def agreements_csv(*rows: list[str], header: list[str] = HEADER) -> bytes:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(header)
+    writer.writerows(rows)
+    return buffer.getvalue().encode("utf-8")
+
+
+GOOD = ["ag-1", "China-Kenya agreement", "intergovernmental", "CN, KE", "", "2018-01-01", "2018-02-01", "", "4.1;3.2"]
+
+
+@pytest.mark.django_db
+def test_a_good_file_imports_once_and_again_changes_nothing(reference: Any) -> None:
+    rows = read_rows("a.csv", agreements_csv(GOOD, ["ag-2", "Second", "mou", "KE, KZ", "", "", "", "", ""]))
+    first = run_import("agreements", rows, actor=None)
+    assert (first.created, first.updated, first.errors) == (2, 0, [])
+    agreement = Agreement.objects.get(external_id="ag-1")
+    assert sorted(agreement.fields.values_list("code", flat=True)) == ["3.2", "4.1"]
+    again = run_import("agreements", rows, actor=None)
+    assert (again.created, again.updated, again.unchanged) == (0, 0, 2)
+
+
+@pytest.mark.django_db
+def test_a_dry_run_saves_nothing(reference: Any) -> None:
+    report = run_import("agreements", read_rows("a.csv", agreements_csv(GOOD)), actor=None, dry_run=True)
+    assert report.ok and report.created == 1 and not Agreement.objects.exists()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("row", "column", "reason"),
+    [
+        (["ag-2", "A", "intergovernmental", "CN, XX", "", "", "", "", ""], "countries", "Unknown country code: XX."),
+        (
+            ["ag-2", "A", "intergovernmental", "CN, KE", "", "2018-13-01", "", "", ""],
+            "signed_on",
+            "Enter a valid date.",
+        ),
+        (
+            ["ag-2", "A", "intergovernmental", "CN, KE", "", "2018-01-01", "2017-01-01", "", ""],
+            "in_force_from",
+            "This date is before",
+        ),
+        (
+            ["ag-2", "A", "intergovernmental", "CN", "No Such University", "", "", "", ""],
+            "partners",
+            "No organisation is called",
+        ),
+        (["ag-2", "A", "treaty", "CN, KE", "", "", "", "", ""], "kind", "Select a valid choice."),
+        (["", "A", "mou", "CN, KE", "", "", "", "", ""], "external_id", "Every row needs an external id."),
+    ],
+)
+def test_each_bad_row_is_reported_with_row_column_and_reason_and_nothing_is_saved(
+    reference: Any, row: list[str], column: str, reason: str
+) -> None:
+    report = run_import("agreements", read_rows("a.csv", agreements_csv(GOOD[:], row)), actor=None)
+    assert not report.ok
+    assert any(r == 3 and c == column and reason in m for r, c, m in report.errors), report.errors
+    assert not Agreement.objects.exists()  # the good first row was not saved either
+
+
+@pytest.mark.django_db
+def test_duplicate_external_ids_and_missing_columns_are_refused(reference: Any) -> None:
+    report = run_import("agreements", read_rows("a.csv", agreements_csv(GOOD, GOOD)), actor=None)
+    assert (3, "external_id", "The same external id is on row 2.") in report.errors
+    missing = run_import("agreements", read_rows("a.csv", agreements_csv(["x"], header=["title"])), actor=None)
+    assert missing.errors and "external_id" in missing.errors[0][1]
+
+
+@translation.override("en")
+def test_a_file_in_another_encoding_or_too_large_is_refused() -> None:
+    with pytest.raises(ImportFailure, match="not UTF-8"):
+        read_rows("a.csv", "external_id,name\nag-1,Coopération".encode("latin-1"))
+    with pytest.raises(ImportFailure, match="larger than 5 MB"):
+        read_rows("a.csv", b"x" * (5 * 1024 * 1024 + 1))
+    with pytest.raises(ImportFailure, match="readable Excel"):
+        read_rows("a.xlsx", b"not a workbook")
+
+
+@pytest.mark.django_db
+def test_excel_files_import_like_csv(reference: Any, org: Any) -> None:
+    book = Workbook()
+    book.active.append(["external_id", "name", "established_on", "partners", "fields"])
+    book.active.append(["lab-1", "Soil Lab", "2020-01-01", f"{org.name} | host", "4.1"])
+    buffer = io.BytesIO()
+    book.save(buffer)
+    report = run_import("labs", read_rows("labs.xlsx", buffer.getvalue()), actor=None)
+    assert report.ok and report.created == 1
+    lab = JointLab.objects.get(external_id="lab-1")
+    assert lab.partners.get().organisation == org and lab.partners.get().role == "host"
+
+
+@pytest.mark.django_db
+def test_import_page_is_for_moderators_and_staff(roles: dict[str, Any]) -> None:
+    upload = SimpleUploadedFile("a.csv", agreements_csv(GOOD), content_type="text/csv")
+    assert client_for(roles["editor"]).get("/en/cooperation/import/").status_code == 403
+    page = client_for(roles["moderator"]).post(
+        "/en/cooperation/import/", {"kind": "agreements", "file": upload, "dry_run": "on"}
+    )
+    assert "Dry run: 1 records would be created" in page.content.decode()
+    assert not Agreement.objects.exists()
+    template = client_for(None).get("/en/cooperation/import/agreements-template.csv")
+    assert template.content.decode().startswith("external_id,kind,signed_on")

@@ -1,0 +1,107 @@
+"""Cooperation pages: the permission matrix (every role x view, create, edit, delete) and
+what editing records."""
+
+from datetime import date
+from typing import Any
+
+import pytest
+
+from silkbridge.cooperation.models import Agreement, JointLab, Partnership
+from silkbridge.core.models import AuditEntry
+from tests.conftest import client_for
+
+ROLES = ["anonymous", "member", "editor", "other_editor", "moderator", "staff"]
+CAN_EDIT = {"editor", "moderator", "staff"}  # editor of an organisation involved
+CAN_CREATE = {"editor", "other_editor", "moderator", "staff"}
+CAN_DELETE = {"moderator", "staff"}
+
+
+@pytest.fixture
+def lab(org: Any) -> JointLab:
+    record = JointLab.objects.create(names={"en": "Sino-Kenyan Soil Lab"}, established_on=date(2020, 1, 1))
+    record.refresh_search_text()
+    record.save()
+    Partnership.objects.create(lab=record, organisation=org, role="host")
+    return record
+
+
+def lab_post(org: Any, **changes: str) -> dict[str, Any]:
+    data = {"name": "Sino-Kenyan Soil Lab", "established_on": "2020-01-01", "partners_text": f"{org.name} | host"}
+    return {**data, **changes}
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("role", ROLES)
+def test_lab_permission_matrix(role: str, roles: dict[str, Any], org: Any, lab: JointLab) -> None:
+    client = client_for(roles[role])
+    assert client.get(f"/en/cooperation/labs/{lab.pk}/").status_code == 200  # public records
+    assert "Sino-Kenyan Soil Lab" in client.get("/en/cooperation/labs/").content.decode()
+    create = client.get("/en/cooperation/labs/new/")
+    edit = client.post(f"/en/cooperation/labs/{lab.pk}/edit/", lab_post(org, closed_on="2024-12-31"))
+    delete = client.get(f"/en/cooperation/labs/{lab.pk}/delete/")
+    if roles[role] is None:
+        assert {create.status_code, edit.status_code, delete.status_code} == {302}
+    else:
+        assert create.status_code == (200 if role in CAN_CREATE else 403)
+        assert edit.status_code == (302 if role in CAN_EDIT else 403)
+        assert delete.status_code == (200 if role in CAN_DELETE else 403)
+    lab.refresh_from_db()
+    assert (lab.closed_on == date(2024, 12, 31)) is (role in CAN_EDIT)
+
+
+@pytest.mark.django_db
+def test_editing_is_audited_and_shown_in_the_history(roles: dict[str, Any], org: Any, lab: JointLab) -> None:
+    client = client_for(roles["editor"])
+    client.post(f"/en/cooperation/labs/{lab.pk}/edit/", lab_post(org, closed_on="2024-12-31"))
+    entry = AuditEntry.objects.get(action="update", object_id=str(lab.pk))
+    assert entry.actor == roles["editor"] and entry.changes["closed_on"] == [None, "2024-12-31"]
+    assert "2024-12-31" in client_for(None).get(f"/en/cooperation/labs/{lab.pk}/history/").content.decode()
+
+
+@pytest.mark.django_db
+def test_an_end_before_the_start_is_refused_and_changes_nothing(roles: dict[str, Any], org: Any, lab: JointLab) -> None:
+    response = client_for(roles["editor"]).post(
+        f"/en/cooperation/labs/{lab.pk}/edit/", lab_post(org, closed_on="2019-01-01")
+    )
+    assert "This date is before" in response.content.decode()
+    lab.refresh_from_db()
+    assert lab.closed_on is None
+
+
+@pytest.mark.django_db
+def test_an_agreement_needs_two_parties_and_known_countries(roles: dict[str, Any]) -> None:
+    client = client_for(roles["moderator"])
+    one = client.post(
+        "/en/cooperation/agreements/new/", {"name": "A", "kind": "intergovernmental", "countries_text": "CN"}
+    )
+    assert "at least two parties" in one.content.decode()
+    bad = client.post(
+        "/en/cooperation/agreements/new/", {"name": "A", "kind": "intergovernmental", "countries_text": "CN, XX"}
+    )
+    assert "Unknown country code: XX." in bad.content.decode()
+    good = client.post(
+        "/en/cooperation/agreements/new/",
+        {"name": "China-Kenya S&T agreement", "kind": "intergovernmental", "countries_text": "CN, KE",
+         "signed_on": "2018-05-01", "in_force_from": "2018-06-01"},
+    )  # fmt: skip
+    assert good.status_code == 302
+    agreement = Agreement.objects.get()
+    assert agreement.titles == {"en": "China-Kenya S&T agreement"}
+    assert sorted(p.country_id for p in agreement.parties.all()) == ["CN", "KE"]
+    page = client_for(None).get("/en/countries/KE/").content.decode()
+    assert "China-Kenya S&amp;T agreement" in page
+
+
+@pytest.mark.django_db
+def test_organisation_page_lists_its_cooperation(org: Any, lab: JointLab, client: Any) -> None:
+    assert "Sino-Kenyan Soil Lab" in client.get(f"/en/organisations/{org.pk}/").content.decode()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("count", [1, 3])
+def test_record_list_has_constant_queries(org: Any, client: Any, django_assert_num_queries: Any, count: int) -> None:
+    for n in range(count):
+        record = JointLab.objects.create(names={"en": f"Lab {n}"})
+        Partnership.objects.create(lab=record, organisation=org)
+    with django_assert_num_queries(7):  # count, ids, rows, partners, organisations, countries and fields of the filter
+        client.get("/en/cooperation/labs/")
