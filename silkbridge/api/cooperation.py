@@ -1,19 +1,22 @@
 """Cooperation endpoints: agreements, joint labs, demonstration centres, projects, and the
 first "as of" indicators. Every date question takes `as_of` (default: today)."""
 
+import copy
 from datetime import date
 from typing import Any
 
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest
 from django.utils import timezone
 from ninja import Field as SchemaField
-from ninja import Query, Router, Schema
+from ninja import Query, Router, Schema, Status
 from ninja.pagination import paginate
 
-from silkbridge.api.auth import public
+from silkbridge.api.auth import public, token_required
 from silkbridge.api.registry import ERRORS, Pagination
-from silkbridge.cooperation import queries
+from silkbridge.cooperation import domain, queries
 from silkbridge.cooperation.enums import AgreementKind, AgreementStatus
+from silkbridge.cooperation.importing import FORMS, form_data, record_columns
 from silkbridge.cooperation.models import Agreement, DemonstrationCentre, JointLab, Project
 
 router = Router(auth=public, tags=["cooperation"])
@@ -119,6 +122,15 @@ class ProjectOut(RecordOut):
 
 class ActiveFilter(AsOf):
     active: bool | None = SchemaField(None, description="Only records active (true) or not (false) on `as_of`.")
+    q: str = ""
+    country: str = ""
+    field: str = ""
+
+
+class RecordPatch(Schema):
+    """Fields to change, with the names of the import columns (see /cooperation/import/)."""
+
+    values: dict[str, str | list[str] | None]
 
 
 @router.get("/agreements", response=list[AgreementOut])
@@ -144,22 +156,83 @@ def _active(qs: Any, active_now: Any, active: bool | None) -> Any:
     return qs.filter(pk__in=ids) if active else qs.exclude(pk__in=ids)
 
 
+ACTIVE = {"labs": queries.labs_active, "centres": queries.centres_open, "projects": queries.projects_active}
+MODELS: dict[str, Any] = {
+    "agreements": Agreement,
+    "labs": JointLab,
+    "centres": DemonstrationCentre,
+    "projects": Project,
+}
+
+
+def _records(kind: str, filters: ActiveFilter) -> Any:
+    qs = queries.records(MODELS[kind], q=filters.q, country=filters.country, field=filters.field)
+    qs = qs.prefetch_related("partners", "fields").order_by("id")
+    return _active(qs, ACTIVE[kind](on=filters.day()), filters.active)
+
+
+def _record(kind: str, pk: int) -> Any:
+    record = MODELS[kind].objects.filter(pk=pk).first()
+    if record is None:
+        raise Http404
+    return record
+
+
 @router.get("/labs", response=list[LabOut])
 @paginate(Pagination, page_size=50, max_page_size=200)
 def list_labs(request: HttpRequest, filters: Query[ActiveFilter]) -> Any:
-    qs = JointLab.objects.prefetch_related("partners", "fields").order_by("id")
-    return _active(qs, queries.labs_active(on=filters.day()), filters.active)
+    return _records("labs", filters)
+
+
+@router.get("/labs/{pk}", response={200: LabOut, **ERRORS})
+def get_lab(request: HttpRequest, pk: int) -> Any:
+    return _record("labs", pk)
 
 
 @router.get("/centres", response=list[CentreOut])
 @paginate(Pagination, page_size=50, max_page_size=200)
 def list_centres(request: HttpRequest, filters: Query[ActiveFilter]) -> Any:
-    qs = DemonstrationCentre.objects.prefetch_related("partners", "fields").order_by("id")
-    return _active(qs, queries.centres_open(on=filters.day()), filters.active)
+    return _records("centres", filters)
+
+
+@router.get("/centres/{pk}", response={200: CentreOut, **ERRORS})
+def get_centre(request: HttpRequest, pk: int) -> Any:
+    return _record("centres", pk)
 
 
 @router.get("/projects", response=list[ProjectOut])
 @paginate(Pagination, page_size=50, max_page_size=200)
 def list_projects(request: HttpRequest, filters: Query[ActiveFilter]) -> Any:
-    qs = Project.objects.prefetch_related("partners", "fields").order_by("-start_on", "id")
-    return _active(qs, queries.projects_active(on=filters.day()), filters.active)
+    return _records("projects", filters)
+
+
+@router.get("/projects/{pk}", response={200: ProjectOut, **ERRORS})
+def get_project(request: HttpRequest, pk: int) -> Any:
+    return _record("projects", pk)
+
+
+@router.patch("/cooperation/{kind}/{pk}", response={200: dict[str, Any], **ERRORS}, auth=token_required)
+def patch_record(request: HttpRequest, kind: str, pk: int, patch: RecordPatch) -> Any:
+    """Change a record: the same validation as the edit page and the import."""
+    if kind not in MODELS:
+        raise Http404
+    record = _record(kind, pk)
+    if not request.user.has_perm("cooperation.change_record", record):
+        raise PermissionDenied
+    current = {column: value for column, value in record_columns(kind, record).items()}
+    form = FORMS[kind](form_data(kind, {**current, **patch.values}), instance=copy.copy(record))
+    if not form.is_valid():
+        raise ValidationError(form.errors.get_json_data())
+    changes = domain.save_record(record, data=form.domain_data(), actor=request.user)
+    return {"id": record.pk, "changed": sorted(changes)}
+
+
+@router.delete("/cooperation/{kind}/{pk}", response={204: None, **ERRORS}, auth=token_required)
+def delete_record(request: HttpRequest, kind: str, pk: int) -> Any:
+    if kind not in MODELS:
+        raise Http404
+    record = _record(kind, pk)
+    if not request.user.has_perm("cooperation.delete_record", record):
+        raise PermissionDenied
+    domain.delete_record(record, actor=request.user)
+    return Status(204, None)

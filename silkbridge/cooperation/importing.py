@@ -98,17 +98,35 @@ def _read_xlsx(content: bytes) -> list[dict[str, str]]:
     ]
 
 
-def _form_data(kind: str, row: dict[str, str]) -> dict[str, Any]:
+def form_data(kind: str, row: dict[str, Any]) -> dict[str, Any]:
+    """Form data from a row keyed by import columns; list columns take ";"-separated text or lists."""
     data: dict[str, Any] = {}
     for name in FORMS[kind].base_fields:
-        value = (row.get(RENAMED.get(name, name)) or "").strip()
+        value = row.get(RENAMED.get(name, name))
+        items = value if isinstance(value, list) else [v.strip() for v in str(value or "").split(";") if v.strip()]
         if name == "fields":
-            data[name] = [v.strip() for v in value.split(";") if v.strip()]
+            data[name] = items
         elif name == "partners_text":
-            data[name] = "\n".join(v.strip() for v in value.split(";") if v.strip())
+            data[name] = "\n".join(items)
         else:
-            data[name] = value
+            data[name] = "" if value is None else str(value).strip()
     return data
+
+
+def record_columns(kind: str, record: Any) -> dict[str, Any]:
+    """A record's current values keyed by import column (the starting point of an API PATCH)."""
+    form = FORMS[kind](instance=record)
+    values = {}
+    for name, form_field in form.fields.items():
+        initial = form.get_initial_for_field(form_field, name)
+        if name == "fields":
+            initial = [getattr(f, "pk", f) for f in (initial or [])]
+        elif name == "partners_text":
+            initial = [line for line in str(initial or "").split("\n") if line]
+        elif hasattr(initial, "isoformat"):
+            initial = initial.isoformat()
+        values[RENAMED.get(name, name)] = initial
+    return values
 
 
 def run_import(kind: str, rows: list[dict[str, str]], *, actor: Any, dry_run: bool = False) -> ImportReport:
@@ -134,7 +152,7 @@ def run_import(kind: str, rows: list[dict[str, str]], *, actor: Any, dry_run: bo
             continue
         seen[external] = number
         record = model.objects.filter(external_id=external).first() or model()
-        form = form_class(_form_data(kind, row), instance=copy.copy(record))
+        form = form_class(form_data(kind, row), instance=copy.copy(record))
         if not form.is_valid():
             for name, messages in form.errors.get_json_data().items():
                 column = RENAMED.get(name, name) if name != "__all__" else "-"

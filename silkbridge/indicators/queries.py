@@ -228,7 +228,8 @@ def gap_analysis(day: date, sort: str = "gaps") -> GapMatrix:
     active: set[tuple[str, str]] = set()
     for records, qs in (("lab", cq.labs_active(on=day)), ("project", cq.projects_active(on=day))):
         record_fields = _broad_fields_of(qs)
-        partners = Partnership.objects.filter(**{f"{records}__in": qs.values("pk")})
+        # Only records with a field can cover a cell (most imported projects have none).
+        partners = Partnership.objects.filter(**{f"{records}__in": qs.filter(fields__isnull=False).values("pk")})
         for pk, code in partners.values_list(f"{records}_id", "organisation__country_id"):
             active |= {(code, f) for f in record_fields.get(pk, set())}
     centres = cq.centres_open(on=day)

@@ -97,4 +97,7 @@ def seed(password_file: Path) -> tuple[ImportReport, list[str]]:
     report = import_ror([DEMO_EXTRACT])
     seed_partners()
     seed_experts()
+    from silkbridge.cooperation.demo import seed_cooperation  # the higher layer, imported here only
+
+    seed_cooperation()
     return report, seed_users(password_file)

@@ -105,3 +105,52 @@ def test_record_list_has_constant_queries(org: Any, client: Any, django_assert_n
         Partnership.objects.create(lab=record, organisation=org)
     with django_assert_num_queries(7):  # count, ids, rows, partners, organisations, countries and fields of the filter
         client.get("/en/cooperation/labs/")
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("role", ROLES)
+def test_lab_permission_matrix_through_the_api(role: str, roles: dict[str, Any], lab: JointLab) -> None:
+    import json
+
+    from tests.registry.test_permissions import api_headers
+
+    headers = api_headers(roles[role])
+    client = client_for(None)
+    detail = client.get(f"/api/v1/labs/{lab.pk}", **headers)
+    assert detail.status_code == 200 and detail.json()["name"] == "Sino-Kenyan Soil Lab"
+    patch = client.patch(
+        f"/api/v1/cooperation/labs/{lab.pk}", json.dumps({"values": {"closed_on": "2024-12-31"}}),
+        content_type="application/json", **headers,
+    )  # fmt: skip
+    expected = 401 if roles[role] is None else (200 if role in CAN_EDIT else 403)
+    assert patch.status_code == expected, patch.content
+    lab.refresh_from_db()
+    assert (lab.closed_on == date(2024, 12, 31)) is (expected == 200)
+    if expected == 200:
+        assert patch.json()["changed"] == ["closed_on"]
+    delete = client.delete(f"/api/v1/cooperation/labs/{lab.pk}", **headers)
+    assert delete.status_code == (401 if roles[role] is None else (204 if role in CAN_DELETE else 403))
+    assert JointLab.objects.filter(pk=lab.pk).exists() is (delete.status_code != 204)
+
+
+@pytest.mark.django_db
+def test_an_invalid_api_patch_changes_nothing(roles: dict[str, Any], lab: JointLab) -> None:
+    import json
+
+    from tests.registry.test_permissions import api_headers
+
+    response = client_for(None).patch(
+        f"/api/v1/cooperation/labs/{lab.pk}", json.dumps({"values": {"closed_on": "2019-01-01"}}),
+        content_type="application/json", **api_headers(roles["moderator"]),
+    )  # fmt: skip
+    assert response.status_code == 422 and "closed_on" in response.json()["details"]
+    lab.refresh_from_db()
+    assert lab.closed_on is None
+
+
+@pytest.mark.django_db
+def test_api_lists_filter_like_the_pages(org: Any, lab: JointLab, client: Any) -> None:
+    assert client.get("/api/v1/labs", {"country": "KE"}).json()["count"] == 1
+    assert client.get("/api/v1/labs", {"country": "FR"}).json()["count"] == 0
+    assert client.get("/api/v1/labs", {"q": "soil"}).json()["count"] == 1
+    assert client.get("/api/v1/labs", {"as_of": "2019-12-31", "active": "true"}).json()["count"] == 0
