@@ -2,11 +2,19 @@ from typing import Any
 
 import pytest
 from django.test import Client
+from django.utils import translation
 
 from silkbridge.accounts.enums import MembershipRole
 from silkbridge.accounts.models import Membership
 from silkbridge.registry.reference import load_countries, load_fields
 from tests.factories import ExpertFactory, OrganisationFactory, UserFactory
+
+
+@pytest.fixture(autouse=True)
+def _english_outside_requests() -> Any:
+    """Code run outside a request uses the active language; start every test in English."""
+    with translation.override("en"):
+        yield
 
 
 @pytest.fixture(autouse=True)

@@ -56,7 +56,7 @@ def seed_cooperation() -> int:
         )
         agreement.parties.all().delete()
         AgreementParty.objects.bulk_create([AgreementParty(agreement=agreement, country_id=c) for c in ("CN", code)])
-        agreement.fields.set(rng.sample(fields, 3))
+        agreement.fields.set(rng.sample(fields, 3))  # type: ignore[arg-type]
         count += 1
         local = Organisation.objects.filter(country_id=code).order_by("ror_id").first()
         if local is None:

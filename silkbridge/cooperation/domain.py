@@ -5,7 +5,7 @@ from typing import Any
 
 from django.db import transaction
 
-from silkbridge.cooperation.models import AgreementParty, CooperationRecord, Partnership
+from silkbridge.cooperation.models import AgreementParty, CooperationRecord, Output, Partnership
 from silkbridge.core import audit
 
 SCALARS_SKIPPED = {"name", "summary", "partners", "parties", "fields"}
@@ -24,7 +24,7 @@ def _snapshot(record: Any) -> dict[str, Any]:
     values = {
         f.attname: _plain(getattr(record, f.attname)) for f in record._meta.concrete_fields if f.attname not in skipped
     }
-    if record.pk:
+    if record.pk and hasattr(record, "fields"):
         values["fields"] = sorted(record.fields.values_list("code", flat=True))
         if hasattr(record, "parties"):
             values["parties"] = sorted(str(p) for p in record.parties.select_related("country", "organisation"))
@@ -81,3 +81,18 @@ def save_record(record: CooperationRecord, *, data: dict[str, Any], actor: Any) 
 def delete_record(record: CooperationRecord, *, actor: Any) -> None:
     audit.record(actor=actor, action="delete", obj=record, changes={"name": [str(record), None]})
     record.delete()
+
+
+@transaction.atomic
+def save_output(output: Output, *, data: dict[str, Any], actor: Any) -> dict[str, list[Any]]:
+    before = _snapshot(output) if output.pk else {}
+    for key, value in data.items():
+        setattr(output, key, value)
+    created = output.pk is None
+    output.save()
+    changes = audit.diff(before, _snapshot(output))
+    if created or changes:
+        audit.record(
+            actor=actor, action="create" if created else "update", obj=output, changes={} if created else changes
+        )
+    return changes

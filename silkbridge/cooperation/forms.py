@@ -9,7 +9,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from silkbridge.cooperation.enums import PartnerRole
-from silkbridge.cooperation.models import Agreement, DemonstrationCentre, JointLab, Project
+from silkbridge.cooperation.models import Agreement, DemonstrationCentre, JointLab, Output, Project
 from silkbridge.registry.forms import resolve_organisation, split_lines
 from silkbridge.registry.models import Country, Organisation
 
@@ -178,9 +178,45 @@ class ImportForm(forms.Form):
     kind = forms.ChoiceField(
         label=_("Records"),
         choices=[("agreements", _("Agreements")), ("labs", _("Joint laboratories")),
-                 ("centres", _("Demonstration centres")), ("projects", _("Projects"))],
+                 ("centres", _("Demonstration centres")), ("projects", _("Projects")), ("outputs", _("Outputs"))],
     )  # fmt: skip
     file = forms.FileField(label=_("CSV (UTF-8) or Excel (.xlsx) file"))
     dry_run = forms.BooleanField(
         label=_("Dry run: check the file and show what would change, without saving"), required=False, initial=True
     )
+
+
+class OutputForm(forms.ModelForm):
+    """An output of a lab, a centre or a project, named by that record's external id."""
+
+    record = forms.CharField(
+        label=_("Record"), max_length=100,
+        help_text=_("The external id of the joint laboratory, demonstration centre or project it belongs to."),
+    )  # fmt: skip
+
+    class Meta:
+        model = Output
+        fields = ["external_id", "kind", "year", "count", "identifier"]
+
+    def clean_record(self) -> tuple[str, Any]:
+        external = self.cleaned_data["record"].strip()
+        for key, model in (("lab", JointLab), ("centre", DemonstrationCentre), ("project", Project)):
+            found = model.objects.filter(external_id=external).first()
+            if found is not None:
+                return key, found
+        raise ValidationError(
+            _("No laboratory, centre or project has the external id “%(id)s”."), params={"id": external}
+        )
+
+    def clean_year(self) -> int:
+        year = self.cleaned_data["year"]
+        if not 1900 <= year <= 2100:
+            raise ValidationError(_("Enter a year between 1900 and 2100."))
+        return int(year)
+
+    def domain_data(self) -> dict[str, Any]:
+        data = {name: self.cleaned_data[name] for name in self._meta.fields or []}
+        key, record = self.cleaned_data["record"]
+        data.update(lab=None, centre=None, project=None)
+        data[key] = record
+        return data

@@ -15,11 +15,12 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from silkbridge.cooperation import domain
-from silkbridge.cooperation.forms import AgreementForm, CentreForm, JointLabForm, ProjectForm, RecordForm
+from silkbridge.cooperation.forms import AgreementForm, CentreForm, JointLabForm, OutputForm, ProjectForm, RecordForm
 
 MAX_BYTES = 5 * 1024 * 1024
-FORMS: dict[str, type[RecordForm]] = {
+FORMS: dict[str, Any] = {
     "agreements": AgreementForm, "labs": JointLabForm, "centres": CentreForm, "projects": ProjectForm,
+    "outputs": OutputForm,
 }  # fmt: skip
 RENAMED = {"partners_text": "partners", "countries_text": "countries"}  # form field -> column
 LISTS = {"fields", "partners"}  # columns holding several values separated by ";"
@@ -133,9 +134,12 @@ def run_import(kind: str, rows: list[dict[str, str]], *, actor: Any, dry_run: bo
     form_class = FORMS[kind]
     model = form_class._meta.model
     report = ImportReport(rows=len(rows), dry_run=dry_run)
-    missing = {"external_id", "name"} - set(rows[0] if rows else {})
+    required = {"external_id", "record"} if kind == "outputs" else {"external_id", "name"}
+    missing = required - set(rows[0] if rows else {})
     if missing or not rows:
-        reason = _("Missing column or no rows: every file needs at least the columns external_id and name.")
+        reason = _("Missing column or no rows: this file needs at least the columns %(columns)s.") % {
+            "columns": ", ".join(sorted(required))
+        }
         report.errors.append((1, ", ".join(sorted(missing)) or "-", reason))
         return report
     seen: dict[str, int] = {}
@@ -167,7 +171,8 @@ def run_import(kind: str, rows: list[dict[str, str]], *, actor: Any, dry_run: bo
     with transaction.atomic():
         for record, form in valid:
             created = record.pk is None
-            changes = domain.save_record(record, data=form.domain_data(), actor=actor)
+            save = domain.save_output if kind == "outputs" else domain.save_record
+            changes = save(record, data=form.domain_data(), actor=actor)
             report.created += created
             report.updated += bool(not created and changes)
             report.unchanged += bool(not created and not changes)

@@ -225,6 +225,7 @@ class Partnership(models.Model):
 
 
 class Output(models.Model):
+    external_id = models.CharField(_("external id"), max_length=100, unique=True, null=True, blank=True)
     kind = models.CharField(_("kind"), max_length=30, choices=OutputKind.choices)
     year = models.PositiveSmallIntegerField(_("year"))
     count = models.PositiveIntegerField(_("count"), default=1)

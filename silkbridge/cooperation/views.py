@@ -124,12 +124,14 @@ def import_records(request: HttpRequest) -> HttpResponse:
         else:
             kind, dry_run = form.cleaned_data["kind"], form.cleaned_data["dry_run"]
             report = importing.run_import(kind, rows, actor=request.user, dry_run=dry_run)
-    docs = {slug: importing.columns(slug) for slug in KINDS}
-    return render(request, "cooperation/import.html", {"form": form, "report": report, "docs": docs, "kinds": KINDS})
+    docs = {slug: importing.columns(slug) for slug in importing.FORMS}
+    kinds = {**{slug: spec.title for slug, spec in KINDS.items()}, "outputs": gettext_lazy("Outputs")}
+    return render(request, "cooperation/import.html", {"form": form, "report": report, "docs": docs, "kinds": kinds})
 
 
 def import_template(request: HttpRequest, kind: str, extension: str) -> HttpResponse:
-    _kind(kind)
+    if kind not in importing.FORMS or extension not in ("csv", "xlsx"):
+        raise Http404
     header = [c for c, _label, _help in importing.columns(kind)]
     if extension == "xlsx":
         from openpyxl import Workbook

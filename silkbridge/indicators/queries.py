@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from silkbridge.cooperation import queries as cq
 from silkbridge.cooperation.enums import AgreementKind
-from silkbridge.cooperation.models import Agreement, CentreYear, Partnership, Project
+from silkbridge.cooperation.models import Agreement, CentreYear, DemonstrationCentre, JointLab, Partnership, Project
 from silkbridge.registry.models import Country, Field
 
 
@@ -34,10 +34,11 @@ class Figure:
     as_of: date
     rows: list[Row] = field(default_factory=list)
     by_country: bool = False
+    distinct_total: int | None = None  # records counted once, where rows count them per country or field
 
     @property
     def total(self) -> int:
-        return sum(r.value for r in self.rows)
+        return self.distinct_total if self.distinct_total is not None else sum(r.value for r in self.rows)
 
     @property
     def maximum(self) -> int:
@@ -120,12 +121,29 @@ def new_projects_per_year(day: date) -> list[Row]:
     return _per_year(Project.objects.all(), "start_on", day)
 
 
+def new_labs_per_year(day: date) -> list[Row]:
+    return _per_year(JointLab.objects.all(), "established_on", day)
+
+
+def new_centres_per_year(day: date) -> list[Row]:
+    return _per_year(DemonstrationCentre.objects.all(), "opened_on", day)
+
+
 @dataclass
 class Indicator:
     title: Promise
     method: Promise
     compute: Callable[[date], list[Row]]
     by_country: bool = False
+    distinct: Callable[[date], int] | None = None  # the total, when rows count a record more than once
+
+
+def _labs_count(day: date) -> int:
+    return cq.labs_active(on=day).count()
+
+
+def _projects_count(day: date) -> int:
+    return cq.projects_active(on=day).count()
 
 
 INDICATORS: dict[str, Indicator] = {
@@ -145,12 +163,12 @@ INDICATORS: dict[str, Indicator] = {
         _("Joint laboratories active, by broad field"),
         _("Joint laboratories established on or before the chosen day and not closed before it, counted once in "
           "each broad field of science (OECD FORD) of their fields."),
-        labs_by_field,
+        labs_by_field, False, _labs_count,
     ),
     "labs-by-country": Indicator(
         _("Joint laboratories active, by country"),
         _("Active joint laboratories counted once in each country of their host and partner organisations."),
-        labs_by_country, True,
+        labs_by_country, True, _labs_count,
     ),
     "centres-by-country": Indicator(
         _("Demonstration centres open, by country"),
@@ -167,7 +185,7 @@ INDICATORS: dict[str, Indicator] = {
         _("Projects active, by country"),
         _("Projects that started on or before the chosen day and end on or after it, counted once in each "
           "country of their partner organisations."),
-        projects_by_country, True,
+        projects_by_country, True, _projects_count,
     ),
     "new-agreements": Indicator(
         _("New agreements per year"),
@@ -179,13 +197,24 @@ INDICATORS: dict[str, Indicator] = {
         _("Projects by the year they started, up to the chosen day."),
         new_projects_per_year,
     ),
+    "new-labs": Indicator(
+        _("New joint laboratories per year"),
+        _("Joint laboratories by the year they were established, up to the chosen day."),
+        new_labs_per_year,
+    ),
+    "new-centres": Indicator(
+        _("New demonstration centres per year"),
+        _("Demonstration centres by the year they opened, up to the chosen day."),
+        new_centres_per_year,
+    ),
 }  # fmt: skip
 
 
 def compute(name: str, day: date) -> Figure:
     indicator = INDICATORS[name]
     rows = indicator.compute(day)
-    return Figure(name, str(indicator.title), str(indicator.method), day, rows, indicator.by_country)
+    distinct = indicator.distinct(day) if indicator.distinct else None
+    return Figure(name, str(indicator.title), str(indicator.method), day, rows, indicator.by_country, distinct)
 
 
 @dataclass

@@ -117,3 +117,31 @@ def test_import_page_is_for_moderators_and_staff(roles: dict[str, Any]) -> None:
     assert not Agreement.objects.exists()
     template = client_for(None).get("/en/cooperation/import/agreements-template.csv")
     assert template.content.decode().startswith("external_id,kind,signed_on")
+
+
+@pytest.mark.django_db
+def test_outputs_import_against_the_records_external_ids(reference: Any, org: Any) -> None:
+    JointLab.objects.create(external_id="lab-1", names={"en": "Soil Lab"})
+    rows = [
+        {
+            "external_id": "out-1",
+            "record": "lab-1",
+            "kind": "publication",
+            "year": "2022",
+            "count": "3",
+            "identifier": "",
+        },
+        {
+            "external_id": "out-2",
+            "record": "lab-9",
+            "kind": "patent",
+            "year": "2022",
+            "count": "1",
+            "identifier": "CN1",
+        },
+    ]
+    report = run_import("outputs", rows, actor=None)
+    assert report.errors == [(3, "record", "No laboratory, centre or project has the external id “lab-9”.")]
+    report = run_import("outputs", rows[:1], actor=None)
+    assert report.ok and JointLab.objects.get(external_id="lab-1").outputs.get().count == 3
+    assert run_import("outputs", rows[:1], actor=None).unchanged == 1

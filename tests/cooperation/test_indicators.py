@@ -100,3 +100,11 @@ def test_a_bad_date_is_reported_and_today_is_used(registry: Any, client: Any) ->
     html = client.get("/en/indicators/partner-countries/", {"as_of": "yesterday"}).content.decode()
     assert "Enter a valid date." in html
     assert client.get("/en/indicators/unknown/").status_code == 404
+
+
+@pytest.mark.django_db
+def test_totals_count_each_record_once(registry: Any) -> None:
+    # the lab has partners in two countries: two rows, one lab
+    figure = compute("labs-by-country", D("2020-06-01"))
+    assert [r.value for r in figure.rows] == [1, 1] and figure.total == 1
+    assert compute("new-labs", D("2021-01-01")).total == 1 and compute("new-centres", D("2021-01-01")).total == 1
