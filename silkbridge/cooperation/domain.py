@@ -5,10 +5,10 @@ from typing import Any
 
 from django.db import transaction
 
-from silkbridge.cooperation.models import AgreementParty, CooperationRecord, Output, Partnership
+from silkbridge.cooperation.models import AgreementParty, CentreYear, CooperationRecord, Output, Partnership
 from silkbridge.core import audit
 
-SCALARS_SKIPPED = {"name", "summary", "partners", "parties", "fields"}
+SCALARS_SKIPPED = {"name", "summary", "partners", "parties", "fields", "years"}
 
 
 def _plain(value: Any) -> Any:
@@ -30,6 +30,8 @@ def _snapshot(record: Any) -> dict[str, Any]:
             values["parties"] = sorted(str(p) for p in record.parties.select_related("country", "organisation"))
         else:
             values["partners"] = sorted(f"{p.organisation_id}:{p.role}" for p in record.partners.all())
+        if hasattr(record, "years"):
+            values["years"] = [f"{y.year}: {y.people_trained}, {y.technologies_adopted}" for y in record.years.all()]
     return values
 
 
@@ -68,6 +70,12 @@ def save_record(record: CooperationRecord, *, data: dict[str, Any], actor: Any) 
         AgreementParty.objects.bulk_create(
             [AgreementParty(agreement_id=record.pk, country_id=c) for c in countries]
             + [AgreementParty(agreement_id=record.pk, organisation=o) for o in organisations]
+        )
+    if "years" in data:
+        record.years.all().delete()  # type: ignore[attr-defined]
+        CentreYear.objects.bulk_create(
+            CentreYear(centre_id=record.pk, year=y, people_trained=p, technologies_adopted=t)
+            for y, p, t in data["years"]
         )
     changes = audit.diff(before, _snapshot(record))
     if created or changes:

@@ -9,7 +9,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from silkbridge.cooperation.enums import PartnerRole
-from silkbridge.cooperation.models import Agreement, DemonstrationCentre, JointLab, Output, Project
+from silkbridge.cooperation.models import Agreement, CentreYear, DemonstrationCentre, JointLab, Output, Project
 from silkbridge.registry.forms import resolve_organisation, split_lines
 from silkbridge.registry.models import Country, Organisation
 
@@ -141,7 +141,40 @@ class JointLabForm(RecordForm):
         widgets = {"fields": forms.CheckboxSelectMultiple, "description": forms.Textarea(attrs={"rows": 4})}
 
 
+YearFormSet: Any = forms.inlineformset_factory(
+    DemonstrationCentre, CentreYear, fields=["year", "people_trained", "technologies_adopted"], extra=2, can_delete=True
+)
+
+
 class CentreForm(RecordForm):
+    """With the centre's yearly figures as a formset (pages only; imports leave them alone)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        instance = self.instance if self.instance.pk else DemonstrationCentre()
+        bound = "years-TOTAL_FORMS" in self.data
+        self.years = YearFormSet(self.data if bound else None, instance=instance, prefix="years")
+
+    def is_valid(self) -> bool:
+        valid = super().is_valid()
+        if self.years.is_bound:
+            return self.years.is_valid() and valid
+        return valid
+
+    def domain_data(self) -> dict[str, Any]:
+        data = super().domain_data()
+        if self.years.is_bound:
+            data["years"] = sorted(
+                (
+                    f.cleaned_data["year"],
+                    f.cleaned_data.get("people_trained") or 0,
+                    f.cleaned_data.get("technologies_adopted") or 0,
+                )
+                for f in self.years.forms
+                if f.cleaned_data and f.cleaned_data.get("year") and not f.cleaned_data.get("DELETE")
+            )
+        return data
+
     class Meta:
         model = DemonstrationCentre
         fields = [

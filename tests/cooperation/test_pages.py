@@ -154,3 +154,21 @@ def test_api_lists_filter_like_the_pages(org: Any, lab: JointLab, client: Any) -
     assert client.get("/api/v1/labs", {"country": "FR"}).json()["count"] == 0
     assert client.get("/api/v1/labs", {"q": "soil"}).json()["count"] == 1
     assert client.get("/api/v1/labs", {"as_of": "2019-12-31", "active": "true"}).json()["count"] == 0
+
+
+@pytest.mark.django_db
+def test_centre_yearly_figures_are_edited_on_the_page(roles: dict[str, Any], org: Any) -> None:
+    from silkbridge.cooperation.models import DemonstrationCentre
+
+    centre = DemonstrationCentre.objects.create(names={"en": "Maize Centre"}, host_country_id="KE")
+    Partnership.objects.create(centre=centre, organisation=org, role="host")
+    data = {
+        "name": "Maize Centre", "host_country": "KE", "partners_text": f"{org.name} | host",
+        "years-TOTAL_FORMS": "2", "years-INITIAL_FORMS": "0", "years-MIN_NUM_FORMS": "0", "years-MAX_NUM_FORMS": "1000",
+        "years-0-year": "2022", "years-0-people_trained": "150", "years-0-technologies_adopted": "4",
+        "years-1-year": "", "years-1-people_trained": "0", "years-1-technologies_adopted": "0",
+    }  # fmt: skip
+    response = client_for(roles["editor"]).post(f"/en/cooperation/centres/{centre.pk}/edit/", data)
+    assert response.status_code == 302
+    assert [(y.year, y.people_trained) for y in centre.years.all()] == [(2022, 150)]
+    assert "150" in client_for(None).get(f"/en/cooperation/centres/{centre.pk}/").content.decode()
