@@ -5,6 +5,7 @@ Run once: npm pack world-atlas@2 && tar xzf world-atlas-2.0.2.tgz
           python bench/make_world_map.py package/countries-110m.json
 Equirectangular projection onto a 1000 x 500 box; coordinates rounded to 0.1."""
 
+import itertools
 import json
 import sys
 from pathlib import Path
@@ -36,10 +37,15 @@ def ring(arcs: list[list[tuple[float, float]]], indices: list[int]) -> list[tupl
 
 
 def path(rings: list[list[tuple[float, float]]]) -> str:
+    """SVG path data; a ring that crosses the antimeridian is cut there instead of drawing a
+    line across the whole map."""
     parts = []
     for r in rings:
         projected = [(round((lon + 180) / 360 * 1000, 1), round((90 - lat) / 180 * 500, 1)) for lon, lat in r]
-        parts.append("M" + "L".join(f"{x:g},{y:g}" for x, y in projected) + "Z")
+        commands = [f"M{projected[0][0]:g},{projected[0][1]:g}"]
+        for (x0, _y0), (x, y) in itertools.pairwise(projected):
+            commands.append(f"{'M' if abs(x - x0) > 500 else 'L'}{x:g},{y:g}")
+        parts.append("".join(commands) + "Z")
     return "".join(parts)
 
 

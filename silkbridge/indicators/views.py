@@ -20,13 +20,13 @@ def world_paths() -> dict[str, str]:
 
 
 def _map(figure: Figure) -> list[dict[str, Any]]:
-    """Every country shape with a shade class: 0 = no data, 1-5 = fifths of the maximum."""
+    """Every country shape with a shade class: 0 = none, 1-5 = fifths of the maximum (5 = the maximum)."""
     values = {r.key: r for r in figure.rows}
     top = figure.maximum or 1
     shapes = []
     for code, path in world_paths().items():
         row = values.get(code)
-        shade = 1 + min(4, int(5 * (row.value - 1) / top)) if row and row.value else 0
+        shade = max(1, min(5, round(5 * row.value / top))) if row and row.value else 0
         shapes.append({"code": code, "path": path, "shade": shade, "row": row})
     return shapes
 
