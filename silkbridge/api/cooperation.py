@@ -38,6 +38,8 @@ class AgreementFilters(AsOf):
     kind: AgreementKind | None = None
     country: str = ""
     status: AgreementStatus | None = None
+    q: str = ""
+    field: str = ""
 
 
 class PartyOut(Schema):
@@ -136,8 +138,13 @@ class RecordPatch(Schema):
 @router.get("/agreements", response=list[AgreementOut])
 @paginate(Pagination, page_size=50, max_page_size=200)
 def list_agreements(request: HttpRequest, filters: Query[AgreementFilters]) -> Any:
-    return queries.agreements(
+    qs = queries.agreements(
         on=filters.day(), kind=filters.kind or "", country=filters.country, status=filters.status or ""
+    )
+    return (
+        qs.filter(pk__in=queries.records(Agreement, q=filters.q, field=filters.field).values("pk"))
+        if filters.q or filters.field
+        else qs
     )
 
 

@@ -47,3 +47,14 @@ def test_agreement_list_has_constant_queries(
         agreement(in_force_from=date(2018, 1, 1))
     with django_assert_num_queries(6):  # ids, rows, parties (+countries, organisations), fields, count
         client.get("/api/v1/agreements")
+
+
+@pytest.mark.django_db
+def test_agreements_endpoint_searches_text_and_fields(reference: Any, client: Any) -> None:
+    a = agreement(countries=("CN", "KE"), in_force_from=date(2018, 1, 1))
+    a.fields.set(["4.1"])
+    a.refresh_search_text()
+    a.save()
+    agreement(countries=("CN", "KZ"), in_force_from=date(2018, 1, 1))
+    assert [i["id"] for i in client.get("/api/v1/agreements", {"field": "4"}).json()["items"]] == [a.pk]
+    assert client.get("/api/v1/agreements", {"q": "cooperation agreement"}).json()["count"] == 1
