@@ -197,6 +197,16 @@ class Project(CooperationRecord):
         return [*super().searchable(), self.title, self.abstract, self.funding_programme]
 
 
+def _of_exactly_one_record(name: str) -> models.CheckConstraint:
+    """A row that belongs to exactly one of a lab, a centre or a project."""
+    return models.CheckConstraint(
+        condition=Q(lab__isnull=False, centre__isnull=True, project__isnull=True)
+        | Q(lab__isnull=True, centre__isnull=False, project__isnull=True)
+        | Q(lab__isnull=True, centre__isnull=True, project__isnull=False),
+        name=name,
+    )
+
+
 class Partnership(models.Model):
     """An organisation's role in a lab, a centre or a project (exactly one of them)."""
 
@@ -209,14 +219,7 @@ class Partnership(models.Model):
     project = models.ForeignKey(Project, null=True, blank=True, on_delete=models.CASCADE, related_name="partners")
 
     class Meta:
-        constraints = [
-            models.CheckConstraint(
-                condition=Q(lab__isnull=False, centre__isnull=True, project__isnull=True)
-                | Q(lab__isnull=True, centre__isnull=False, project__isnull=True)
-                | Q(lab__isnull=True, centre__isnull=True, project__isnull=False),
-                name="partnership_of_exactly_one_record",
-            )
-        ]
+        constraints = [_of_exactly_one_record("partnership_of_exactly_one_record")]
         verbose_name = _("partner")
         verbose_name_plural = _("partners")
 
@@ -238,14 +241,7 @@ class Output(models.Model):
 
     class Meta:
         ordering = ["-year", "kind"]
-        constraints = [
-            models.CheckConstraint(
-                condition=Q(lab__isnull=False, centre__isnull=True, project__isnull=True)
-                | Q(lab__isnull=True, centre__isnull=False, project__isnull=True)
-                | Q(lab__isnull=True, centre__isnull=True, project__isnull=False),
-                name="output_of_exactly_one_record",
-            )
-        ]
+        constraints = [_of_exactly_one_record("output_of_exactly_one_record")]
         verbose_name = _("output")
         verbose_name_plural = _("outputs")
 

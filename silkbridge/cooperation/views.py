@@ -9,6 +9,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
@@ -84,7 +85,12 @@ def record_edit(request: HttpRequest, kind: str, pk: int | None = None) -> HttpR
         domain.save_record(record, data=form.domain_data(), actor=request.user)
         messages.success(request, _("“%(name)s” was saved.") % {"name": record})
         return redirect(record)
-    return render(request, "cooperation/form.html", {"kind": kind, "spec": spec, "record": record, "form": form})
+    context = {
+        "kind": kind, "spec": spec, "record": record, "form": form,
+        "cancel_url": record.get_absolute_url() if record.pk else reverse("cooperation:list", args=[kind]),
+        "extra_template": "cooperation/_years.html" if hasattr(form, "years") else "",
+    }  # fmt: skip
+    return render(request, "cooperation/form.html", context)
 
 
 @login_required

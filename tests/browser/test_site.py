@@ -67,3 +67,20 @@ def test_admin_login_works_under_the_content_security_policy(registry: Any, live
     page.goto(f"{live_server.url}/en/admin/login/")
     assert page.locator("#id_username").is_visible()
     assert not violations, violations
+
+
+def test_indicator_page_draws_its_chart_and_map(registry: Any, live_server: Any, page: Any) -> None:
+    from datetime import date
+
+    from silkbridge.cooperation.models import Agreement, AgreementParty
+
+    agreement = Agreement.objects.create(kind="intergovernmental", titles={"en": "A"}, in_force_from=date(2020, 1, 1))
+    for code in ("CN", "KE"):
+        AgreementParty.objects.create(agreement=agreement, country_id=code)
+    page.goto(f"{live_server.url}/ar/indicators/partner-countries/?as_of=2021-01-01")
+    assert page.locator("html").get_attribute("dir") == "rtl"
+    bars = page.locator(".chart rect.bar")
+    assert bars.count() == 2 and bars.first.bounding_box()["width"] > 100
+    kenya = page.locator(".map path.shade5").count()
+    assert kenya == 2  # China and Kenya, shaded as the maximum
+    page.screenshot(path=str(ARTIFACTS / "indicator-ar.png"), full_page=True)

@@ -162,6 +162,8 @@ def test_centre_yearly_figures_are_edited_on_the_page(roles: dict[str, Any], org
 
     centre = DemonstrationCentre.objects.create(names={"en": "Maize Centre"}, host_country_id="KE")
     Partnership.objects.create(centre=centre, organisation=org, role="host")
+    page = client_for(roles["editor"]).get(f"/en/cooperation/centres/{centre.pk}/edit/").content.decode()
+    assert 'name="years-0-year"' in page and "Yearly figures" in page
     data = {
         "name": "Maize Centre", "host_country": "KE", "partners_text": f"{org.name} | host",
         "years-TOTAL_FORMS": "2", "years-INITIAL_FORMS": "0", "years-MIN_NUM_FORMS": "0", "years-MAX_NUM_FORMS": "1000",
@@ -172,3 +174,10 @@ def test_centre_yearly_figures_are_edited_on_the_page(roles: dict[str, Any], org
     assert response.status_code == 302
     assert [(y.year, y.people_trained) for y in centre.years.all()] == [(2022, 150)]
     assert "150" in client_for(None).get(f"/en/cooperation/centres/{centre.pk}/").content.decode()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("kind", ["agreements", "labs", "centres", "projects"])
+def test_every_create_page_renders_for_a_moderator(roles: dict[str, Any], kind: str) -> None:
+    page = client_for(roles["moderator"]).get(f"/en/cooperation/{kind}/new/")
+    assert page.status_code == 200 and 'name="name"' in page.content.decode()
