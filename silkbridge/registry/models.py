@@ -98,7 +98,6 @@ class Organisation(TimeStampedModel):
     contact_email = models.EmailField(_("contact e-mail"), blank=True)
     logo = models.ImageField(_("logo"), upload_to="logos/", blank=True)
     source = models.CharField(max_length=10, choices=OrganisationSource.choices, default=OrganisationSource.USER)
-    source_hash = models.CharField(max_length=32, blank=True)
     search_text = models.TextField(editable=False, default="")
 
     class Meta:

@@ -3,11 +3,10 @@
 
 import csv
 import gzip
-import hashlib
 import json
 import re
 from collections.abc import Iterator
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
 
@@ -37,11 +36,6 @@ class RorRecord:
     successors: list[str] = field(default_factory=list)
     parents: list[str] = field(default_factory=list)
 
-    def fingerprint(self) -> str:
-        data = asdict(self)
-        data.pop("successors")
-        data.pop("parents")
-        return hashlib.md5(json.dumps(data, sort_keys=True).encode()).hexdigest()
 
 
 def _bare_id(value: str) -> str:
