@@ -37,7 +37,6 @@ class RorRecord:
     parents: list[str] = field(default_factory=list)
 
 
-
 def _bare_id(value: str) -> str:
     ror_id = (value or "").strip().rsplit("/", 1)[-1]
     if not ROR_ID.match(ror_id):
