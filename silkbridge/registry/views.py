@@ -9,11 +9,18 @@ from django.core.paginator import Page, Paginator
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from silkbridge.cooperation.models import Agreement
-from silkbridge.cooperation.queries import records_of_organisation
+from silkbridge.cooperation.queries import (
+    centres_open,
+    in_force_q,
+    labs_active,
+    projects_active,
+    records_of_organisation,
+)
 from silkbridge.core.audit import history
 from silkbridge.core.models import AuditEntry
 from silkbridge.core.pagination import page_of
@@ -27,7 +34,15 @@ def _page(request: HttpRequest, qs: QuerySet[Any]) -> Page:
 
 
 def home(request: HttpRequest) -> HttpResponse:
-    return render(request, "registry/home.html", {"figures": queries.headline_figures(request.user)})
+    today = timezone.localdate()
+    cooperation = {
+        "agreements": Agreement.objects.filter(in_force_q(today)).count(),
+        "labs": labs_active(on=today).count(),
+        "centres": centres_open(on=today).count(),
+        "projects": projects_active(on=today).count(),
+    }
+    context = {"figures": queries.headline_figures(request.user), "cooperation": cooperation}
+    return render(request, "registry/home.html", context)
 
 
 def country_list(request: HttpRequest) -> HttpResponse:

@@ -246,3 +246,17 @@ def test_contact_form_is_limited_per_day(roles: dict[str, Any], mailoutbox: Any)
     )
     assert "the most messages allowed in one day" in refused.content.decode()
     assert len(mailoutbox) == 10
+
+
+@pytest.mark.django_db
+def test_home_shows_cooperation_in_force_today(reference: Any, client: Any) -> None:
+    from datetime import date
+
+    from silkbridge.cooperation.models import Agreement
+
+    Agreement.objects.create(kind="mou", titles={"en": "A"}, in_force_from=date(2020, 1, 1))
+    Agreement.objects.create(
+        kind="mou", titles={"en": "B"}, in_force_from=date(2020, 1, 1), expires_on=date(2021, 1, 1)
+    )
+    html = client.get("/en/").content.decode()
+    assert "<strong>1</strong> agreements in force" in html
