@@ -1,5 +1,5 @@
-"""Cooperation endpoints: agreements, joint labs, demonstration centres, projects, and the
-first "as of" indicators. Every date question takes `as_of` (default: today)."""
+"""Cooperation endpoints: agreements, joint labs, demonstration centres and projects (reads
+for everybody, PATCH/DELETE with a token). Every date question takes `as_of` (default: today)."""
 
 import copy
 from datetime import date

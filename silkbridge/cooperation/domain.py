@@ -11,18 +11,12 @@ from silkbridge.core import audit
 SCALARS_SKIPPED = {"name", "summary", "partners", "parties", "fields", "years"}
 
 
-def _plain(value: Any) -> Any:
-    if hasattr(value, "isoformat"):
-        return value.isoformat()
-    if value is None or isinstance(value, str | int | bool | dict | list):
-        return value
-    return str(value)  # decimals
-
-
 def _snapshot(record: Any) -> dict[str, Any]:
     skipped = {"created_at", "updated_at", "search_text"}
     values = {
-        f.attname: _plain(getattr(record, f.attname)) for f in record._meta.concrete_fields if f.attname not in skipped
+        f.attname: audit.plain(getattr(record, f.attname))
+        for f in record._meta.concrete_fields
+        if f.attname not in skipped
     }
     if record.pk and hasattr(record, "fields"):
         values["fields"] = sorted(record.fields.values_list("code", flat=True))

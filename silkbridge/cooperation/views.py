@@ -21,6 +21,7 @@ from silkbridge.cooperation.forms import AgreementForm, CentreForm, ImportForm, 
 from silkbridge.cooperation.models import Agreement, DemonstrationCentre, JointLab, Project
 from silkbridge.core.audit import history
 from silkbridge.core.pagination import page_of
+from silkbridge.core.views import confirm_delete
 from silkbridge.registry.forms import OrganisationFilterForm
 
 
@@ -96,15 +97,11 @@ def record_edit(request: HttpRequest, kind: str, pk: int | None = None) -> HttpR
 @login_required
 @require_http_methods(["GET", "POST"])
 def record_delete(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
-    spec = _kind(kind)
-    record = get_object_or_404(spec.model, pk=pk)
-    if not request.user.has_perm("cooperation.delete_record", record):
-        raise PermissionDenied
-    if request.method == "POST":
-        domain.delete_record(record, actor=request.user)
-        messages.success(request, _("“%(name)s” was deleted.") % {"name": record})
-        return redirect("cooperation:list", kind=kind)
-    return render(request, "registry/confirm_delete.html", {"object": record, "cancel_url": record.get_absolute_url()})
+    record = get_object_or_404(_kind(kind).model, pk=pk)
+    return confirm_delete(
+        request, record, perm="cooperation.delete_record", delete=domain.delete_record,
+        success_url=reverse("cooperation:list", args=[kind]),
+    )  # fmt: skip
 
 
 def record_history(request: HttpRequest, kind: str, pk: int) -> HttpResponse:

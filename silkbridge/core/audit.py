@@ -19,6 +19,18 @@ def record(*, actor: Any, action: str, obj: models.Model, changes: dict[str, Any
     )
 
 
+def plain(value: Any) -> Any:
+    """A field value as JSON can hold it in an audit entry: dates as ISO text, files by name,
+    decimals as text; everything else as it is."""
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    if hasattr(value, "name") and hasattr(value, "storage"):  # file fields
+        return value.name or ""
+    if value is None or isinstance(value, str | int | float | bool | dict | list):
+        return value
+    return str(value)
+
+
 def diff(before: dict[str, Any], after: dict[str, Any]) -> dict[str, list[Any]]:
     """Field -> [old, new] for the fields whose value changed."""
     return {key: [before.get(key), value] for key, value in after.items() if before.get(key) != value}

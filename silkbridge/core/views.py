@@ -1,7 +1,26 @@
-"""Error pages in the visitor's language; never a stack trace."""
+"""Error pages in the visitor's language (never a stack trace), and shared view helpers."""
 
+from collections.abc import Callable
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+
+
+def confirm_delete(
+    request: HttpRequest, obj: Any, *, perm: str, delete: Callable[..., None], success_url: str
+) -> HttpResponse:
+    """A confirmation page on GET; on POST the deletion, through the domain function `delete`."""
+    if not request.user.has_perm(perm, obj):
+        raise PermissionDenied
+    if request.method == "POST":
+        delete(obj, actor=request.user)
+        messages.success(request, _("“%(name)s” was deleted.") % {"name": obj})
+        return redirect(success_url)
+    return render(request, "registry/confirm_delete.html", {"object": obj, "cancel_url": obj.get_absolute_url()})
 
 
 def bad_request(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:

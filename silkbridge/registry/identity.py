@@ -93,7 +93,7 @@ def merge_organisations(survivor: Organisation, merged: Organisation, *, actor: 
     memberships = list(Membership.objects.filter(organisation=merged).values("user_id", "role"))
     users = [row["user_id"] for row in memberships]
     snapshot = {
-        "merged": {f.attname: _plain(getattr(merged, f.attname)) for f in Organisation._meta.concrete_fields},
+        "merged": {f.attname: audit.plain(getattr(merged, f.attname)) for f in Organisation._meta.concrete_fields},
         "fields": list(merged.fields.values_list("code", flat=True)),
         "experts": list(merged.experts.values_list("pk", flat=True)),
         "memberships": memberships,
@@ -173,11 +173,3 @@ def undo_merge(entry: AuditEntry, *, actor: Any) -> Organisation:
     OrganisationRedirect.objects.filter(old_id__in=snapshot["redirects"]).update(organisation=restored)
     audit.record(actor=actor, action="unmerge", obj=survivor, changes={"of": entry.pk, "restored": [None, restored.pk]})
     return restored
-
-
-def _plain(value: Any) -> Any:
-    if hasattr(value, "isoformat"):
-        return value.isoformat()
-    if hasattr(value, "name") and not isinstance(value, str):  # file fields
-        return value.name or ""
-    return value

@@ -9,6 +9,7 @@ from pathlib import Path
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 
+from silkbridge.core import audit
 from silkbridge.core.models import AuditEntry
 from silkbridge.registry.models import Country, Organisation
 from silkbridge.registry.ror import RecordError, RorRecord, read_file
@@ -120,8 +121,7 @@ def _write_batch(batch: list[tuple[str, dict[str, object]]], report: ImportRepor
 
 
 def _jsonable(changes: dict[str, list[object]]) -> dict[str, list[object]]:
-    return {k: [v if isinstance(v, str | int | float | list | dict | type(None)) else str(v) for v in pair]
-            for k, pair in changes.items()}  # fmt: skip
+    return {k: [audit.plain(v) for v in pair] for k, pair in changes.items()}
 
 
 def import_ror(paths: Iterable[Path], *, progress: Progress | None = None, batch_size: int = 1000) -> ImportReport:

@@ -9,6 +9,7 @@ from django.core.paginator import Page, Paginator
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
@@ -24,6 +25,7 @@ from silkbridge.cooperation.queries import (
 from silkbridge.core.audit import history
 from silkbridge.core.models import AuditEntry
 from silkbridge.core.pagination import page_of
+from silkbridge.core.views import confirm_delete
 from silkbridge.registry import domain, identity, queries
 from silkbridge.registry.forms import ContactExpertForm, ExpertForm, OrganisationFilterForm, OrganisationForm
 from silkbridge.registry.models import Country, Expert, OrganisationRedirect
@@ -106,18 +108,10 @@ def organisation_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def organisation_delete(request: HttpRequest, pk: int) -> HttpResponse:
     org = domain.get_organisation_for_user(request.user, pk)
-    return _confirm_delete(request, org, "registry.delete_organisation", domain.delete_organisation, "organisations")
-
-
-def _confirm_delete(request: HttpRequest, obj: Any, perm: str, delete: Any, list_name: str) -> HttpResponse:
-    """A confirmation page on GET, the deletion (through `delete`) on POST."""
-    if not request.user.has_perm(perm, obj):
-        raise PermissionDenied
-    if request.method == "POST":
-        delete(obj, actor=request.user)
-        messages.success(request, _("“%(name)s” was deleted.") % {"name": obj})
-        return redirect(f"registry:{list_name}")
-    return render(request, "registry/confirm_delete.html", {"object": obj, "cancel_url": obj.get_absolute_url()})
+    return confirm_delete(
+        request, org, perm="registry.delete_organisation", delete=domain.delete_organisation,
+        success_url=reverse("registry:organisations"),
+    )  # fmt: skip
 
 
 def organisation_history(request: HttpRequest, pk: int) -> HttpResponse:
@@ -214,7 +208,10 @@ def expert_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def expert_delete(request: HttpRequest, pk: int) -> HttpResponse:
     expert = domain.get_expert_for_user(request.user, pk)
-    return _confirm_delete(request, expert, "registry.delete_expert", domain.delete_expert, "experts")
+    return confirm_delete(
+        request, expert, perm="registry.delete_expert", delete=domain.delete_expert,
+        success_url=reverse("registry:experts"),
+    )  # fmt: skip
 
 
 @login_required

@@ -6,20 +6,8 @@ PostgreSQL: the pg_trgm extension and a GIN trigram index, which serves LIKE '%w
 
 from django.db import migrations
 
-SQLITE_UP = [
-    """CREATE VIRTUAL TABLE registry_organisation_fts USING fts5(
-           search_text, content='registry_organisation', content_rowid='id', tokenize='trigram')""",
-    """CREATE TRIGGER registry_organisation_fts_ai AFTER INSERT ON registry_organisation BEGIN
-           INSERT INTO registry_organisation_fts(rowid, search_text) VALUES (new.id, new.search_text); END""",
-    """CREATE TRIGGER registry_organisation_fts_ad AFTER DELETE ON registry_organisation BEGIN
-           INSERT INTO registry_organisation_fts(registry_organisation_fts, rowid, search_text)
-           VALUES ('delete', old.id, old.search_text); END""",
-    """CREATE TRIGGER registry_organisation_fts_au AFTER UPDATE OF search_text ON registry_organisation BEGIN
-           INSERT INTO registry_organisation_fts(registry_organisation_fts, rowid, search_text)
-           VALUES ('delete', old.id, old.search_text);
-           INSERT INTO registry_organisation_fts(rowid, search_text) VALUES (new.id, new.search_text); END""",
-    "INSERT INTO registry_organisation_fts(registry_organisation_fts) VALUES ('rebuild')",
-]
+from silkbridge.registry.search_index import ensure_search_index
+
 SQLITE_DOWN = [
     "DROP TRIGGER IF EXISTS registry_organisation_fts_ai",
     "DROP TRIGGER IF EXISTS registry_organisation_fts_ad",
@@ -33,6 +21,14 @@ POSTGRES_UP = [
 POSTGRES_DOWN = ["DROP INDEX IF EXISTS registry_org_search_trgm"]
 
 
+def _create(apps, schema_editor):  # type: ignore[no-untyped-def]
+    # SQLite: the same code that repairs the index after table rebuilds (search_index.py).
+    if schema_editor.connection.vendor == "sqlite":
+        ensure_search_index(schema_editor.connection)
+    for sql in POSTGRES_UP if schema_editor.connection.vendor == "postgresql" else []:
+        schema_editor.execute(sql)
+
+
 def _run(statements: dict[str, list[str]]):  # type: ignore[no-untyped-def]
     def run(apps, schema_editor):  # type: ignore[no-untyped-def]
         for sql in statements.get(schema_editor.connection.vendor, []):
@@ -44,8 +40,5 @@ def _run(statements: dict[str, list[str]]):  # type: ignore[no-untyped-def]
 class Migration(migrations.Migration):
     dependencies = [("registry", "0003_name_index")]
     operations = [
-        migrations.RunPython(
-            _run({"sqlite": SQLITE_UP, "postgresql": POSTGRES_UP}),
-            _run({"sqlite": SQLITE_DOWN, "postgresql": POSTGRES_DOWN}),
-        )
+        migrations.RunPython(_create, _run({"sqlite": SQLITE_DOWN, "postgresql": POSTGRES_DOWN}))
     ]
