@@ -24,6 +24,7 @@ class RecordForm(forms.ModelForm):
     """Shared: a name in the page's language, the external id, and date order."""
 
     name_field = "names"  # the JSON field that holds the name by language
+    field_order = ["name", "external_id", "kind", "countries_text", "partners_text", "summary"]
 
     name = forms.CharField(label=_("Name"), max_length=500)
     partners_text = forms.CharField(

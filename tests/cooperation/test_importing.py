@@ -116,7 +116,7 @@ def test_import_page_is_for_moderators_and_staff(roles: dict[str, Any]) -> None:
     assert "Dry run: 1 records would be created" in page.content.decode()
     assert not Agreement.objects.exists()
     template = client_for(None).get("/en/cooperation/import/agreements-template.csv")
-    assert template.content.decode().startswith("external_id,kind,signed_on")
+    assert template.content.decode().startswith("name,external_id,kind,countries,partners,summary")
 
 
 @pytest.mark.django_db
