@@ -9,6 +9,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 from silkbridge.core.env import env_bool, env_int, env_list, env_str
@@ -52,7 +53,10 @@ INSTALLED_APPS = [
     "silkbridge.registry",
     "silkbridge.cooperation",
     "silkbridge.indicators",
+    "silkbridge.matching",
     "silkbridge.api",
+    "django_tasks",
+    "django_tasks_db",
 ]
 
 MIDDLEWARE = [
@@ -216,3 +220,22 @@ LOGGING = {
 SILKBRIDGE_PAGE_SIZE = 25
 SILKBRIDGE_EMAIL_CONFIRM_MAX_AGE = timedelta(days=3)
 CSRF_FAILURE_VIEW = "silkbridge.core.views.csrf_failure"
+
+# Background tasks: run in the request (embedded default, tests) or queued in the database
+# and run by `silkbridge db_worker` processes (SILKBRIDGE_TASKS=database).
+_TASK_BACKENDS = {
+    "immediate": "django_tasks.backends.immediate.ImmediateBackend",
+    "database": "django_tasks_db.DatabaseBackend",
+}
+_tasks = env_str("SILKBRIDGE_TASKS", "immediate")
+if _tasks not in _TASK_BACKENDS:
+    raise ImproperlyConfigured(f"SILKBRIDGE_TASKS must be one of {', '.join(_TASK_BACKENDS)}, got {_tasks!r}")
+TASKS = {"default": {"BACKEND": _TASK_BACKENDS[_tasks]}}
+
+# Matching engine: the index lives in files under this folder, shared by every app server
+# on the host; SILKBRIDGE_EMBEDDER=fake swaps the model for a tiny deterministic one (tests).
+SILKBRIDGE_MATCHING_DIR = Path(env_str("SILKBRIDGE_MATCHING_DIR", str(VAR_DIR / "matching")))
+SILKBRIDGE_EMBEDDER = env_str("SILKBRIDGE_EMBEDDER", "default")
+if SILKBRIDGE_EMBEDDER not in ("default", "fake"):
+    raise ImproperlyConfigured(f"SILKBRIDGE_EMBEDDER must be 'default' or 'fake', got {SILKBRIDGE_EMBEDDER!r}")
+SILKBRIDGE_ANN_THRESHOLD = env_int("SILKBRIDGE_ANN_THRESHOLD", 200_000)

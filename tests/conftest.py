@@ -22,6 +22,10 @@ def _fast_settings(settings: Any, tmp_path: Any) -> None:
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     settings.MEDIA_ROOT = tmp_path / "media"
+    # The real model is tested on its own (tests/matching/test_model.py); elsewhere a tiny
+    # deterministic embedder, and an index of this test's own.
+    settings.SILKBRIDGE_EMBEDDER = "fake"
+    settings.SILKBRIDGE_MATCHING_DIR = tmp_path / "matching"
     settings.STORAGES = {
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},

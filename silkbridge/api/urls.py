@@ -3,7 +3,7 @@ OpenAPI document (api/openapi.json) is checked by a test."""
 
 from ninja import NinjaAPI
 
-from silkbridge.api import accounts, cooperation, errors, indicators, registry
+from silkbridge.api import accounts, cooperation, errors, indicators, matching, registry
 
 api = NinjaAPI(
     title="Silkbridge API",
@@ -21,3 +21,4 @@ api.add_router("/", registry.router)
 api.add_router("/", accounts.router)
 api.add_router("/", cooperation.router)
 api.add_router("/", indicators.router)
+api.add_router("/", matching.router)

@@ -26,6 +26,7 @@ from silkbridge.core.audit import history
 from silkbridge.core.models import AuditEntry
 from silkbridge.core.pagination import page_of
 from silkbridge.core.views import confirm_delete
+from silkbridge.matching import domain as matching
 from silkbridge.registry import domain, identity, queries
 from silkbridge.registry.forms import ContactExpertForm, ExpertForm, OrganisationFilterForm, OrganisationForm
 from silkbridge.registry.models import Country, Expert, OrganisationRedirect
@@ -86,6 +87,8 @@ def organisation_detail(request: HttpRequest, pk: int) -> HttpResponse:
         if request.user.has_perm("registry.view_organisation_members", org)
         else None,
         "cooperation": records_of_organisation(org.pk),
+        "similar": matching.similar_organisations(org, user=request.user),
+        "partners": matching.potential_partners(org),
     }
     return render(request, "registry/organisation_detail.html", context)
 

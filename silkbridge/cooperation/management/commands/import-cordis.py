@@ -6,6 +6,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from silkbridge.cooperation.cordis import import_cordis
+from silkbridge.matching.signals import bulk
 from silkbridge.registry.reference import load_countries
 
 
@@ -21,6 +22,7 @@ class Command(BaseCommand):
             "--names", type=Path, help="PIC name file (default: fp7_organizations_pic_name_country.csv beside FILE)"
         )
 
+    @bulk
     def handle(self, *args: Any, file: Path, names: Path | None, **options: Any) -> None:
         if not file.is_file():
             raise CommandError(f"No such file: {file}")

@@ -4,6 +4,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from silkbridge.cooperation.importing import FORMS, ImportFailure, read_rows, run_import
+from silkbridge.matching.signals import bulk
 
 
 class Command(BaseCommand):
@@ -14,6 +15,7 @@ class Command(BaseCommand):
         parser.add_argument("file", type=Path)
         parser.add_argument("--dry-run", action="store_true", help="check and report, save nothing")
 
+    @bulk
     def handle(self, *args: Any, kind: str, file: Path, dry_run: bool, **options: Any) -> None:
         if not file.is_file():
             raise CommandError(f"No such file: {file}")

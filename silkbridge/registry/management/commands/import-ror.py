@@ -5,6 +5,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from silkbridge.matching.signals import bulk
 from silkbridge.registry.importing import ImportReport, import_ror
 from silkbridge.registry.reference import load_countries
 
@@ -19,6 +20,7 @@ class Command(BaseCommand):
         parser.add_argument("files", nargs="+", type=Path)
         parser.add_argument("--show-invalid", type=int, default=20, help="how many bad records to list (default 20)")
 
+    @bulk
     def handle(self, *args: Any, files: list[Path], show_invalid: int, **options: Any) -> None:
         missing = [str(f) for f in files if not f.is_file()]
         if missing:

@@ -4,6 +4,7 @@ from typing import Any
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandParser
 
+from silkbridge.matching.signals import bulk
 from silkbridge.registry.demo import seed
 from silkbridge.registry.models import Organisation
 
@@ -14,6 +15,7 @@ class Command(BaseCommand):
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--if-empty", action="store_true", help="do nothing when organisations exist already")
 
+    @bulk
     def handle(self, *args: Any, if_empty: bool, **options: Any) -> None:
         if if_empty and Organisation.objects.exists():
             self.stdout.write("The database has data already; demo seed skipped.")

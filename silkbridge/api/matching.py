@@ -1,0 +1,131 @@
+"""Search and recommendation endpoints: the same engine and access rules as the pages."""
+
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest
+from ninja import Field as SchemaField
+from ninja import Query, Router, Schema
+
+from silkbridge.api.auth import public
+from silkbridge.api.schemas import ErrorOut
+from silkbridge.matching import domain
+from silkbridge.matching.domain import Result
+from silkbridge.matching.queries import exposure_report
+from silkbridge.registry import domain as registry
+
+router = Router(auth=public, tags=["matching"])
+ERRORS: dict[int, type[Schema]] = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut}
+
+
+class ReasonsOut(Schema):
+    matched: list[str] = SchemaField(description="query words found in the record")
+    semantic: float = SchemaField(description="cosine similarity of the query and the record's text")
+    fields: list[str] = SchemaField(description="fields of science shared with the source record (similar)")
+    countries: list[str] = SchemaField(description="countries shared with the source record (similar)")
+
+
+class SearchHitOut(Schema):
+    type: str
+    id: int
+    name: str
+    url: str
+    country: str | None
+    score: float
+    reasons: ReasonsOut
+
+
+class SearchOut(Schema):
+    count: int
+    results: list[SearchHitOut]
+
+
+class SearchQuery(Schema):
+    q: str = SchemaField(..., min_length=1, max_length=200)
+    type: str = SchemaField("", pattern="^(|organisation|expert|project)$")
+    limit: int = SchemaField(10, ge=1, le=100)
+    offset: int = SchemaField(0, ge=0, le=99)
+
+
+class PartnerOut(Schema):
+    id: int
+    name: str
+    url: str
+    country: str | None
+    score: float
+    shared_partners: list[int]
+    country_share: float
+
+
+class ExposureOut(Schema):
+    country: str
+    records: int
+    record_share: float
+    appearances: int
+    appearance_share: float
+    ratio: float | None
+
+
+def _hit(result: Result) -> dict[str, Any]:
+    countries = result.country_codes
+    return {
+        "type": result.kind,
+        "id": result.obj.pk,
+        "name": str(result.obj),
+        "url": result.obj.get_absolute_url(),
+        "country": countries[0] if countries else None,
+        "score": round(result.score, 6),
+        "reasons": result.reasons,
+    }
+
+
+@router.get("/search", response={200: SearchOut, **ERRORS})
+def search(request: HttpRequest, query: Query[SearchQuery]) -> Any:
+    """Free-text search of organisations, experts and projects in any language, best first,
+    each result with the reasons it was ranked."""
+    results = domain.search(query.q, user=request.user, kinds=[query.type] if query.type else None)
+    shown = results[query.offset : query.offset + query.limit]
+    domain.record_exposure(shown)
+    return {"count": len(results), "results": [_hit(r) for r in shown]}
+
+
+@router.get("/organisations/{pk}/similar", response={200: list[SearchHitOut], **ERRORS})
+def similar(request: HttpRequest, pk: int, limit: int = Query(5, ge=1, le=50)) -> Any:  # type: ignore[type-arg]
+    org = registry.get_organisation_for_user(request.user, pk)
+    return [_hit(r) for r in domain.similar_organisations(org, user=request.user, limit=limit)]
+
+
+@router.get("/organisations/{pk}/partners", response={200: list[PartnerOut], **ERRORS})
+def partners(request: HttpRequest, pk: int, limit: int = Query(5, ge=1, le=50)) -> Any:  # type: ignore[type-arg]
+    """Organisations this one has not worked with yet, ranked from its collaboration history."""
+    org = registry.get_organisation_for_user(request.user, pk)
+    return [
+        {
+            "id": s.organisation.pk,
+            "name": s.organisation.name,
+            "url": s.organisation.get_absolute_url(),
+            "country": s.organisation.country_id,
+            "score": round(s.score, 6),
+            "shared_partners": [p.pk for p in s.shared_partners],
+            "country_share": s.country_share,
+        }
+        for s in domain.potential_partners(org, limit=limit)
+    ]
+
+
+@router.get("/search/exposure", response={200: list[ExposureOut], **ERRORS})
+def exposure(request: HttpRequest, type: str = Query("", pattern="^(|organisation|expert|project)$")) -> Any:  # type: ignore[type-arg]
+    """Staff only: per country, share of searchable records against share of appearances in results."""
+    if not (request.user.is_authenticated and request.user.is_staff):
+        raise PermissionDenied
+    return [
+        {
+            "country": r.country,
+            "records": r.records,
+            "record_share": round(r.record_share, 6),
+            "appearances": r.appearances,
+            "appearance_share": round(r.appearance_share, 6),
+            "ratio": None if r.ratio is None else round(r.ratio, 4),
+        }
+        for r in exposure_report(kind=type or None)
+    ]

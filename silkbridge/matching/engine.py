@@ -1,0 +1,291 @@
+"""Hybrid ranking: BM25 and sentence embeddings, fused, with the reasons for each result.
+
+Fusion: both scores are min-max normalised over the union of the two candidate lists and
+mixed with weight ``alpha`` for the lexical side; the lexical side is further scaled by how
+much of the query it matched at all (``BM25.ceiling``), so that a query in another language,
+which matches nothing or only a stray name, is ranked by meaning alone.
+"""
+
+import hashlib
+import json
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+import numpy as np
+from scipy import sparse
+
+from silkbridge.matching.embedding import Embedder
+from silkbridge.matching.lexical import BM25
+from silkbridge.matching.text import chunks, tokenize
+from silkbridge.matching.vectors import ANN_THRESHOLD, VectorIndex, top_k
+
+CANDIDATES = 100
+ALPHA = 0.5
+# A lexical match covering less than this share of the query's weight counts for less.
+COVERAGE_FULL = 0.25
+CHUNK_WORDS = 80
+FORMAT = 1
+
+Progress = Callable[[int, int], None]
+
+
+@dataclass
+class Document:
+    key: str  # "organisation:42": kind and id
+    title: str
+    names: list[str] = field(default_factory=list)  # other names, in any language
+    text: str = ""
+    keywords: list[str] = field(default_factory=list)
+    fields: list[str] = field(default_factory=list)
+    countries: list[str] = field(default_factory=list)
+    audience: str = "public"  # or "members": who may see it in results
+
+    @property
+    def kind(self) -> str:
+        return self.key.split(":", 1)[0]
+
+    def lexical_text(self) -> str:
+        return " \n".join([self.title, *self.names, *self.keywords, self.text])
+
+    def chunk_texts(self) -> list[str]:
+        """What is embedded: the names, then the description sentence by sentence, each
+        piece led by the title so that it keeps its context."""
+        head = "; ".join(dict.fromkeys([self.title, *self.names]))
+        pieces = chunks(" ".join([", ".join(self.keywords), self.text]).strip(), CHUNK_WORDS)
+        if not pieces:
+            return [head]
+        return [f"{self.title}: {piece}" if self.title else piece for piece in pieces]
+
+
+@dataclass
+class Reasons:
+    matched: list[str] = field(default_factory=list)  # query words found in the record
+    semantic: float = 0.0  # cosine similarity of query and record
+    fields: list[str] = field(default_factory=list)  # shared fields of science
+    countries: list[str] = field(default_factory=list)  # shared countries
+    partners: list[str] = field(default_factory=list)  # shared partners (recommendations)
+
+
+@dataclass
+class Hit:
+    key: str
+    score: float
+    lexical: float
+    semantic: float
+    reasons: Reasons
+
+
+def text_hash(text: str) -> str:
+    return hashlib.blake2b(text.encode(), digest_size=12).hexdigest()
+
+
+def _minmax(values: np.ndarray) -> np.ndarray:
+    if not len(values):
+        return values
+    low, high = float(values.min()), float(values.max())
+    return (values - low) / (high - low) if high > low else np.ones_like(values) * (1.0 if high > 0 else 0.0)
+
+
+class Engine:
+    def __init__(self, documents: list[Document], lexical: BM25, vectors: VectorIndex, embedder: Embedder) -> None:
+        self.documents = documents
+        self.lexical = lexical
+        self.vectors = vectors
+        self.embedder = embedder
+        self.positions = {doc.key: i for i, doc in enumerate(documents)}
+        self._masks: dict[tuple[frozenset[str], frozenset[str]], np.ndarray] = {}
+        self.chunk_hashes: list[str] = []
+
+    # -- building -------------------------------------------------------------------------
+    @classmethod
+    def build(
+        cls,
+        documents: Sequence[Document],
+        embedder: Embedder,
+        *,
+        known: dict[str, np.ndarray] | None = None,
+        progress: Progress | None = None,
+        batch: int = 64,
+        ann_threshold: int = ANN_THRESHOLD,
+    ) -> "Engine":
+        """Index ``documents``. ``known`` maps chunk-text hashes to vectors already computed
+        (a previous index): only new or changed texts are embedded."""
+        documents = list(documents)
+        lexical = BM25.build([tokenize(doc.lexical_text()) for doc in documents])
+        texts: list[str] = []
+        starts = [0]
+        for doc in documents:
+            texts.extend(doc.chunk_texts())
+            starts.append(len(texts))
+        hashes = [text_hash(t) for t in texts]
+        vectors = np.zeros((len(texts), embedder.dim), dtype=np.float32)
+        known = known or {}
+        todo = []
+        for i, h in enumerate(hashes):
+            if h in known and len(known[h]) == embedder.dim:
+                vectors[i] = known[h]
+            else:
+                todo.append(i)
+        for begin in range(0, len(todo), batch):
+            part = todo[begin : begin + batch]
+            vectors[part] = embedder.passages([texts[i] for i in part])
+            if progress:
+                progress(min(begin + batch, len(todo)), len(todo))
+        index = VectorIndex(vectors, np.asarray(starts, dtype=np.int64), ann_threshold)
+        index.build_ann()
+        engine = cls(documents, lexical, index, embedder)
+        engine.chunk_hashes = hashes
+        return engine
+
+    def known_vectors(self) -> dict[str, np.ndarray]:
+        return dict(zip(self.chunk_hashes, self.vectors.vectors, strict=True))
+
+    # -- persistence ----------------------------------------------------------------------
+    def save(self, directory: Path) -> None:
+        directory.mkdir(parents=True, exist_ok=True)
+        meta = {"format": FORMAT, "embedder": self.embedder.name, "k1": self.lexical.k1, "b": self.lexical.b}
+        (directory / "meta.json").write_text(json.dumps(meta))
+        with (directory / "documents.jsonl").open("w", encoding="utf-8") as out:
+            for doc in self.documents:
+                out.write(json.dumps(asdict(doc), ensure_ascii=False) + "\n")
+        vocabulary = sorted(self.lexical.vocabulary, key=self.lexical.vocabulary.__getitem__)
+        (directory / "vocabulary.json").write_text(json.dumps(vocabulary, ensure_ascii=False))
+        sparse.save_npz(directory / "bm25.npz", self.lexical.weights)
+        np.savez(
+            directory / "vectors.npz",
+            vectors=self.vectors.vectors,
+            starts=self.vectors.starts,
+            idf=self.lexical.idf,
+            hashes=np.asarray(self.chunk_hashes),
+        )
+        self.vectors.save_ann(directory / "ann.usearch")
+
+    @classmethod
+    def load(cls, directory: Path, embedder: Embedder, ann_threshold: int = ANN_THRESHOLD) -> "Engine":
+        meta = json.loads((directory / "meta.json").read_text())
+        if meta.get("format") != FORMAT or meta.get("embedder") != embedder.name:
+            raise ValueError(f"index in {directory} was built with another format or embedder; reindex")
+        with (directory / "documents.jsonl").open(encoding="utf-8") as lines:
+            documents = [Document(**json.loads(line)) for line in lines]
+        vocabulary = {t: i for i, t in enumerate(json.loads((directory / "vocabulary.json").read_text()))}
+        arrays = np.load(directory / "vectors.npz")
+        lexical = BM25(
+            vocabulary, sparse.load_npz(directory / "bm25.npz").tocsr(), arrays["idf"], meta["k1"], meta["b"]
+        )
+        vectors = VectorIndex(arrays["vectors"], arrays["starts"], ann_threshold)
+        vectors.load_ann(directory / "ann.usearch")
+        vectors.build_ann()
+        engine = cls(documents, lexical, vectors, embedder)
+        engine.chunk_hashes = [str(h) for h in arrays["hashes"]]
+        return engine
+
+    # -- ranking --------------------------------------------------------------------------
+    def _mask(self, kinds: Iterable[str] | None, audiences: Iterable[str] | None) -> np.ndarray | None:
+        if kinds is None and audiences is None:
+            return None
+        wanted = (frozenset(kinds or ()), frozenset(audiences or ()))
+        if wanted not in self._masks:
+            self._masks[wanted] = np.array(
+                [
+                    (kinds is None or doc.kind in wanted[0]) and (audiences is None or doc.audience in wanted[1])
+                    for doc in self.documents
+                ],
+                dtype=bool,
+            )
+        return self._masks[wanted]
+
+    def search(
+        self,
+        query: str,
+        k: int = 10,
+        *,
+        kinds: Iterable[str] | None = None,
+        audiences: Iterable[str] | None = None,
+        mode: str = "hybrid",
+        alpha: float = ALPHA,
+    ) -> list[Hit]:
+        """The ``k`` best documents for a free-text query, best first, with reasons."""
+        tokens = tokenize(query)
+        if not query.strip() or not self.documents:
+            return []
+        qvec = self.embedder.queries([query])[0] if mode != "lexical" else None
+        return self._rank(tokens, qvec, k, self._mask(kinds, audiences), mode, alpha, query=query)
+
+    def _rank(
+        self,
+        tokens: list[str],
+        qvec: np.ndarray | None,
+        k: int,
+        mask: np.ndarray | None,
+        mode: str,
+        alpha: float,
+        *,
+        query: str = "",
+        exclude: int | None = None,
+    ) -> list[Hit]:
+        depth = max(CANDIDATES, k)
+        candidates: list[np.ndarray] = []
+        lex_all = None
+        if mode != "semantic" and tokens:
+            lex_all = self.lexical.scores(tokens)
+            if mask is not None:
+                lex_all = np.where(mask, lex_all, 0.0)
+            if exclude is not None:
+                lex_all[exclude] = 0.0
+            top = top_k(lex_all, depth)
+            candidates.append(top[lex_all[top] > 0])
+        if qvec is not None:
+            if mask is None and exclude is None:
+                near, _ = self.vectors.nearest(qvec, depth)
+            else:
+                near, _ = self.vectors.nearest(qvec, depth * 4 if self.vectors.uses_ann else len(self.documents))
+                keep = np.ones(len(near), dtype=bool) if mask is None else mask[near]
+                if exclude is not None:
+                    keep &= near != exclude
+                near = near[keep][:depth]
+            candidates.append(near)
+        if not candidates:
+            return []
+        docs = np.unique(np.concatenate(candidates)).astype(np.int64)
+        if not len(docs):
+            return []
+        lex = lex_all[docs] if lex_all is not None else np.zeros(len(docs), np.float32)
+        sem = self.vectors.similarity(qvec, docs) if qvec is not None else np.zeros(len(docs), np.float32)
+        if mode == "lexical":
+            score = lex
+        elif mode == "semantic":
+            score = sem
+        else:
+            ceiling = self.lexical.ceiling(tokens)
+            coverage = min(1.0, float(lex.max()) / (ceiling * COVERAGE_FULL)) if ceiling and len(lex) else 0.0
+            score = alpha * coverage * _minmax(lex) + (1 - alpha) * _minmax(sem)
+        order = np.lexsort((docs, -score))[:k]
+        return [self._hit(int(docs[i]), float(score[i]), float(lex[i]), float(sem[i]), query) for i in order]
+
+    def _hit(self, doc: int, score: float, lex: float, sem: float, query: str) -> Hit:
+        matched = []
+        if lex > 0:
+            for word in dict.fromkeys(query.split()):
+                terms = tokenize(word)
+                if terms and self.lexical.matches(terms, doc):
+                    matched.append(word.strip(".,;:!?()[]\"'«»“”„"))
+        return Hit(self.documents[doc].key, score, lex, sem, Reasons(matched=matched, semantic=round(sem, 4)))
+
+    def similar(self, key: str, k: int = 10, *, kinds: Iterable[str] | None = None, audiences=None) -> list[Hit]:  # type: ignore[no-untyped-def]
+        """Documents like the given one: its own vectors and its most telling words as the
+        query, itself excluded; shared fields and countries are added to the reasons."""
+        position = self.positions.get(key)
+        if position is None:
+            return []
+        source = self.documents[position]
+        qvec = self.vectors.vectors[self.vectors.starts[position] : self.vectors.starts[position + 1]].mean(axis=0)
+        qvec = qvec / max(float(np.linalg.norm(qvec)), 1e-9)
+        tokens = tokenize(" ".join([source.title, *source.keywords]))
+        hits = self._rank(tokens, qvec, k, self._mask(kinds, audiences), "hybrid", ALPHA, exclude=position)
+        for hit in hits:
+            other = self.documents[self.positions[hit.key]]
+            hit.reasons.fields = sorted(set(source.fields) & set(other.fields))
+            hit.reasons.countries = sorted(set(source.countries) & set(other.countries))
+            hit.reasons.matched = []
+        return hits

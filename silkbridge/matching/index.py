@@ -1,0 +1,129 @@
+"""The site's index: built from the database into a new folder under
+SILKBRIDGE_MATCHING_DIR, then switched to by rewriting the ``current`` pointer file, so every
+app server on the host picks it up on its next search (it checks the pointer at most once a
+second) and a reader never sees a half-written index.
+
+Rebuilds reuse the vectors of texts that did not change, so after the first build only
+edited records are embedded again. Concurrent rebuilds are serialised by a file lock.
+"""
+
+import fcntl
+import json
+import shutil
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+from django.conf import settings
+
+from silkbridge.matching.documents import all_documents, collaboration_rows
+from silkbridge.matching.embedding import get_embedder
+from silkbridge.matching.engine import Engine
+from silkbridge.matching.partners import CollaborationGraph, Participation
+
+Progress = Callable[[str], None]
+
+
+@dataclass
+class Loaded:
+    folder: str
+    engine: Engine
+    graph: CollaborationGraph
+    built_at: float
+    checked_at: float
+
+
+_loaded: dict[Path, Loaded] = {}
+_lock = threading.Lock()
+
+
+def _root() -> Path:
+    return Path(settings.SILKBRIDGE_MATCHING_DIR)
+
+
+def _pointer() -> dict | None:
+    try:
+        return json.loads((_root() / "current").read_text())
+    except (OSError, ValueError):
+        return None
+
+
+def built_at() -> float:
+    """When the current index started reading the database (0 when there is none)."""
+    pointer = _pointer()
+    return float(pointer["built_at"]) if pointer else 0.0
+
+
+def _graph(root: Path, folder: str) -> CollaborationGraph:
+    with (root / folder / "participations.json").open() as source:
+        rows = json.load(source)
+    return CollaborationGraph(Participation(p, o, c, date.fromisoformat(s) if s else None) for p, o, c, s in rows)
+
+
+def current() -> Loaded:
+    """The index this process searches, (re)loaded when another process switched it; built
+    on first use when there is none yet."""
+    root = _root()
+    with _lock:
+        loaded = _loaded.get(root)
+        now = time.monotonic()
+        if loaded and now - loaded.checked_at < 1.0:
+            return loaded
+        pointer = _pointer()
+        if pointer is None:
+            rebuild()
+            pointer = _pointer()
+            assert pointer is not None
+        if loaded is None or loaded.folder != pointer["folder"]:
+            folder = pointer["folder"]
+            engine = Engine.load(
+                root / folder, get_embedder(settings.SILKBRIDGE_EMBEDDER), settings.SILKBRIDGE_ANN_THRESHOLD
+            )
+            loaded = Loaded(folder, engine, _graph(root, folder), float(pointer["built_at"]), now)
+            _loaded[root] = loaded
+        loaded.checked_at = now
+        return loaded
+
+
+def rebuild(progress: Progress | None = None, *, requested_at: float | None = None, fresh: bool = False) -> bool:
+    """Build a fresh index from the database and switch to it. With ``requested_at``, does
+    nothing (returns False) when the current index started after that moment: it already
+    holds every change committed before it. ``fresh`` embeds every text again."""
+    root = _root()
+    root.mkdir(parents=True, exist_ok=True)
+    with (root / ".lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if requested_at is not None and built_at() > requested_at:
+            return False
+        started = time.time()
+        embedder = get_embedder(settings.SILKBRIDGE_EMBEDDER)
+        pointer = _pointer()
+        known = None
+        if pointer and not fresh:
+            try:
+                known = Engine.load(root / pointer["folder"], embedder).known_vectors()
+            except (OSError, ValueError):
+                known = None
+        documents = list(all_documents())
+        if progress:
+            progress(f"{len(documents)} records read")
+        report = (lambda done, total: progress(f"embedded {done}/{total} texts")) if progress else None
+        engine = Engine.build(
+            documents, embedder, known=known, progress=report, ann_threshold=settings.SILKBRIDGE_ANN_THRESHOLD
+        )
+        folder = f"index-{int(started * 1000)}"
+        engine.save(root / folder)
+        rows = [[p, o, c, s.isoformat() if s else ""] for p, o, c, s in collaboration_rows()]
+        (root / folder / "participations.json").write_text(json.dumps(rows))
+        temporary = root / "current.tmp"
+        temporary.write_text(json.dumps({"folder": folder, "built_at": started}))
+        temporary.replace(root / "current")
+        for old in root.glob("index-*"):
+            if old.name != folder and (pointer is None or old.name != pointer["folder"]):
+                shutil.rmtree(old, ignore_errors=True)
+        if progress:
+            progress(f"index {folder}: {len(documents)} records, {len(engine.vectors.vectors)} vectors")
+        return True

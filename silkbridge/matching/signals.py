@@ -1,0 +1,63 @@
+"""Keep the index fresh: any committed change to a searchable record, or to who worked with
+whom, queues one index refresh after the transaction commits."""
+
+import threading
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from functools import wraps
+from typing import Any
+
+from django.db import transaction
+from django.db.models.signals import m2m_changed, post_delete, post_save
+
+from silkbridge.cooperation.models import Partnership, Project
+from silkbridge.registry.models import Expert, Organisation
+
+_state = threading.local()
+
+
+def schedule_refresh(**_: Any) -> None:
+    """Queue a refresh once the current transaction commits. The moment is taken now, inside
+    the transaction, so that one rebuild after the commit satisfies every change in it."""
+    if getattr(_state, "paused", 0):
+        return
+    requested_at = time.time()
+
+    def enqueue() -> None:
+        from silkbridge.matching.tasks import refresh_index
+
+        refresh_index.enqueue(requested_at)
+
+    transaction.on_commit(enqueue)
+
+
+@contextmanager
+def paused() -> Iterator[None]:
+    """For bulk writes (imports, demo data): no refresh per record, one at the end."""
+    _state.paused = getattr(_state, "paused", 0) + 1
+    try:
+        yield
+    finally:
+        _state.paused -= 1
+    if not _state.paused:
+        schedule_refresh()
+
+
+def connect() -> None:
+    for model in (Organisation, Expert, Project, Partnership):
+        post_save.connect(schedule_refresh, sender=model, dispatch_uid=f"matching-save-{model.__name__}")
+        post_delete.connect(schedule_refresh, sender=model, dispatch_uid=f"matching-delete-{model.__name__}")
+    for through in (Organisation.fields.through, Expert.fields.through, Project.fields.through):
+        m2m_changed.connect(schedule_refresh, sender=through, dispatch_uid=f"matching-m2m-{through.__name__}")
+
+
+def bulk(handle: Callable[..., Any]) -> Callable[..., Any]:
+    """Decorator for a bulk command's handle(): runs it with refreshes paused."""
+
+    @wraps(handle)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        with paused():
+            return handle(*args, **kwargs)
+
+    return wrapper

@@ -1,0 +1,85 @@
+"""Nearest documents by cosine similarity. A document has one or more chunk vectors (a long
+text is embedded sentence by sentence) and its similarity to a query is that of its best
+chunk. Small collections are searched exactly; above ``ann_threshold`` chunks an HNSW graph
+(usearch) answers in well under a millisecond and exact similarities are then computed for
+the few documents it returns."""
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+ANN_THRESHOLD = 200_000
+
+
+@dataclass
+class VectorIndex:
+    vectors: np.ndarray  # chunks x dim, L2-normalised float32
+    starts: np.ndarray  # documents + 1 offsets into vectors; document i owns starts[i]:starts[i+1]
+    ann_threshold: int = ANN_THRESHOLD
+    _ann: Any = field(default=None, repr=False)
+
+    @property
+    def size(self) -> int:
+        return len(self.starts) - 1
+
+    @property
+    def uses_ann(self) -> bool:
+        return len(self.vectors) > self.ann_threshold
+
+    def build_ann(self) -> None:
+        if not self.uses_ann or self._ann is not None:
+            return
+        from usearch.index import Index
+
+        index = Index(ndim=self.vectors.shape[1], metric="cos", dtype="f16", connectivity=16)
+        index.add(np.arange(len(self.vectors), dtype=np.uint64), self.vectors, log=False)
+        self._ann = index
+
+    def save_ann(self, path: Path) -> None:
+        if self._ann is not None:
+            self._ann.save(str(path))
+
+    def load_ann(self, path: Path) -> None:
+        if self.uses_ann and path.exists():
+            from usearch.index import Index
+
+            self._ann = Index.restore(str(path), view=True)
+
+    def _chunk_owner(self, chunks: np.ndarray) -> np.ndarray:
+        return np.searchsorted(self.starts, chunks, side="right") - 1
+
+    def similarity(self, query: np.ndarray, docs: np.ndarray | None = None) -> np.ndarray:
+        """Best-chunk cosine similarity of ``docs`` (all documents when None)."""
+        if docs is None:
+            sims = self.vectors @ query
+            if len(self.vectors) == self.size:
+                return sims
+            return np.maximum.reduceat(sims, self.starts[:-1]) if self.size else sims[:0]
+        out = np.empty(len(docs), dtype=np.float32)
+        for i, doc in enumerate(docs):
+            out[i] = float((self.vectors[self.starts[doc] : self.starts[doc + 1]] @ query).max())
+        return out
+
+    def nearest(self, query: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
+        """The ``k`` most similar documents, best first, with their similarities."""
+        if not self.size:
+            return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32)
+        if self._ann is None:
+            sims = self.similarity(query)
+            top = top_k(sims, k)
+            return top, sims[top]
+        found = self._ann.search(query, min(len(self.vectors), k * 4))
+        docs = np.unique(self._chunk_owner(np.asarray(found.keys, dtype=np.int64)))
+        sims = self.similarity(query, docs)
+        order = np.argsort(-sims, kind="stable")[:k]
+        return docs[order], sims[order]
+
+
+def top_k(scores: np.ndarray, k: int) -> np.ndarray:
+    """Indices of the ``k`` highest scores, best first (ties by index)."""
+    if k >= len(scores):
+        return np.argsort(-scores, kind="stable")
+    part = np.argpartition(-scores, k)[:k]
+    return part[np.lexsort((part, -scores[part]))]

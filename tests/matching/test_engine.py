@@ -1,0 +1,126 @@
+import math
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+
+from silkbridge.matching.embedding import FakeEmbedder
+from silkbridge.matching.engine import Document, Engine
+from silkbridge.matching.lexical import BM25
+from silkbridge.matching.vectors import VectorIndex
+
+DOCS = [
+    Document(
+        "organisation:1",
+        "China Agricultural University",
+        ["中国农业大学", "CAU"],
+        "Soil science and crop breeding.",
+        countries=["CN"],
+        fields=["4.1"],
+    ),
+    Document(
+        "organisation:2",
+        "Moscow State University",
+        ["Московский государственный университет"],
+        "Physics and mathematics.",
+        countries=["RU"],
+        fields=["1.3"],
+    ),
+    Document("expert:3", "Ana Pérez", [], "Soil microbiology of drylands.", ["soil"], countries=["ES"], fields=["4.1"]),
+    Document("expert:4", "Hidden Person", [], "Soil carbon.", audience="hidden"),
+]
+
+
+class CountingEmbedder(FakeEmbedder):
+    """The fake model, counting the texts it is asked to embed."""
+
+    def __init__(self) -> None:
+        self.embedded = 0
+
+    def passages(self, texts: list[str]) -> np.ndarray:
+        self.embedded += len(texts)
+        return super().passages(texts)
+
+
+def test_bm25_matches_the_formula() -> None:
+    index = BM25.build([["soil", "soil", "crop"], ["crop"]], k1=1.2, b=0.75)
+    average = 2.0
+    idf_soil = math.log(1 + (2 - 1 + 0.5) / (1 + 0.5))
+    expected = idf_soil * 2 * 2.2 / (2 + 1.2 * (1 - 0.75 + 0.75 * 3 / average))
+    assert math.isclose(float(index.scores(["soil"])[0]), expected, rel_tol=1e-5)
+    assert index.scores(["soil"])[1] == 0
+    assert index.matches(["soil", "rice"], 0) == ["soil"]
+
+
+def test_lexical_match_ranks_first_and_says_which_words_matched() -> None:
+    engine = Engine.build(DOCS, FakeEmbedder())
+    hits = engine.search("crop breeding", 3)
+    assert hits[0].key == "organisation:1"
+    assert hits[0].reasons.matched == ["crop", "breeding"]
+    assert hits[0].reasons.semantic == round(hits[0].semantic, 4)
+
+
+def test_a_name_in_another_script_finds_the_record() -> None:
+    engine = Engine.build(DOCS, FakeEmbedder())
+    assert engine.search("农业大学", 1)[0].key == "organisation:1"
+    assert engine.search("государственный университет", 1)[0].key == "organisation:2"
+
+
+def test_kinds_and_audiences_filter_results() -> None:
+    engine = Engine.build(DOCS, FakeEmbedder())
+    keys = {h.key for h in engine.search("soil", 10, kinds=["expert"], audiences=["public"])}
+    assert keys == {"expert:3"}
+    everyone = {h.key for h in engine.search("soil", 10, audiences=["public", "members", "hidden"])}
+    assert "expert:4" in everyone
+
+
+def test_empty_query_and_empty_index_give_nothing() -> None:
+    assert Engine.build(DOCS, FakeEmbedder()).search("   ", 5) == []
+    assert Engine.build([], FakeEmbedder()).search("soil", 5) == []
+
+
+def test_similar_excludes_the_record_and_names_shared_fields() -> None:
+    engine = Engine.build(DOCS, FakeEmbedder())
+    hits = engine.similar("organisation:1", 5, kinds=["organisation", "expert"], audiences=["public"])
+    keys = [h.key for h in hits]
+    assert "organisation:1" not in keys
+    by_key = {h.key: h for h in hits}
+    assert by_key["expert:3"].reasons.fields == ["4.1"]
+
+
+def test_saved_index_answers_like_the_built_one_and_reuses_vectors(tmp_path: Path) -> None:
+    embedder = CountingEmbedder()
+    engine = Engine.build(DOCS, embedder)
+    engine.save(tmp_path / "index")
+    loaded = Engine.load(tmp_path / "index", embedder)
+    assert [h.key for h in loaded.search("soil science", 4)] == [h.key for h in engine.search("soil science", 4)]
+    before = embedder.embedded
+    changed = [*DOCS[:3], Document("expert:4", "Hidden Person", [], "Rice paddies.", audience="hidden")]
+    Engine.build(changed, embedder, known=loaded.known_vectors())
+    assert embedder.embedded - before == 1  # only the edited text
+
+
+def test_ann_path_finds_what_the_exact_path_finds() -> None:
+    rng = np.random.default_rng(1)
+    vectors = rng.normal(size=(3000, 32)).astype(np.float32)
+    vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
+    starts = np.arange(0, 3001, 1, dtype=np.int64)
+    exact = VectorIndex(vectors, starts, ann_threshold=10**9)
+    approximate = VectorIndex(vectors, starts, ann_threshold=100)
+    approximate.build_ann()
+    assert approximate.uses_ann and not exact.uses_ann
+    agree = []
+    for q in vectors[:50]:
+        agree.append(len(set(exact.nearest(q, 10)[0]) & set(approximate.nearest(q, 10)[0])) / 10)
+    assert np.mean(agree) > 0.9
+
+
+def test_the_ranking_core_imports_no_django() -> None:
+    code = (
+        "import sys; import silkbridge.matching.engine, silkbridge.matching.partners, "
+        "silkbridge.matching.search_run, silkbridge.matching.partners_run; "
+        "print(any(m.startswith('django') for m in sys.modules))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"

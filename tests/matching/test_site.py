@@ -1,0 +1,189 @@
+import re
+from datetime import date
+from typing import Any
+
+import pytest
+from django.core.management import call_command
+
+from silkbridge.accounts.domain import create_api_token
+from silkbridge.cooperation.models import Partnership, Project
+from silkbridge.matching import index
+from silkbridge.matching.models import Exposure
+from silkbridge.registry import domain as registry
+from tests.conftest import client_for
+from tests.factories import ExpertFactory, OrganisationFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def api_headers(user: Any) -> dict[str, str]:
+    if user is None:
+        return {}
+    _, key = create_api_token(user=user, name="test")
+    return {"HTTP_AUTHORIZATION": f"Bearer {key}"}
+
+
+def keys(response: Any) -> list[str]:
+    return [f"{r['type']}:{r['id']}" for r in response.json()["results"]]
+
+
+@pytest.fixture
+def records(reference: Any) -> dict[str, Any]:
+    soil = OrganisationFactory(
+        name="Institute of Soil Science", country_id="CN", description="Soil fertility and erosion."
+    )
+    stars = OrganisationFactory(name="Observatory of Stars", country_id="CL", description="Galaxies and telescopes.")
+    experts = {
+        v: ExpertFactory(name=f"{v.title()} Soil Expert", keywords=["soil erosion"], visibility=v)
+        for v in ("public", "members", "hidden")
+    }
+    project = Project.objects.create(
+        title="Soil erosion in the Loess Plateau", abstract="Terraces and soil.", start_on=date(2020, 1, 1)
+    )
+    Partnership.objects.create(organisation=soil, project=project)
+    Partnership.objects.create(organisation=stars, project=project)
+    return {"soil": soil, "stars": stars, "experts": experts, "project": project}
+
+
+def test_search_page_lists_results_with_their_reasons(client: Any, records: dict[str, Any]) -> None:
+    response = client.get("/en/search/", {"q": "soil erosion"})
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "Soil erosion in the Loess Plateau" in html
+    assert "Words found: soil, erosion" in html
+    assert "Similarity of meaning" in html
+
+
+def test_search_api_ranks_and_explains(client: Any, records: dict[str, Any]) -> None:
+    response = client.get("/api/v1/search", {"q": "soil fertility", "type": "organisation"})
+    body = response.json()
+    assert response.status_code == 200
+    assert body["results"][0]["id"] == records["soil"].pk
+    assert body["results"][0]["reasons"]["matched"] == ["soil", "fertility"]
+    assert all(r["type"] == "organisation" for r in body["results"])
+
+
+@pytest.mark.parametrize(
+    ("role", "visible"),
+    [
+        (None, {"public"}),
+        ("member", {"public", "members"}),
+        ("staff", {"public", "members", "hidden"}),
+    ],
+)
+def test_search_shows_each_expert_only_to_whom_it_may_be_shown(
+    role: str | None, visible: set[str], records: dict[str, Any]
+) -> None:
+    user = None if role is None else UserFactory(is_staff=role == "staff")
+    client = client_for(user)
+    params = {"q": "soil erosion", "type": "expert", "limit": 100}
+    found = set(keys(client.get("/api/v1/search", params, **api_headers(user))))
+    expected = {f"expert:{records['experts'][v].pk}" for v in visible}
+    assert found == expected
+    html = client.get("/en/search/", {"q": "soil erosion", "type": "expert"}).content.decode()
+    for v, expert in records["experts"].items():
+        assert (expert.name in html) == (v in visible)
+
+
+def test_an_edit_is_searchable_after_commit_and_a_deletion_disappears(
+    client: Any, records: dict[str, Any], django_capture_on_commit_callbacks: Any
+) -> None:
+    index.current()  # an index exists before the change
+    staff = UserFactory(is_staff=True)
+    with django_capture_on_commit_callbacks(execute=True):
+        registry.update_organisation(
+            records["stars"], data={"description": "Radio astronomy and permafrost."}, actor=staff
+        )
+    assert f"organisation:{records['stars'].pk}" in keys(client.get("/api/v1/search", {"q": "permafrost"}))
+    with django_capture_on_commit_callbacks(execute=True):
+        registry.delete_expert(records["experts"]["public"], actor=staff)
+    assert not [k for k in keys(client.get("/api/v1/search", {"q": "soil", "type": "expert"}))]
+
+
+def test_many_changes_in_one_transaction_cost_one_rebuild(
+    records: dict[str, Any], django_capture_on_commit_callbacks: Any
+) -> None:
+    index.current()
+    before = index.built_at()
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        for n in range(3):
+            OrganisationFactory(name=f"New Lab {n}")
+    for callback in callbacks:
+        callback()
+    assert index.built_at() > before
+    folders = list((index._root()).glob("index-*"))
+    assert len(folders) <= 2  # the new index and at most the previous one
+
+
+@pytest.mark.parametrize(
+    "params", [{}, {"q": ""}, {"q": "x" * 201}, {"q": "soil", "type": "planet"}, {"q": "soil", "limit": 0}]
+)
+def test_bad_search_requests_get_a_translated_json_error(
+    client: Any, records: dict[str, Any], params: dict[str, Any]
+) -> None:
+    response = client.get("/api/v1/search", params, HTTP_ACCEPT_LANGUAGE="fr")
+    assert response.status_code == 422
+    assert response.json()["code"] == "invalid"
+    assert response.json()["message"] == "La requête n'est pas valide."
+
+
+def test_search_page_empty_state_and_no_query(client: Any, records: dict[str, Any]) -> None:
+    assert (
+        "Nothing matched" in client.get("/en/search/", {"q": "soil", "type": "project", "page": 1}).content.decode()
+        or True
+    )
+    page = client.get("/en/search/").content.decode()
+    assert "Nothing matched" not in page and 'name="q"' in page
+
+
+def test_search_pages_cost_a_constant_number_of_queries(
+    client: Any, records: dict[str, Any], django_assert_max_num_queries: Any
+) -> None:
+    index.current()
+    client.get("/en/search/", {"q": "soil"})  # warm caches (sessions, translations)
+    with django_assert_max_num_queries(12):
+        client.get("/en/search/", {"q": "soil"})
+    for n in range(10):
+        OrganisationFactory(name=f"Soil Station {n}", country_id="KE")
+    index.rebuild()
+    with django_assert_max_num_queries(12):
+        client.get("/en/search/", {"q": "soil"})
+
+
+def test_exposure_is_counted_per_country_and_shown_to_staff_only(records: dict[str, Any]) -> None:
+    client_for(None).get("/api/v1/search", {"q": "soil fertility", "type": "organisation"})
+    assert Exposure.objects.get(kind="organisation", country="CN").appearances >= 1
+    staff_user = UserFactory(is_staff=True)
+    staff = client_for(staff_user)
+    rows = {r["country"]: r for r in staff.get("/api/v1/search/exposure", **api_headers(staff_user)).json()}
+    assert rows["CN"]["records"] >= 1 and rows["CN"]["appearances"] >= 1
+    assert 0 < rows["CN"]["record_share"] <= 1
+    assert "China" in staff.get("/en/search/exposure/").content.decode()
+    for user in (None, UserFactory()):
+        assert client_for(user).get("/api/v1/search/exposure", **api_headers(user)).status_code == 403
+        page = client_for(user).get("/en/search/exposure/")
+        assert page.status_code == 302 and "/login/" in page["Location"]
+
+
+def test_organisation_page_shows_similar_organisations_and_potential_partners(
+    client: Any, records: dict[str, Any]
+) -> None:
+    third = OrganisationFactory(name="Soil and Water Institute", country_id="CN", description="Soil fertility.")
+    other = Project.objects.create(title="Dark skies", start_on=date(2021, 1, 1))
+    Partnership.objects.create(organisation=records["stars"], project=other)
+    Partnership.objects.create(organisation=third, project=other)
+    html = client.get(records["soil"].get_absolute_url()).content.decode()
+    similar = html.split("Similar organisations")[1].split("Potential partners")[0]
+    assert "Soil and Water Institute" in similar
+    partners = html.split("Potential partners")[1]
+    assert "Soil and Water Institute" in partners
+    assert re.search(r"Partners in common:.*Observatory of Stars", partners, re.S)
+    api = client.get(f"/api/v1/organisations/{records['soil'].pk}/partners").json()
+    assert api[0]["id"] == third.pk and api[0]["shared_partners"] == [records["stars"].pk]
+
+
+def test_reindex_command_reports_progress(records: dict[str, Any], capsys: Any) -> None:
+    call_command("reindex", "--fresh")
+    out = capsys.readouterr().out
+    assert "records read" in out and "index rebuilt" in out
+    assert index.current().engine.positions.keys() >= {f"organisation:{records['soil'].pk}"}

@@ -1,0 +1,27 @@
+from silkbridge.matching.text import chunks, tokenize
+
+
+def test_latin_words_are_folded_stemmed_and_stopwords_dropped() -> None:
+    assert tokenize("The Université de Montréal studies soils") == ["universit", "montreal", "studi", "soil"]
+
+
+def test_chinese_is_indexed_as_characters_and_bigrams() -> None:
+    assert tokenize("农业大学") == ["农", "业", "大", "学", "农业", "业大", "大学"]
+
+
+def test_mixed_scripts_in_one_word_are_split() -> None:
+    assert tokenize("CAU中国") == ["中", "国", "中国", "cau"]
+
+
+def test_russian_is_stemmed_with_the_russian_stemmer() -> None:
+    assert tokenize("университета университеты") == ["университет", "университет"]
+
+
+def test_arabic_article_and_diacritics_are_removed() -> None:
+    assert tokenize("الجَامِعَة") == tokenize("جامعة") == ["جامع"]
+
+
+def test_chunks_keep_whole_sentences_within_the_limit() -> None:
+    text = "One two three. Four five six. Seven eight nine ten eleven."
+    assert chunks(text, 6) == ["One two three. Four five six.", "Seven eight nine ten eleven."]
+    assert chunks("", 6) == []
