@@ -42,6 +42,10 @@ fmt: install
 bench: install
 	$(PY) bench/scheduling_bench.py
 	-$(PY) bench/affiliation_bench.py
+	$(PY) bench/scifact_bench.py
+	$(PY) bench/crosslingual_bench.py
+	$(PY) bench/partners_bench.py
+	$(PY) bench/search_speed_bench.py
 	$(PY) bench/http_bench.py
 
 messages: install

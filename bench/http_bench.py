@@ -1,5 +1,6 @@
 """HTTP benchmark, as a user meets the site. Targets: registry pages and API p95 < 150 ms,
-indicator pages and API p95 < 300 ms for any as_of, ROR import and CORDIS import < 3 min each.
+indicator pages and API p95 < 300 ms for any as_of, ROR import and CORDIS import < 3 min each,
+the search page p95 < 200 ms with the ~47,000 ROR organisations indexed.
 
 1. Imports both ROR files (`../shared/data/ror/`), then the Horizon 2020 participations
    (`../shared/data/cordis-h2020/`), into a fresh SQLite database under var/bench/, timing
@@ -31,15 +32,29 @@ INDICATOR_P95_TARGET_MS = 300
 BENCH_DIR = ROOT / "var" / "bench"
 PORT = 8765
 P95_TARGET_MS = 150
+SEARCH_P95_TARGET_MS = 200
 IMPORT_TARGET_S = 180
 QUERIES = ["university", "institut national", "agricultural research", "北京", "Москва", "جامعة", "hospital madrid"]
+# Free-text searches for the engine, in several languages.
+SEARCHES = [
+    urllib.parse.quote(s)
+    for s in [
+        "soil science institute",
+        "农业科学院",
+        "исследовательский институт физики",
+        "مستشفى جامعي",
+        "energía solar",
+    ]
+]
 
 
 def run(*args: str, env: dict[str, str]) -> None:
     subprocess.run([sys.executable, "-m", "silkbridge", *args], check=True, env=env, cwd=ROOT)
 
 
-def import_registry(env: dict[str, str]) -> tuple[float, float]:
+def import_registry(env: dict[str, str]) -> tuple[float, float, float]:
+    """Import ROR, index the ~47,000 organisations (the search endpoints are measured on
+    them, as the issue asks), then import CORDIS; returns the three durations."""
     database = BENCH_DIR / "bench.sqlite3"
     for suffix in ("", "-wal", "-shm"):
         Path(f"{database}{suffix}").unlink(missing_ok=True)
@@ -48,8 +63,11 @@ def import_registry(env: dict[str, str]) -> tuple[float, float]:
     run("import-ror", *map(str, FILES), "--show-invalid", "0", env=env)
     ror = time.monotonic() - started
     started = time.monotonic()
+    run("reindex", env=env)
+    reindex = time.monotonic() - started
+    started = time.monotonic()
     run("import-cordis", str(CORDIS), env=env)
-    return ror, time.monotonic() - started
+    return ror, reindex, time.monotonic() - started
 
 
 def fetch(url: str) -> float:
@@ -100,6 +118,8 @@ def endpoints(base: str, env: dict[str, str]) -> dict[str, list[str]]:
         "api: organisation list": [f"{base}/api/v1/organisations?page={p}" for p in pages],
         "api: organisation search": [f"{base}/api/v1/organisations?q={x}" for x in q],
         "api: organisation detail": [f"{base}/api/v1/organisations/{i}" for i in ids],
+        "page: search (hybrid)": [f"{base}/en/search/?q={x}" for x in q + SEARCHES],
+        "api: search (hybrid)": [f"{base}/api/v1/search?q={x}" for x in q + SEARCHES],
         "page: indicators": [f"{base}/en/indicators/{names[n % 5]}/?as_of={d}" for n, d in enumerate(days)],
         "api: indicators": [f"{base}/api/v1/indicators/{names[n % 5]}?as_of={d}" for n, d in enumerate(days)],
         "page: gap analysis": [f"{base}/en/indicators/gaps/?as_of={d}" for d in days],
@@ -119,6 +139,9 @@ def main() -> int:
         **os.environ,
         "DATABASE_URL": f"sqlite:///{BENCH_DIR / 'bench.sqlite3'}",
         "DJANGO_SETTINGS_MODULE": "silkbridge.settings",
+        # imports queue the index refresh instead of running it; the benchmark runs `reindex`
+        "SILKBRIDGE_TASKS": "database",
+        "SILKBRIDGE_MATCHING_DIR": str(BENCH_DIR / "http-matching"),
     }
     import_seconds = None if args.skip_import else import_registry(env)
     run("collectstatic", "--noinput", "-v0", env=env)
@@ -142,17 +165,19 @@ def main() -> int:
     ok = True
     print(f"\nSilkbridge HTTP benchmark: {args.requests} requests per endpoint, 4 client threads, gunicorn 3 workers")
     if import_seconds is not None:
-        for label, seconds in zip(("ROR import of both files", "CORDIS import"), import_seconds, strict=True):
+        for label, seconds in zip(("ROR import of both files", "CORDIS import"), import_seconds[::2], strict=True):
             ok &= seconds < IMPORT_TARGET_S
             verdict = "OK" if seconds < IMPORT_TARGET_S else "MISSED"
             print(f"{label}: {seconds:.1f} s (target < {IMPORT_TARGET_S} s) {verdict}")
-    print(f"{'endpoint':28} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8} {'target':>8}")
+        print(f"full search index of the ROR organisations (`silkbridge reindex`): {import_seconds[1]:.1f} s")
+    print(f"{'endpoint':30} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8} {'target':>8}")
     for name, times in results.items():
         p95 = percentile(times, 95)
         target = INDICATOR_P95_TARGET_MS if "indicator" in name or "gap" in name else P95_TARGET_MS
+        target = SEARCH_P95_TARGET_MS if "search (hybrid" in name else target
         ok &= p95 < target
         verdict = "OK" if p95 < target else "MISSED"
-        print(f"{name:28} {statistics.median(times):8.1f} {p95:8.1f} {percentile(times, 99):8.1f} {verdict:>8}")
+        print(f"{name:30} {statistics.median(times):8.1f} {p95:8.1f} {percentile(times, 99):8.1f} {verdict:>8}")
     return 0 if ok else 1
 
 

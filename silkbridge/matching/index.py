@@ -63,9 +63,15 @@ def _graph(root: Path, folder: str) -> CollaborationGraph:
     return CollaborationGraph(Participation(p, o, c, date.fromisoformat(s) if s else None) for p, o, c, s in rows)
 
 
+def _empty() -> Loaded:
+    embedder = get_embedder(settings.SILKBRIDGE_EMBEDDER)
+    return Loaded("", Engine.build([], embedder), CollaborationGraph([]), 0.0, time.monotonic())
+
+
 def current() -> Loaded:
-    """The index this process searches, (re)loaded when another process switched it; built
-    on first use when there is none yet."""
+    """The index this process searches, (re)loaded when another process switched it. When
+    there is none yet it is built: right away where tasks run in the request (the embedded
+    default), else by a worker, searching an empty index meanwhile."""
     root = _root()
     with _lock:
         loaded = _loaded.get(root)
@@ -74,9 +80,12 @@ def current() -> Loaded:
             return loaded
         pointer = _pointer()
         if pointer is None:
-            rebuild()
+            from silkbridge.matching.tasks import refresh_index
+
+            refresh_index.enqueue(time.time())
             pointer = _pointer()
-            assert pointer is not None
+            if pointer is None:
+                return _empty()
         if loaded is None or loaded.folder != pointer["folder"]:
             folder = pointer["folder"]
             engine = Engine.load(

@@ -1,0 +1,128 @@
+"""Search speed with 100,000 records: query latency of the hybrid ranking (query embedding
+included), index build throughput and memory, on this machine.
+
+Records are "typical": a title plus the first 150 words of a SciFact abstract. Embedding
+100,000 of them with the packaged model takes hours on two cores, so the benchmark
+(1) measures the embedding rate on a sample and projects the full re-index from it, and
+(2) builds the 100,000-record index for the latency measurement from the SciFact chunk vectors
+that the search benchmark already computed (var/bench/scifact-index), each copy jittered
+slightly so that no two vectors are identical. BM25 and the vector index are built in full.
+
+    .venv/bin/python bench/search_speed_bench.py [--records 100000] [--sample 200]
+"""
+
+import argparse
+import json
+import resource
+import statistics
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+from silkbridge.matching.embedding import get_embedder  # noqa: E402
+from silkbridge.matching.engine import Document, Engine  # noqa: E402
+from silkbridge.matching.lexical import BM25  # noqa: E402
+from silkbridge.matching.text import tokenize  # noqa: E402
+from silkbridge.matching.vectors import ANN_THRESHOLD, VectorIndex  # noqa: E402
+
+DATA = ROOT.parent / "shared" / "data" / "scifact"
+SCIFACT_INDEX = ROOT / "var" / "bench" / "scifact-index"
+P95_TARGET_MS = 50
+REINDEX_TARGET_S = 3600
+
+
+def typical(rows: list[dict], n: int) -> list[Document]:
+    return [
+        Document(
+            key=f"r{i}",
+            title=rows[i % len(rows)]["title"],
+            text=" ".join(rows[i % len(rows)]["text"].split()[:150]),
+        )
+        for i in range(n)
+    ]
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--records", type=int, default=100_000)
+    parser.add_argument("--sample", type=int, default=200)
+    args = parser.parse_args()
+    if not (DATA / "corpus.jsonl").exists() or not (SCIFACT_INDEX / "meta.json").exists():
+        print("skipped: needs ../shared/data/scifact and var/bench/scifact-index (run bench/scifact_bench.py first)")
+        return 0
+    rows = [json.loads(line) for line in (DATA / "corpus.jsonl").open(encoding="utf-8")]
+    queries = [json.loads(line)["text"] for line in (DATA / "queries.test.jsonl").open(encoding="utf-8")]
+    embedder = get_embedder("default")
+
+    # 1. embedding rate on a sample of typical records (every chunk embedded, nothing cached)
+    sample = typical(rows[1000:], args.sample)
+    started = time.monotonic()
+    built = Engine.build(sample, embedder)
+    rate = len(sample) / (time.monotonic() - started)
+    chunks = len(built.vectors.vectors) / len(sample)
+
+    # 2. the full-size index: BM25 and vectors for every record
+    documents = typical(rows, args.records)
+    started = time.monotonic()
+    lexical = BM25.build([tokenize(d.lexical_text()) for d in documents])
+    lexical_s = time.monotonic() - started
+    source = Engine.load(SCIFACT_INDEX, embedder)
+    rng = np.random.default_rng(0)
+    parts, starts = [], [0]
+    for i in range(args.records):
+        j = i % source.vectors.size
+        block = source.vectors.vectors[source.vectors.starts[j] : source.vectors.starts[j + 1]]
+        if i >= source.vectors.size:
+            block = block + rng.normal(0, 0.01, block.shape).astype(np.float32)
+            block /= np.linalg.norm(block, axis=1, keepdims=True)
+        parts.append(block)
+        starts.append(starts[-1] + len(block))
+    vectors = VectorIndex(np.vstack(parts).astype(np.float32), np.asarray(starts, dtype=np.int64), ANN_THRESHOLD)
+    started = time.monotonic()
+    vectors.build_ann()
+    ann_s = time.monotonic() - started
+    engine = Engine(documents, lexical, vectors, embedder)
+
+    # 3. query latency, one query at a time, embedding included
+    for q in queries[:10]:
+        engine.search(q, 10)
+    times = []
+    for q in queries:
+        started = time.perf_counter()
+        engine.search(q, 10)
+        times.append(1000 * (time.perf_counter() - started))
+    times.sort()
+    p50, p95 = statistics.median(times), times[int(0.95 * (len(times) - 1))]
+    embed_ms = []
+    for q in queries[:100]:
+        started = time.perf_counter()
+        embedder.queries([q])
+        embed_ms.append(1000 * (time.perf_counter() - started))
+    projected = args.records / rate + lexical_s + ann_s
+    rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+    print(
+        f"records indexed: {args.records}; vectors: {len(vectors.vectors)} ({chunks:.1f} per record); "
+        f"vector search: {'HNSW (usearch)' if vectors.uses_ann else 'exact'}"
+    )
+    print(
+        f"hybrid query latency over {len(times)} SciFact queries: p50 {p50:.1f} ms, p95 {p95:.1f} ms "
+        f"(query embedding alone: median {statistics.median(embed_ms):.1f} ms); "
+        f"target p95 < {P95_TARGET_MS} ms: {'met' if p95 < P95_TARGET_MS else 'NOT met'}"
+    )
+    print(f"embedding rate on {len(sample)} typical records: {rate:.2f} records/s ({rate * chunks:.1f} chunks/s)")
+    print(f"BM25 build for {args.records} records: {lexical_s:.1f} s; HNSW build: {ann_s:.1f} s")
+    print(
+        f"full re-index of {args.records} typical records, projected: {projected / 3600:.2f} h "
+        f"(target < {REINDEX_TARGET_S / 3600:.0f} h): {'met' if projected < REINDEX_TARGET_S else 'NOT met'}"
+    )
+    print(f"peak memory of this process: {rss_mb:.0f} MB; vectors {vectors.vectors.nbytes / 2**20:.0f} MB")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
