@@ -29,7 +29,7 @@ def test_packaged_model_embeds_offline(no_network: None) -> None:
 
 def test_a_query_in_chinese_russian_or_arabic_finds_the_english_record(no_network: None) -> None:
     documents = [
-        Document("a", "Drip irrigation for smallholder farms", text="Water-saving irrigation of vegetables in dry regions."),
+        Document("a", "Drip irrigation for smallholder farms", text="Saving water for vegetables in dry regions."),
         Document("b", "Radio telescopes", text="Observing distant galaxies with large antenna arrays."),
         Document("c", "Vaccines for poultry", text="Preventing avian influenza in chicken farms."),
     ]
