@@ -1,9 +1,11 @@
 """Hybrid ranking: BM25 and sentence embeddings, fused, with the reasons for each result.
 
-Fusion: both scores are min-max normalised over the union of the two candidate lists and
-mixed with weight ``alpha`` for the lexical side; the lexical side is further scaled by how
-much of the query it matched at all (``BM25.ceiling``), so that a query in another language,
-which matches nothing or only a stray name, is ranked by meaning alone.
+Fusion: the semantic similarity is min-max normalised over the union of the two candidate
+lists (the best candidate gets 1), and the BM25 score is added as a share of the highest
+score any document could reach for this query (``BM25.ceiling``), times ``LEXICAL_WEIGHT``.
+Because that share is absolute, a query in another language, which matches only a stray
+name or number, adds little, while a query whose words a record contains adds up to
+``LEXICAL_WEIGHT``. The weight was chosen on XQuAD (see docs/matching.md), not on SciFact.
 """
 
 import hashlib
@@ -21,9 +23,7 @@ from silkbridge.matching.text import chunks, tokenize
 from silkbridge.matching.vectors import ANN_THRESHOLD, VectorIndex, top_k
 
 CANDIDATES = 100
-ALPHA = 0.5
-# A lexical match covering less than this share of the query's weight counts for less.
-COVERAGE_FULL = 0.25
+LEXICAL_WEIGHT = 0.4
 CHUNK_WORDS = 80
 FORMAT = 1
 
@@ -49,13 +49,11 @@ class Document:
         return " \n".join([self.title, *self.names, *self.keywords, self.text])
 
     def chunk_texts(self) -> list[str]:
-        """What is embedded: the names, then the description sentence by sentence, each
-        piece led by the title so that it keeps its context."""
-        head = "; ".join(dict.fromkeys([self.title, *self.names]))
+        """What is embedded: the names (when there are others than the title), then the
+        description sentence by sentence, each piece led by the title for context."""
         pieces = chunks(" ".join([", ".join(self.keywords), self.text]).strip(), CHUNK_WORDS)
-        if not pieces:
-            return [head]
-        return [f"{self.title}: {piece}" if self.title else piece for piece in pieces]
+        texts = ["; ".join(dict.fromkeys([self.title, *self.names]))] if self.names or not pieces else []
+        return texts + [f"{self.title}: {piece}" if self.title else piece for piece in pieces]
 
 
 @dataclass
@@ -203,14 +201,13 @@ class Engine:
         kinds: Iterable[str] | None = None,
         audiences: Iterable[str] | None = None,
         mode: str = "hybrid",
-        alpha: float = ALPHA,
     ) -> list[Hit]:
         """The ``k`` best documents for a free-text query, best first, with reasons."""
         tokens = tokenize(query)
         if not query.strip() or not self.documents:
             return []
         qvec = self.embedder.queries([query])[0] if mode != "lexical" else None
-        return self._rank(tokens, qvec, k, self._mask(kinds, audiences), mode, alpha, query=query)
+        return self._rank(tokens, qvec, k, self._mask(kinds, audiences), mode, query=query)
 
     def _rank(
         self,
@@ -219,7 +216,6 @@ class Engine:
         k: int,
         mask: np.ndarray | None,
         mode: str,
-        alpha: float,
         *,
         query: str = "",
         exclude: int | None = None,
@@ -258,8 +254,7 @@ class Engine:
             score = sem
         else:
             ceiling = self.lexical.ceiling(tokens)
-            coverage = min(1.0, float(lex.max()) / (ceiling * COVERAGE_FULL)) if ceiling and len(lex) else 0.0
-            score = alpha * coverage * _minmax(lex) + (1 - alpha) * _minmax(sem)
+            score = _minmax(sem) + (LEXICAL_WEIGHT / ceiling * lex if ceiling else 0.0)
         order = np.lexsort((docs, -score))[:k]
         return [self._hit(int(docs[i]), float(score[i]), float(lex[i]), float(sem[i]), query) for i in order]
 
@@ -282,7 +277,7 @@ class Engine:
         qvec = self.vectors.vectors[self.vectors.starts[position] : self.vectors.starts[position + 1]].mean(axis=0)
         qvec = qvec / max(float(np.linalg.norm(qvec)), 1e-9)
         tokens = tokenize(" ".join([source.title, *source.keywords]))
-        hits = self._rank(tokens, qvec, k, self._mask(kinds, audiences), "hybrid", ALPHA, exclude=position)
+        hits = self._rank(tokens, qvec, k, self._mask(kinds, audiences), "hybrid", exclude=position)
         for hit in hits:
             other = self.documents[self.positions[hit.key]]
             hit.reasons.fields = sorted(set(source.fields) & set(other.fields))
