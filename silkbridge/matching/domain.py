@@ -17,6 +17,14 @@ from silkbridge.registry.models import Country, Organisation
 from silkbridge.registry.queries import visible_experts
 
 MAX_RESULTS = 100
+# The engine ranks every candidate; the site lists those that contain a query word and,
+# of the others, those whose meaning is within reach of the best (scores run from 0 for the
+# weakest candidate to about 1.4 for a perfect match).
+MIN_SCORE = 0.3
+
+
+def _relevant(hits: list[Hit]) -> list[Hit]:
+    return [h for h in hits if h.lexical > 0 or h.score >= MIN_SCORE]
 
 
 @dataclass
@@ -71,12 +79,13 @@ def search(query: str, *, user: Any, kinds: list[str] | None = None) -> list[Res
     """Up to MAX_RESULTS results for a free-text query, best first."""
     engine = index.current().engine
     hits = engine.search(query, MAX_RESULTS, kinds=kinds, audiences=audiences_for(user))
-    return load_results(hits, user)
+    return load_results(_relevant(hits), user)
 
 
 def similar_organisations(org: Organisation, *, user: Any, limit: int = 5) -> list[Result]:
     engine = index.current().engine
-    return load_results(engine.similar(f"organisation:{org.pk}", limit, kinds=["organisation"]), user)
+    hits = engine.similar(f"organisation:{org.pk}", limit, kinds=["organisation"])
+    return load_results(_relevant(hits), user)
 
 
 @dataclass

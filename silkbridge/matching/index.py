@@ -130,6 +130,7 @@ def rebuild(progress: Progress | None = None, *, requested_at: float | None = No
         temporary = root / "current.tmp"
         temporary.write_text(json.dumps({"folder": folder, "built_at": started}))
         temporary.replace(root / "current")
+        _loaded.pop(root, None)  # this process sees the new index at once, others within a second
         for old in root.glob("index-*"):
             if old.name != folder and (pointer is None or old.name != pointer["folder"]):
                 shutil.rmtree(old, ignore_errors=True)

@@ -84,3 +84,24 @@ def test_indicator_page_draws_its_chart_and_map(registry: Any, live_server: Any,
     kenya = page.locator(".map path.shade5").count()
     assert kenya == 2  # China and Kenya, shaded as the maximum
     page.screenshot(path=str(ARTIFACTS / "indicator-ar.png"), full_page=True)
+
+
+def test_site_search_from_the_header_explains_results_in_every_direction(
+    registry: Any, live_server: Any, page: Any
+) -> None:
+    page.goto(f"{live_server.url}/en/")
+    page.locator("#site-q").fill("Heilongjiang academy")
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/en/search/?q=Heilongjiang+academy")
+    first = page.locator("ol.results > li").first
+    assert "Heilongjiang Academy of Sciences" in first.inner_text()
+    assert "Words found: Heilongjiang, academy" in first.inner_text()
+    page.screenshot(path=str(ARTIFACTS / "site-search-en.png"), full_page=True)
+    first.get_by_role("link").click()
+    assert page.locator("h2", has_text="Similar organisations").is_visible()
+    assert page.locator("h2", has_text="Potential partners").is_visible()
+    page.screenshot(path=str(ARTIFACTS / "organisation-panels-en.png"), full_page=True)
+    page.goto(f"{live_server.url}/ar/search/?q=黑龙江")
+    assert page.locator("html").get_attribute("dir") == "rtl"
+    assert "Heilongjiang Academy of Sciences" in page.locator("ol.results").inner_text()
+    page.screenshot(path=str(ARTIFACTS / "site-search-ar.png"), full_page=True)
