@@ -8,10 +8,11 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Count, Max, QuerySet
+from django.db.models import Count, Max, Model, QuerySet
 from django.db.models.functions import Lower
 
 from silkbridge.accounts.models import Membership
+from silkbridge.cooperation.models import AgreementParty, Partnership
 from silkbridge.core import audit
 from silkbridge.core.models import AuditEntry
 from silkbridge.registry.affiliation import AffiliationMatcher, Match
@@ -106,6 +107,7 @@ def merge_organisations(survivor: Organisation, merged: Organisation, *, actor: 
                             "memberships": list(Membership.objects.filter(organisation=survivor, user_id__in=users)
                                                 .values("user_id", "role"))},
     }  # fmt: skip
+    snapshot["cooperation"] = _move_cooperation(merged, survivor)
     for expert in Expert.objects.filter(affiliations=merged):
         expert.affiliations.add(survivor)
     for row in memberships:
@@ -132,6 +134,39 @@ def merge_organisations(survivor: Organisation, merged: Organisation, *, actor: 
     return audit.record(
         actor=actor, action="merge", obj=survivor, changes={"merged": [merged_pk, survivor.pk], "undo": snapshot}
     )
+
+
+# Where an organisation takes part in cooperation records: the model and the fields that
+# name the record (a second row for the same record would count the survivor twice).
+_COOPERATION_LINKS: list[tuple[type[Model], tuple[str, ...]]] = [
+    (Partnership, ("lab_id", "centre_id", "project_id")),
+    (AgreementParty, ("agreement_id",)),
+]
+
+
+def _move_cooperation(merged: Organisation, survivor: Organisation) -> dict[str, dict[str, list[Any]]]:
+    """Point the merged organisation's partnerships and agreement parties at the survivor;
+    a row for a record the survivor is already in is deleted instead (and kept for undo)."""
+    undo: dict[str, dict[str, list[Any]]] = {}
+    for model, keys in _COOPERATION_LINKS:
+        held = {tuple(row) for row in model.objects.filter(organisation=survivor).values_list(*keys)}
+        moved, deleted = [], []
+        for row in model.objects.filter(organisation=merged).values():
+            if tuple(row[k] for k in keys) in held:
+                deleted.append({k: audit.plain(v) for k, v in row.items()})
+            else:
+                moved.append(row["id"])
+        model.objects.filter(pk__in=[r["id"] for r in deleted]).delete()
+        model.objects.filter(pk__in=moved).update(organisation=survivor)
+        undo[model.__name__] = {"moved": moved, "deleted": deleted}
+    return undo
+
+
+def _restore_cooperation(undo: dict[str, dict[str, list[Any]]], restored: Organisation) -> None:
+    for model, _keys in _COOPERATION_LINKS:
+        rows = undo.get(model.__name__, {"moved": [], "deleted": []})
+        model.objects.filter(pk__in=rows["moved"]).update(organisation=restored)
+        model.objects.bulk_create([model(**{**row, "organisation_id": restored.pk}) for row in rows["deleted"]])
 
 
 @transaction.atomic
@@ -169,6 +204,7 @@ def undo_merge(entry: AuditEntry, *, actor: Any) -> Organisation:
     survivor.fields.set(before["fields"])
     survivor.refresh_search_text()
     survivor.save()
+    _restore_cooperation(snapshot.get("cooperation", {}), restored)
     OrganisationRedirect.objects.filter(old_id=restored.pk).delete()
     OrganisationRedirect.objects.filter(old_id__in=snapshot["redirects"]).update(organisation=restored)
     audit.record(actor=actor, action="unmerge", obj=survivor, changes={"of": entry.pk, "restored": [None, restored.pk]})

@@ -135,3 +135,32 @@ def test_expert_form_suggests_the_organisation_the_matcher_finds(reference: Any,
     )
     assert "Did you mean “University of Verona” (039bp8j42)?" in response.content.decode()
     assert not Expert.objects.exists()
+
+
+@pytest.mark.django_db
+def test_merge_moves_cooperation_records_and_undo_puts_them_back(twins: Any, roles: dict[str, Any]) -> None:
+    from silkbridge.cooperation.models import Agreement, AgreementParty, JointLab, Partnership, Project
+
+    keep, dupe = twins
+    shared, own = Project.objects.create(title="Shared"), Project.objects.create(title="Own")
+    lab = JointLab.objects.create(names={"en": "Joint Soil Lab"})
+    agreement = Agreement.objects.create(kind="mou", titles={"en": "MoU"})
+    Partnership.objects.create(organisation=keep, project=shared)
+    in_shared = Partnership.objects.create(organisation=dupe, project=shared, role="coordinator")
+    in_own = Partnership.objects.create(organisation=dupe, project=own)
+    in_lab = Partnership.objects.create(organisation=dupe, lab=lab)
+    party = AgreementParty.objects.create(agreement=agreement, organisation=dupe)
+    before = sorted(Partnership.objects.values_list("id", "organisation_id", "role", "project_id", "lab_id"))
+    dupe_pk = dupe.pk
+
+    identity.merge_organisations(keep, dupe, actor=roles["moderator"])
+    assert set(Partnership.objects.filter(project=shared).values_list("organisation_id", flat=True)) == {keep.pk}
+    assert Partnership.objects.filter(project=shared).count() == 1  # not counted twice
+    assert Partnership.objects.get(pk=in_own.pk).organisation_id == keep.pk
+    assert Partnership.objects.get(pk=in_lab.pk).organisation_id == keep.pk
+    assert AgreementParty.objects.get(pk=party.pk).organisation_id == keep.pk
+
+    identity.undo_merge(AuditEntry.objects.get(action="merge"), actor=roles["moderator"])
+    after = sorted(Partnership.objects.values_list("id", "organisation_id", "role", "project_id", "lab_id"))
+    assert after == before and Partnership.objects.get(pk=in_shared.pk).role == "coordinator"
+    assert AgreementParty.objects.get(pk=party.pk).organisation_id == dupe_pk
