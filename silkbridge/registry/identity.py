@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Count, Max, Model, QuerySet
+from django.db.models import Count, Max, QuerySet
 from django.db.models.functions import Lower
 
 from silkbridge.accounts.models import Membership
@@ -138,7 +138,7 @@ def merge_organisations(survivor: Organisation, merged: Organisation, *, actor: 
 
 # Where an organisation takes part in cooperation records: the model and the fields that
 # name the record (a second row for the same record would count the survivor twice).
-_COOPERATION_LINKS: list[tuple[type[Model], tuple[str, ...]]] = [
+_COOPERATION_LINKS: list[tuple[Any, tuple[str, ...]]] = [
     (Partnership, ("lab_id", "centre_id", "project_id")),
     (AgreementParty, ("agreement_id",)),
 ]
