@@ -18,16 +18,25 @@ _CONFIRM_SALT = "silkbridge.accounts.confirm-email"
 
 
 @transaction.atomic
-def register_user(*, email: str, password: str, display_name: str) -> User:
+def register_user(
+    *, email: str, password: str, display_name: str, organisation: Any = None, organisation_name: str = ""
+) -> User:
     """Create an inactive account (or renew one that was never confirmed) and e-mail a
     confirmation link in the current language."""
     user = User.objects.filter(email__iexact=email, email_confirmed=False).first()
     if user is None:
-        user = User.objects.create_user(email, password, display_name=display_name, is_active=False)
+        user = User.objects.create_user(
+            email,
+            password,
+            display_name=display_name,
+            is_active=False,
+            organisation=organisation,
+            organisation_name=organisation_name,
+        )
     else:
         user.set_password(password)
-        user.display_name = display_name
-        user.save(update_fields=["password", "display_name"])
+        user.display_name, user.organisation, user.organisation_name = display_name, organisation, organisation_name
+        user.save(update_fields=["password", "display_name", "organisation", "organisation_name"])
     audit.record(actor=user, action="sign-up", obj=user)
     link = settings.SITE_URL + reverse("accounts:confirm", args=[signing.dumps(user.pk, salt=_CONFIRM_SALT)])
     body = render_to_string("accounts/email/confirm_email.txt", {"user": user, "link": link})

@@ -6,6 +6,7 @@ from django.contrib.auth.forms import AuthenticationForm
 from django.utils.translation import gettext_lazy as _
 
 from silkbridge.accounts.models import User
+from silkbridge.registry.forms import resolve_organisation
 
 
 class SignUpForm(forms.Form):
@@ -13,6 +14,15 @@ class SignUpForm(forms.Form):
     email = forms.EmailField(label=_("E-mail address"))
     password1 = forms.CharField(label=_("Password"), widget=forms.PasswordInput, strip=False)
     password2 = forms.CharField(label=_("Password again"), widget=forms.PasswordInput, strip=False)
+    organisation = forms.CharField(
+        label=_("Your organisation"),
+        max_length=300,
+        required=False,
+        help_text=_("Optional. Type its name, its acronym or its ROR id; we look it up in the registry."),
+    )
+    keep_as_typed = forms.BooleanField(
+        label=_("My organisation is not in the registry: keep the name as I typed it"), required=False
+    )
 
     def clean_email(self) -> str:
         email = self.cleaned_data["email"].lower()
@@ -20,6 +30,20 @@ class SignUpForm(forms.Form):
         if User.objects.filter(email__iexact=email, email_confirmed=True).exists():
             raise forms.ValidationError(_("An account with this e-mail address already exists."), code="taken")
         return email
+
+    def clean_organisation(self) -> str:
+        """Resolves the typed organisation to a registry record (``self.organisation_record``);
+        when the matcher only suggests one, asks the person to confirm by typing it, or to
+        keep their own name."""
+        text = self.cleaned_data["organisation"].strip()
+        self.organisation_record = None
+        if text:
+            try:
+                self.organisation_record = resolve_organisation(text)
+            except forms.ValidationError:
+                if not self.data.get("keep_as_typed"):
+                    raise
+        return text
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

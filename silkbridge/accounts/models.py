@@ -34,6 +34,17 @@ class User(AbstractUser):
     email_confirmed = models.BooleanField(_("e-mail confirmed"), default=False)
     is_moderator = models.BooleanField(_("moderator"), default=False)
     is_event_organiser = models.BooleanField(_("event organiser"), default=False)
+    # Where the person works, as given at sign-up: the registry record when the matcher (and
+    # the person) agreed on one, the typed name otherwise.
+    organisation = models.ForeignKey(
+        "registry.Organisation",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("organisation"),
+    )
+    organisation_name = models.CharField(_("organisation as typed"), max_length=300, blank=True)
 
     USERNAME_FIELD = "email"
     REQUIRED_FIELDS: list[str] = []  # type: ignore[misc]

@@ -17,7 +17,13 @@ def signup(request: HttpRequest) -> HttpResponse:
     form = SignUpForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        domain.register_user(email=data["email"], password=data["password1"], display_name=data["display_name"])
+        domain.register_user(
+            email=data["email"],
+            password=data["password1"],
+            display_name=data["display_name"],
+            organisation=form.organisation_record,
+            organisation_name=data["organisation"],
+        )
         return render(request, "accounts/signup_done.html", {"email": data["email"]})
     return render(request, "accounts/signup.html", {"form": form})
 

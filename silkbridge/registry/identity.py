@@ -11,7 +11,7 @@ from django.db import transaction
 from django.db.models import Count, Max, QuerySet
 from django.db.models.functions import Lower
 
-from silkbridge.accounts.models import Membership
+from silkbridge.accounts.models import Membership, User
 from silkbridge.cooperation.models import AgreementParty, Partnership
 from silkbridge.core import audit
 from silkbridge.core.models import AuditEntry
@@ -108,6 +108,8 @@ def merge_organisations(survivor: Organisation, merged: Organisation, *, actor: 
                                                 .values("user_id", "role"))},
     }  # fmt: skip
     snapshot["cooperation"] = _move_cooperation(merged, survivor)
+    snapshot["users"] = list(User.objects.filter(organisation=merged).values_list("pk", flat=True))
+    User.objects.filter(pk__in=snapshot["users"]).update(organisation=survivor)
     for expert in Expert.objects.filter(affiliations=merged):
         expert.affiliations.add(survivor)
     for row in memberships:
@@ -205,6 +207,7 @@ def undo_merge(entry: AuditEntry, *, actor: Any) -> Organisation:
     survivor.refresh_search_text()
     survivor.save()
     _restore_cooperation(snapshot.get("cooperation", {}), restored)
+    User.objects.filter(pk__in=snapshot.get("users", [])).update(organisation=restored)
     OrganisationRedirect.objects.filter(old_id=restored.pk).delete()
     OrganisationRedirect.objects.filter(old_id__in=snapshot["redirects"]).update(organisation=restored)
     audit.record(actor=actor, action="unmerge", obj=survivor, changes={"of": entry.pk, "restored": [None, restored.pk]})

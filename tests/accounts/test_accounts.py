@@ -142,3 +142,28 @@ def test_an_unconfirmed_account_can_sign_up_again_for_a_new_link(
     assert "Check your e-mail" in again.content.decode()
     assert len(mailoutbox) == 2 and User.objects.count() == 1
     assert User.objects.get().display_name == "Ada Again"
+
+
+@pytest.mark.django_db
+def test_signup_organisation_is_matched_to_the_registry(client: Any, reference: Any) -> None:
+    from tests.factories import OrganisationFactory
+
+    cau = OrganisationFactory(name="China Agricultural University", acronyms=["CAU"], country_id="CN", city="Beijing")
+    # a free-text spelling: the matcher suggests the record and nothing is created yet
+    response = client.post(
+        "/en/accounts/signup/", {**SIGNUP, "organisation": "Dept. of Soil Science, China Agricultural Univ., Beijing"}
+    )
+    html = response.content.decode()
+    assert "Did you mean “China Agricultural University”" in html
+    assert not User.objects.exists()
+    # typing the suggested name (or its acronym) links the account to the registry record
+    client.post("/en/accounts/signup/", {**SIGNUP, "organisation": "CAU"})
+    user = User.objects.get()
+    assert user.organisation == cau and user.organisation_name == "CAU"
+
+
+@pytest.mark.django_db
+def test_signup_can_keep_an_organisation_that_is_not_in_the_registry(client: Any, reference: Any) -> None:
+    client.post("/en/accounts/signup/", {**SIGNUP, "organisation": "Small Village Seed Bank", "keep_as_typed": "on"})
+    user = User.objects.get()
+    assert user.organisation is None and user.organisation_name == "Small Village Seed Bank"

@@ -164,3 +164,16 @@ def test_merge_moves_cooperation_records_and_undo_puts_them_back(twins: Any, rol
     after = sorted(Partnership.objects.values_list("id", "organisation_id", "role", "project_id", "lab_id"))
     assert after == before and Partnership.objects.get(pk=in_shared.pk).role == "coordinator"
     assert AgreementParty.objects.get(pk=party.pk).organisation_id == dupe_pk
+
+
+@pytest.mark.django_db
+def test_merge_moves_the_organisation_people_gave_at_sign_up(twins: Any, roles: dict[str, Any]) -> None:
+    keep, dupe = twins
+    person = UserFactory(organisation=dupe)
+    dupe_pk = dupe.pk
+    identity.merge_organisations(keep, dupe, actor=roles["moderator"])
+    person.refresh_from_db()
+    assert person.organisation_id == keep.pk
+    identity.undo_merge(AuditEntry.objects.get(action="merge"), actor=roles["moderator"])
+    person.refresh_from_db()
+    assert person.organisation_id == dupe_pk
