@@ -19,8 +19,8 @@ from silkbridge.registry.queries import visible_experts
 MAX_RESULTS = 100
 # The engine ranks every candidate; the site lists those that contain a query word and,
 # of the others, those whose meaning is within reach of the best (scores run from 0 for the
-# weakest candidate to about 1.4 for a perfect match).
-MIN_SCORE = 0.3
+# weakest candidate to 1 for one that is best on both counts).
+MIN_SCORE = 0.25
 
 
 def _relevant(hits: list[Hit]) -> list[Hit]:

@@ -1,11 +1,10 @@
 """Hybrid ranking: BM25 and sentence embeddings, fused, with the reasons for each result.
 
-Fusion: the semantic similarity is min-max normalised over the union of the two candidate
-lists (the best candidate gets 1), and the BM25 score is added as a share of the highest
-score any document could reach for this query (``BM25.ceiling``), times ``LEXICAL_WEIGHT``.
-Because that share is absolute, a query in another language, which matches only a stray
-name or number, adds little, while a query whose words a record contains adds up to
-``LEXICAL_WEIGHT``. The weight was chosen on XQuAD (see docs/matching.md), not on SciFact.
+Fusion: both scores are min-max normalised over the union of the two candidate lists and
+mixed half and half, the lexical half scaled by the share of the query's terms that occur in
+the index at all. A query in the records' language keeps its full lexical half; a query in
+another language, whose words the index has never seen, is ranked by meaning alone, so a
+stray shared name or number cannot pose as a strong match (see docs/matching.md).
 """
 
 import hashlib
@@ -23,7 +22,7 @@ from silkbridge.matching.text import chunks, tokenize
 from silkbridge.matching.vectors import ANN_THRESHOLD, VectorIndex, top_k
 
 CANDIDATES = 100
-LEXICAL_WEIGHT = 0.4
+LEXICAL_WEIGHT = 0.5
 CHUNK_WORDS = 80
 FORMAT = 1
 
@@ -253,8 +252,8 @@ class Engine:
         elif mode == "semantic":
             score = sem
         else:
-            ceiling = self.lexical.ceiling(tokens)
-            score = _minmax(sem) + (LEXICAL_WEIGHT / ceiling * lex if ceiling else 0.0)
+            known = len(self.lexical.term_ids(tokens)) / len(set(tokens)) if tokens else 0.0
+            score = (1 - LEXICAL_WEIGHT) * _minmax(sem) + LEXICAL_WEIGHT * known * _minmax(lex)
         order = np.lexsort((docs, -score))[:k]
         return [self._hit(int(docs[i]), float(score[i]), float(lex[i]), float(sem[i]), query) for i in order]
 

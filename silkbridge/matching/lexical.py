@@ -62,13 +62,6 @@ class BM25:
             return np.zeros(self.size, dtype=np.float32)
         return np.asarray(self.weights[ids].sum(axis=0), dtype=np.float32).ravel()
 
-    def ceiling(self, tokens: Sequence[str]) -> float:
-        """The highest score any document could reach for these tokens (every query term
-        present and saturated): used to put BM25 on a 0..1 scale that means the same for
-        every query, so that a weak lexical match cannot pose as a strong one."""
-        ids = self.term_ids(tokens)
-        return float(self.idf[ids].sum() * (self.k1 + 1)) if ids else 0.0
-
     def matches(self, tokens: Sequence[str], doc: int) -> list[str]:
         """The tokens (of those given) that occur in document ``doc``."""
         found = []
