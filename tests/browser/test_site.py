@@ -105,3 +105,17 @@ def test_site_search_from_the_header_explains_results_in_every_direction(
     assert page.locator("html").get_attribute("dir") == "rtl"
     assert "Heilongjiang Academy of Sciences" in page.locator("ol.results").inner_text()
     page.screenshot(path=str(ARTIFACTS / "site-search-ar.png"), full_page=True)
+
+
+def test_sign_up_suggests_the_registry_organisation(registry: Any, live_server: Any, page: Any) -> None:
+    page.goto(f"{live_server.url}/en/accounts/signup/")
+    page.get_by_label("Your name").fill("Li Wei")
+    page.get_by_label("E-mail address").fill("li.wei@example.org")
+    page.locator("#id_password1").fill("a-long-passphrase-9")
+    page.get_by_label("Password again").fill("a-long-passphrase-9")
+    page.get_by_label("Your organisation").fill("Heilongjiang Acad. of Sciences, Harbin")
+    page.keyboard.press("Enter")
+    error = page.locator(".error", has_text="Did you mean")
+    error.wait_for()
+    assert "Did you mean “Heilongjiang Academy of Sciences”" in error.inner_text()
+    page.screenshot(path=str(ARTIFACTS / "signup-suggestion-en.png"), full_page=True)
