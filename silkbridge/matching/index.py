@@ -97,6 +97,19 @@ def current() -> Loaded:
         return loaded
 
 
+def _throttled(progress: Progress) -> Callable[[int, int], None]:
+    """Embedding progress at most every five seconds, and at the end."""
+    last = 0.0
+
+    def report(done: int, total: int) -> None:
+        nonlocal last
+        if done == total or time.monotonic() - last >= 5:
+            last = time.monotonic()
+            progress(f"embedded {done}/{total} new or changed texts")
+
+    return report
+
+
 def rebuild(progress: Progress | None = None, *, requested_at: float | None = None, fresh: bool = False) -> bool:
     """Build a fresh index from the database and switch to it. With ``requested_at``, does
     nothing (returns False) when the current index started after that moment: it already
@@ -119,7 +132,7 @@ def rebuild(progress: Progress | None = None, *, requested_at: float | None = No
         documents = list(all_documents())
         if progress:
             progress(f"{len(documents)} records read")
-        report = (lambda done, total: progress(f"embedded {done}/{total} texts")) if progress else None
+        report = _throttled(progress) if progress else None
         engine = Engine.build(
             documents, embedder, known=known, progress=report, ann_threshold=settings.SILKBRIDGE_ANN_THRESHOLD
         )

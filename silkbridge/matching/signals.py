@@ -8,6 +8,7 @@ from contextlib import contextmanager
 from functools import wraps
 from typing import Any
 
+from django.conf import settings
 from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 
@@ -60,7 +61,12 @@ def bulk(handle: Callable[..., Any]) -> Callable[..., Any]:
     def wrapper(command: Any, *args: Any, **kwargs: Any) -> Any:
         with paused():
             result = handle(command, *args, **kwargs)
-            command.stdout.write("Refreshing the search index (new and changed records are embedded)…")
+            immediate = "Immediate" in settings.TASKS["default"]["BACKEND"]
+            command.stdout.write(
+                "Refreshing the search index (new and changed records are embedded)…"
+                if immediate
+                else "Search index refresh queued for the background workers."
+            )
         return result
 
     return wrapper
