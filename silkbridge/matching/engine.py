@@ -231,15 +231,11 @@ class Engine:
             top = top_k(lex_all, depth)
             candidates.append(top[lex_all[top] > 0])
         if qvec is not None:
-            if mask is None and exclude is None:
-                near, _ = self.vectors.nearest(qvec, depth)
-            else:
-                near, _ = self.vectors.nearest(qvec, depth * 4 if self.vectors.uses_ann else len(self.documents))
-                keep = np.ones(len(near), dtype=bool) if mask is None else mask[near]
-                if exclude is not None:
-                    keep &= near != exclude
-                near = near[keep][:depth]
-            candidates.append(near)
+            allowed = mask
+            if exclude is not None:
+                allowed = np.ones(len(self.documents), dtype=bool) if mask is None else mask.copy()
+                allowed[exclude] = False
+            candidates.append(self.vectors.nearest(qvec, depth, allowed)[0])
         if not candidates:
             return []
         docs = np.unique(np.concatenate(candidates)).astype(np.int64)

@@ -62,16 +62,24 @@ class VectorIndex:
             out[i] = float((self.vectors[self.starts[doc] : self.starts[doc + 1]] @ query).max())
         return out
 
-    def nearest(self, query: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
-        """The ``k`` most similar documents, best first, with their similarities."""
+    def nearest(self, query: np.ndarray, k: int, allowed: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+        """The ``k`` most similar documents (of those ``allowed``, a boolean mask), best first,
+        with their similarities."""
         if not self.size:
             return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32)
         if self._ann is None:
             sims = self.similarity(query)
+            if allowed is not None:
+                sims = np.where(allowed, sims, -np.inf)
             top = top_k(sims, k)
+            top = top[np.isfinite(sims[top])]
             return top, sims[top]
-        found = self._ann.search(query, min(len(self.vectors), k * 4))
+        # HNSW: ask for more neighbours than needed, since chunks share documents and some
+        # documents may be filtered out.
+        found = self._ann.search(query, min(len(self.vectors), k * (4 if allowed is None else 16)))
         docs = np.unique(self._chunk_owner(np.asarray(found.keys, dtype=np.int64)))
+        if allowed is not None:
+            docs = docs[allowed[docs]]
         sims = self.similarity(query, docs)
         order = np.argsort(-sims, kind="stable")[:k]
         return docs[order], sims[order]

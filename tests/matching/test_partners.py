@@ -33,26 +33,19 @@ def test_adamic_adar_scores_common_neighbours() -> None:
     assert scores[g.index["c"]] > 0 and scores[g.index["e"]] == 0
 
 
+def partners_run(tmp_path: Path) -> subprocess.CompletedProcess[str]:
+    arguments = ["--participations", tmp_path / "p.csv", "--queries", tmp_path / "q.txt", "--out", tmp_path / "r.tsv"]
+    command = [sys.executable, "-m", "silkbridge.matching.partners_run", *map(str, arguments)]
+    return subprocess.run(command, capture_output=True, text=True)
+
+
 def test_partners_run_writes_the_spec_format(tmp_path: Path) -> None:
     (tmp_path / "p.csv").write_text(
         "project,organisation,country,start_date,extra\np1,a,KE,2020-01-01,x\np1,b,CN,2020-01-01,x\n"
         "p2,b,CN,2021-01-01,x\np2,c,CN,2021-01-01,x\n"
     )
     (tmp_path / "q.txt").write_text("a\nc\n")
-    subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "silkbridge.matching.partners_run",
-            "--participations",
-            str(tmp_path / "p.csv"),
-            "--queries",
-            str(tmp_path / "q.txt"),
-            "--out",
-            str(tmp_path / "r.tsv"),
-        ],
-        check=True,
-    )
+    assert partners_run(tmp_path).returncode == 0
     rows = [line.split("\t") for line in (tmp_path / "r.tsv").read_text().splitlines()]
     assert [r[:3] for r in rows] == [["a", "c", "1"], ["c", "a", "1"]]
 
@@ -60,21 +53,7 @@ def test_partners_run_writes_the_spec_format(tmp_path: Path) -> None:
 def test_partners_run_rejects_a_file_without_the_columns(tmp_path: Path) -> None:
     (tmp_path / "p.csv").write_text("rcn,pic\n1,2\n")
     (tmp_path / "q.txt").write_text("2\n")
-    out = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "silkbridge.matching.partners_run",
-            "--participations",
-            str(tmp_path / "p.csv"),
-            "--queries",
-            str(tmp_path / "q.txt"),
-            "--out",
-            str(tmp_path / "r.tsv"),
-        ],
-        capture_output=True,
-        text=True,
-    )
+    out = partners_run(tmp_path)
     assert out.returncode == 2 and "missing columns" in out.stderr
     assert not (tmp_path / "r.tsv").exists()
 
