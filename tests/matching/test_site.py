@@ -150,6 +150,8 @@ def test_search_pages_cost_a_constant_number_of_queries(
     index.rebuild()
     with django_assert_max_num_queries(12):
         client.get("/en/search/", {"q": "soil"})
+    with django_assert_max_num_queries(10):
+        assert len(client.get("/api/v1/search", {"q": "soil", "limit": 20}).json()["results"]) >= 10
 
 
 def test_exposure_is_counted_per_country_and_shown_to_staff_only(records: dict[str, Any]) -> None:
@@ -161,6 +163,8 @@ def test_exposure_is_counted_per_country_and_shown_to_staff_only(records: dict[s
     assert rows["CN"]["records"] >= 1 and rows["CN"]["appearances"] >= 1
     assert 0 < rows["CN"]["record_share"] <= 1
     assert "China" in staff.get("/en/search/exposure/").content.decode()
+    assert "/en/search/exposure/" in staff.get("/en/search/").content.decode()
+    assert "/en/search/exposure/" not in client_for(UserFactory()).get("/en/search/").content.decode()
     for user in (None, UserFactory()):
         assert client_for(user).get("/api/v1/search/exposure", **api_headers(user)).status_code == 403
         page = client_for(user).get("/en/search/exposure/")
