@@ -193,3 +193,17 @@ def test_reindex_command_reports_progress(records: dict[str, Any], capsys: Any) 
     out = capsys.readouterr().out
     assert "records read" in out and "index rebuilt" in out
     assert index.current().engine.positions.keys() >= {f"organisation:{records['soil'].pk}"}
+
+
+def test_with_a_task_queue_a_worker_refreshes_the_index(
+    settings: Any, records: dict[str, Any], django_capture_on_commit_callbacks: Any
+) -> None:
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    index.rebuild()
+    before = index.built_at()
+    with django_capture_on_commit_callbacks(execute=True):
+        lab = OrganisationFactory(name="Permafrost Laboratory")
+    assert index.built_at() == before  # queued, not run in the request
+    call_command("db_worker", "--batch", "--no-startup-delay")
+    assert index.built_at() > before
+    assert f"organisation:{lab.pk}" in index.current().engine.positions
