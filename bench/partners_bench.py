@@ -81,17 +81,19 @@ def main() -> int:
     results = {}
     for name, scorer in rankers.items():
         started = time.monotonic()
-        hits, per_org = 0, []
+        hits, per_org, capped = 0, [], []
         for u in queries:
             scores = scorer(u)
             best = {graph.ids[i] for i in top_k(scores, K) if np.isfinite(scores[i])}
             found = len(best & new_pairs[u])
             hits += found
             per_org.append(found / len(new_pairs[u]))
+            capped.append(found / min(K, len(new_pairs[u])))
         seconds = time.monotonic() - started
         results[name] = hits / total
         print(
-            f"{name:12} recall@{K} {hits / total:.4f} (per-organisation mean {np.mean(per_org):.4f}); "
+            f"{name:12} recall@{K} {hits / total:.4f} (per-organisation mean {np.mean(per_org):.4f}, "
+            f"capped at {K} new partners {np.mean(capped):.4f}); "
             f"{1000 * seconds / len(queries):.1f} ms per organisation"
         )
     _check_command(train, queries[:20], graph)
