@@ -38,7 +38,7 @@ def load(lang: str) -> tuple[list[Document], list[tuple[str, str]]]:
 def index_for(lang: str, embedder: CachedQueries) -> Engine:
     folder = CACHE / f"xquad-{lang}"
     documents, _ = load(lang)
-    known = Engine.load(folder, embedder).known_vectors() if (folder / "meta.json").exists() else None
+    known = Engine.saved_vectors(folder, embedder)
     engine = Engine.build(documents, embedder, known=known)
     engine.save(folder)
     return engine

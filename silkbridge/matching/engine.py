@@ -135,8 +135,18 @@ class Engine:
         engine.chunk_hashes = hashes
         return engine
 
-    def known_vectors(self) -> dict[str, np.ndarray]:
-        return dict(zip(self.chunk_hashes, self.vectors.vectors, strict=True))
+    @staticmethod
+    def saved_vectors(directory: Path, embedder: Embedder) -> dict[str, np.ndarray]:
+        """The chunk vectors of a saved index by text hash (for a rebuild to reuse), without
+        loading the rest; empty when there is none or it was made by another embedder."""
+        try:
+            meta = json.loads((directory / "meta.json").read_text())
+            if meta.get("format") != FORMAT or meta.get("embedder") != embedder.name:
+                return {}
+            arrays = np.load(directory / "vectors.npz")
+            return dict(zip((str(h) for h in arrays["hashes"]), arrays["vectors"], strict=True))
+        except (OSError, ValueError, KeyError):
+            return {}
 
     # -- persistence ----------------------------------------------------------------------
     def save(self, directory: Path) -> None:

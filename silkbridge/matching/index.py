@@ -123,12 +123,7 @@ def rebuild(progress: Progress | None = None, *, requested_at: float | None = No
         started = time.time()
         embedder = get_embedder(settings.SILKBRIDGE_EMBEDDER)
         pointer = _pointer()
-        known = None
-        if pointer and not fresh:
-            try:
-                known = Engine.load(root / pointer["folder"], embedder).known_vectors()
-            except (OSError, ValueError):
-                known = None
+        known = Engine.saved_vectors(root / pointer["folder"], embedder) if pointer and not fresh else None
         documents = list(all_documents())
         if progress:
             progress(f"{len(documents)} records read")

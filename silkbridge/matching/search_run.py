@@ -43,12 +43,7 @@ def build(corpus: list[dict], embedder_name: str, index: Path | None) -> Engine:
     documents = [
         Document(key=str(row["_id"]), title=row.get("title") or "", text=row.get("text") or "") for row in corpus
     ]
-    known = None
-    if index is not None and (index / "meta.json").exists():
-        try:
-            known = Engine.load(index, embedder).known_vectors()
-        except ValueError:
-            known = None
+    known = Engine.saved_vectors(index, embedder) if index is not None else None
     engine = Engine.build(documents, embedder, known=known, progress=progress("embedding"))
     if index is not None:
         engine.save(index)

@@ -97,7 +97,7 @@ def test_saved_index_answers_like_the_built_one_and_reuses_vectors(tmp_path: Pat
     assert [h.key for h in loaded.search("soil science", 4)] == [h.key for h in engine.search("soil science", 4)]
     before = embedder.embedded
     changed = [*DOCS[:3], Document("expert:4", "Hidden Person", [], "Rice paddies.", audience="hidden")]
-    Engine.build(changed, embedder, known=loaded.known_vectors())
+    Engine.build(changed, embedder, known=Engine.saved_vectors(tmp_path / "index", embedder))
     assert embedder.embedded - before == 1  # only the edited text
 
 
