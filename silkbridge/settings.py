@@ -239,3 +239,6 @@ SILKBRIDGE_EMBEDDER = env_str("SILKBRIDGE_EMBEDDER", "default")
 if SILKBRIDGE_EMBEDDER not in ("default", "fake"):
     raise ImproperlyConfigured(f"SILKBRIDGE_EMBEDDER must be 'default' or 'fake', got {SILKBRIDGE_EMBEDDER!r}")
 SILKBRIDGE_ANN_THRESHOLD = env_int("SILKBRIDGE_ANN_THRESHOLD", 200_000)
+# Threads of the embedding model per process: 1 for app servers (several per host); the
+# `reindex` command uses every core unless told otherwise.
+SILKBRIDGE_EMBED_THREADS = env_int("SILKBRIDGE_EMBED_THREADS", 1)

