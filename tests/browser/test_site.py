@@ -119,3 +119,21 @@ def test_sign_up_suggests_the_registry_organisation(registry: Any, live_server: 
     error.wait_for()
     assert "Did you mean “Heilongjiang Academy of Sciences”" in error.inner_text()
     page.screenshot(path=str(ARTIFACTS / "signup-suggestion-en.png"), full_page=True)
+
+
+def test_staff_see_the_fair_exposure_report(registry: Any, live_server: Any, page: Any) -> None:
+    from django.test import Client
+
+    from tests.factories import UserFactory
+
+    client = Client()
+    client.force_login(UserFactory(is_staff=True))
+    page.context.add_cookies(
+        [{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": live_server.url}]
+    )
+    page.goto(f"{live_server.url}/fr/search/?q=university")
+    page.get_by_role("link", name="Exposition équitable dans la recherche").click()
+    table = page.locator("table")
+    assert "Part des apparitions" in table.inner_text()
+    assert table.locator("tbody tr").count() > 1
+    page.screenshot(path=str(ARTIFACTS / "exposure-fr.png"), full_page=True)

@@ -207,3 +207,10 @@ def test_with_a_task_queue_a_worker_refreshes_the_index(settings: Any) -> None:
     call_command("db_worker", "--batch", "--no-startup-delay")
     assert index.built_at() > before
     assert f"organisation:{lab.pk}" in index.current().engine.positions
+
+
+def test_list_pages_offer_the_search_by_meaning(client: Any, records: dict[str, Any]) -> None:
+    organisations = client.get("/en/organisations/", {"q": "soil"}).content.decode()
+    assert "/en/search/?type=organisation&amp;q=soil" in organisations
+    experts = client.get("/en/experts/", {"q": "soil"}).content.decode()
+    assert "/en/search/?type=expert&amp;q=soil" in experts
