@@ -75,7 +75,7 @@ def _empty() -> Loaded:
 def current() -> Loaded:
     """The index this process searches, (re)loaded when another process switched it. When
     there is none yet it is built: right away where tasks run in the request (the embedded
-    default), else by a worker, searching an empty index meanwhile."""
+    default), else by a worker (queued once per process), searching an empty index meanwhile."""
     root = _root()
     with _lock:
         loaded = _loaded.get(root)
@@ -83,20 +83,30 @@ def current() -> Loaded:
         if loaded and now - loaded.checked_at < 1.0:
             return loaded
         pointer = _pointer()
-        if pointer is None:
+        if pointer is None and loaded is None:
             from silkbridge.matching.tasks import refresh_index
 
             refresh_index.enqueue(time.time())
             pointer = _pointer()
-            if pointer is None:
-                return _empty()
-        if loaded is None or loaded.folder != pointer["folder"]:
-            folder = pointer["folder"]
-            engine = Engine.load(root / folder, _embedder(), settings.SILKBRIDGE_ANN_THRESHOLD)
-            loaded = Loaded(folder, engine, _graph(root, folder), float(pointer["built_at"]), now)
-            _loaded[root] = loaded
+        if pointer is None:
+            loaded = _loaded[root] = _empty()
+        elif loaded is None or loaded.folder != pointer["folder"]:
+            loaded = _loaded[root] = _load(root, pointer)
         loaded.checked_at = now
         return loaded
+
+
+def _load(root: Path, pointer: dict) -> Loaded:
+    """Load the index the pointer names; if a newer rebuild removed it meanwhile, the one
+    that replaced it."""
+    for _attempt in range(3):
+        folder = pointer["folder"]
+        try:
+            engine = Engine.load(root / folder, _embedder(), settings.SILKBRIDGE_ANN_THRESHOLD)
+            return Loaded(folder, engine, _graph(root, folder), float(pointer["built_at"]), time.monotonic())
+        except FileNotFoundError:
+            pointer = _pointer() or pointer
+    raise RuntimeError(f"the search index under {root} keeps changing; is a rebuild looping?")
 
 
 def _throttled(progress: Progress) -> Callable[[int, int], None]:

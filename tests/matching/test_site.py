@@ -214,3 +214,14 @@ def test_list_pages_offer_the_search_by_meaning(client: Any, records: dict[str, 
     assert "/en/search/?type=organisation&amp;q=soil" in organisations
     experts = client.get("/en/experts/", {"q": "soil"}).content.decode()
     assert "/en/search/?type=expert&amp;q=soil" in experts
+
+
+def test_without_an_index_a_queued_site_searches_an_empty_one_and_queues_one_build(
+    settings: Any, records: dict[str, Any], client: Any
+) -> None:
+    from django_tasks_db.models import DBTaskResult
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    for _ in range(3):
+        assert client.get("/api/v1/search", {"q": "soil"}).json() == {"count": 0, "results": []}
+    assert DBTaskResult.objects.count() == 1
