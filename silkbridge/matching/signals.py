@@ -35,14 +35,33 @@ def schedule_refresh(**_: Any) -> None:
 
 @contextmanager
 def paused() -> Iterator[None]:
-    """For bulk writes (imports, demo data): no refresh per record, one at the end."""
+    """No refresh per record while bulk writes (imports, demo data) run."""
     _state.paused = getattr(_state, "paused", 0) + 1
     try:
         yield
     finally:
         _state.paused -= 1
-    if not _state.paused:
-        schedule_refresh()
+
+
+def bulk(handle: Callable[..., Any]) -> Callable[..., Any]:
+    """Decorator for a bulk command's handle(): runs it with refreshes paused, then refreshes
+    the index once: right there, with progress, where tasks run immediately; else queued."""
+
+    @wraps(handle)
+    def wrapper(command: Any, *args: Any, **kwargs: Any) -> Any:
+        with paused():
+            result = handle(command, *args, **kwargs)
+        if "Immediate" in settings.TASKS["default"]["BACKEND"]:
+            from silkbridge.matching import index
+
+            command.stdout.write("Refreshing the search index (new and changed records are embedded)…")
+            index.rebuild(lambda line: command.stdout.write(f"  {line}"))
+        else:
+            schedule_refresh()
+            command.stdout.write("Search index refresh queued for the background workers.")
+        return result
+
+    return wrapper
 
 
 def connect() -> None:
@@ -51,22 +70,3 @@ def connect() -> None:
         post_delete.connect(schedule_refresh, sender=model, dispatch_uid=f"matching-delete-{model.__name__}")
     for through in (Organisation.fields.through, Expert.fields.through, Project.fields.through):
         m2m_changed.connect(schedule_refresh, sender=through, dispatch_uid=f"matching-m2m-{through.__name__}")
-
-
-def bulk(handle: Callable[..., Any]) -> Callable[..., Any]:
-    """Decorator for a bulk command's handle(): runs it with refreshes paused, then refreshes
-    the index once (in the command itself where tasks run immediately: it says so)."""
-
-    @wraps(handle)
-    def wrapper(command: Any, *args: Any, **kwargs: Any) -> Any:
-        with paused():
-            result = handle(command, *args, **kwargs)
-            immediate = "Immediate" in settings.TASKS["default"]["BACKEND"]
-            command.stdout.write(
-                "Refreshing the search index (new and changed records are embedded)…"
-                if immediate
-                else "Search index refresh queued for the background workers."
-            )
-        return result
-
-    return wrapper

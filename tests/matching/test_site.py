@@ -225,3 +225,14 @@ def test_without_an_index_a_queued_site_searches_an_empty_one_and_queues_one_bui
     for _ in range(3):
         assert client.get("/api/v1/search", {"q": "soil"}).json() == {"count": 0, "results": []}
     assert DBTaskResult.objects.count() == 1
+
+
+def test_a_bulk_import_refreshes_the_index_once_at_the_end(reference: Any, capsys: Any) -> None:
+    from pathlib import Path
+
+    sample = Path(__file__).resolve().parents[1] / "data" / "ror_v2_sample.jsonl"
+    call_command("import-ror", str(sample))
+    out = capsys.readouterr().out
+    assert out.count("Refreshing the search index") == 1 and "records read" in out
+    keys = set(index.current().engine.positions)
+    assert {f"organisation:{pk}" for pk in Organisation.objects.values_list("pk", flat=True)} == keys
