@@ -17,14 +17,15 @@ from silkbridge.registry.models import Country, Organisation
 from silkbridge.registry.queries import visible_experts
 
 MAX_RESULTS = 100
-# The engine ranks every candidate; the site lists those that contain a query word and,
+# The engine ranks every candidate; the site lists those that contain a query word (for
+# Chinese or Japanese, a pair of characters) and,
 # of the others, those whose meaning is within reach of the best (scores run from 0 for the
 # weakest candidate to 1 for one that is best on both counts).
 MIN_SCORE = 0.25
 
 
 def _relevant(hits: list[Hit]) -> list[Hit]:
-    return [h for h in hits if h.lexical > 0 or h.score >= MIN_SCORE]
+    return [h for h in hits if h.reasons.matched or h.score >= MIN_SCORE]
 
 
 @dataclass

@@ -18,7 +18,7 @@ from scipy import sparse
 
 from silkbridge.matching.embedding import Embedder
 from silkbridge.matching.lexical import BM25
-from silkbridge.matching.text import chunks, tokenize
+from silkbridge.matching.text import chunks, is_cjk, tokenize
 from silkbridge.matching.vectors import ANN_THRESHOLD, VectorIndex, top_k
 
 CANDIDATES = 100
@@ -264,13 +264,25 @@ class Engine:
         return [self._hit(int(docs[i]), float(score[i]), float(lex[i]), float(sem[i]), query) for i in order]
 
     def _hit(self, doc: int, score: float, lex: float, sem: float, query: str) -> Hit:
-        matched = []
-        if lex > 0:
-            for word in dict.fromkeys(query.split()):
-                terms = tokenize(word)
-                if terms and self.lexical.matches(terms, doc):
-                    matched.append(word.strip(".,;:!?()[]\"'«»“”„"))
-        return Hit(self.documents[doc].key, score, lex, sem, Reasons(matched=matched, semantic=round(sem, 4)))
+        return Hit(
+            self.documents[doc].key,
+            score,
+            lex,
+            sem,
+            Reasons(self._matched(query, doc) if lex > 0 else [], round(sem, 4)),
+        )
+
+    def _matched(self, query: str, doc: int) -> list[str]:
+        """The query words the record contains. Text without spaces (Chinese, Japanese) is
+        reported by the character pairs it shares: a single shared character says little."""
+        matched: list[str] = []
+        for word in dict.fromkeys(query.split()):
+            terms = tokenize(word)
+            if any(is_cjk(ch) for ch in word):
+                matched.extend(t for t in self.lexical.matches(terms, doc) if len(t) > 1 or len(word) == 1)
+            elif terms and self.lexical.matches(terms, doc):
+                matched.append(word.strip(".,;:!?()[]\"'«»“”„"))
+        return matched
 
     def similar(self, key: str, k: int = 10, *, kinds: Iterable[str] | None = None, audiences=None) -> list[Hit]:  # type: ignore[no-untyped-def]
         """Documents like the given one: its own vectors and its most telling words as the

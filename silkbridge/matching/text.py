@@ -35,7 +35,7 @@ def _stemmer(language: str) -> "Stemmer.Stemmer":
     return Stemmer.Stemmer(language)
 
 
-def _is_cjk(ch: str) -> bool:
+def is_cjk(ch: str) -> bool:
     code = ord(ch)
     return (
         0x4E00 <= code <= 0x9FFF
@@ -48,7 +48,7 @@ def _is_cjk(ch: str) -> bool:
 
 def _script(word: str) -> str:
     ch = word[0]
-    if _is_cjk(ch):
+    if is_cjk(ch):
         return "cjk"
     code = ord(ch)
     if 0x0600 <= code <= 0x06FF:
@@ -81,7 +81,7 @@ def _cjk_runs(word: str) -> list[str]:
     """Split a \\w+ match into runs of CJK and non-CJK characters."""
     runs: list[str] = []
     for ch in word:
-        if runs and _is_cjk(ch) == _is_cjk(runs[-1][-1]):
+        if runs and is_cjk(ch) == is_cjk(runs[-1][-1]):
             runs[-1] += ch
         else:
             runs.append(ch)
@@ -127,7 +127,7 @@ def chunks(text: str, max_words: int = 80) -> list[str]:
     for sentence in (s.strip() for s in _SENTENCE_END.split(text)):
         if not sentence:
             continue
-        words = len(sentence.split()) + 0.6 * sum(1 for ch in sentence if _is_cjk(ch))
+        words = len(sentence.split()) + 0.6 * sum(1 for ch in sentence if is_cjk(ch))
         if current and size + words > max_words:
             pieces.append(" ".join(current))
             current, size = [], 0

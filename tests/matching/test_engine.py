@@ -124,3 +124,12 @@ def test_the_ranking_core_imports_no_django() -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
+
+
+def test_chinese_matches_are_explained_by_shared_character_pairs() -> None:
+    documents = [
+        Document("a:1", "Chinese Academy of Agricultural Sciences", ["中国农业科学院"]),
+        Document("a:2", "Kunming Institute", ["昆明研究所"]),
+    ]
+    hits = {h.key: h.reasons.matched for h in Engine.build(documents, FakeEmbedder()).search("农业研究所", 5)}
+    assert hits == {"a:1": ["农业"], "a:2": ["研究", "究所"]}
