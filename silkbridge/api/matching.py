@@ -83,10 +83,10 @@ def _hit(result: Result) -> dict[str, Any]:
 def search(request: HttpRequest, query: Query[SearchQuery]) -> Any:
     """Free-text search of organisations, experts and projects in any language, best first,
     each result with the reasons it was ranked."""
-    results = domain.search(query.q, user=request.user, kinds=[query.type] if query.type else None)
-    shown = results[query.offset : query.offset + query.limit]
+    hits = domain.search(query.q, user=request.user, kinds=[query.type] if query.type else None)
+    shown = domain.load_results(hits[query.offset : query.offset + query.limit], request.user)
     domain.record_exposure(shown)
-    return {"count": len(results), "results": [_hit(r) for r in shown]}
+    return {"count": len(hits), "results": [_hit(r) for r in shown]}
 
 
 @router.get("/organisations/{pk}/similar", response={200: list[SearchHitOut], **ERRORS})

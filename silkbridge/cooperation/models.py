@@ -15,8 +15,9 @@ from django.utils.translation import gettext_lazy as _
 
 from silkbridge.cooperation.enums import AgreementKind, AgreementStatus, OutputKind, PartnerRole
 from silkbridge.core.models import TimeStampedModel
+from silkbridge.core.text import fold
 from silkbridge.core.translation import pick
-from silkbridge.registry.models import Country, Field, Organisation, fold
+from silkbridge.registry.models import Country, Field, Organisation
 
 
 class CooperationRecord(TimeStampedModel):

@@ -34,15 +34,19 @@ def expert_document(expert: Expert) -> Document:
     )
 
 
+def project_countries(project: Project) -> list[str]:
+    """Countries of a project's partners (from prefetched ``partners__organisation``)."""
+    return sorted({p.organisation.country_id for p in project.partners.all() if p.organisation.country_id})
+
+
 def project_document(project: Project) -> Document:
-    countries = {p.organisation.country_id for p in project.partners.all() if p.organisation.country_id}
     return Document(
         key=f"project:{project.pk}",
         title=project.title,
         text=project.abstract,
         keywords=[k for k in [project.funding_programme, project.external_id or ""] if k],
         fields=[f.code for f in project.fields.all()],
-        countries=sorted(countries),
+        countries=project_countries(project),
     )
 
 

@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from silkbridge.cooperation.models import Project
 from silkbridge.matching import index
+from silkbridge.matching.documents import project_countries
 from silkbridge.matching.engine import Hit, Reasons
 from silkbridge.matching.models import Exposure
 from silkbridge.registry.models import Country, Organisation
@@ -38,7 +39,7 @@ class Result:
     @property
     def country_codes(self) -> list[str]:
         if self.kind == "project":
-            return sorted({p.organisation.country_id for p in self.obj.partners.all() if p.organisation.country_id})
+            return project_countries(self.obj)
         return [self.obj.country_id] if self.obj.country_id else []
 
 
@@ -76,11 +77,11 @@ def load_results(hits: list[Hit], user: Any) -> list[Result]:
     return results
 
 
-def search(query: str, *, user: Any, kinds: list[str] | None = None) -> list[Result]:
-    """Up to MAX_RESULTS results for a free-text query, best first."""
+def search(query: str, *, user: Any, kinds: list[str] | None = None) -> list[Hit]:
+    """Up to MAX_RESULTS hits for a free-text query, best first, among the records this
+    user may see; the caller loads (``load_results``) only the ones it shows."""
     engine = index.current().engine
-    hits = engine.search(query, MAX_RESULTS, kinds=kinds, audiences=audiences_for(user))
-    return load_results(_relevant(hits), user)
+    return _relevant(engine.search(query, MAX_RESULTS, kinds=kinds, audiences=audiences_for(user)))
 
 
 def similar_organisations(org: Organisation, *, user: Any, limit: int = 5) -> list[Result]:

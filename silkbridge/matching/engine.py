@@ -284,7 +284,14 @@ class Engine:
                 matched.append(word.strip(".,;:!?()[]\"'«»“”„"))
         return matched
 
-    def similar(self, key: str, k: int = 10, *, kinds: Iterable[str] | None = None, audiences=None) -> list[Hit]:  # type: ignore[no-untyped-def]
+    def similar(
+        self,
+        key: str,
+        k: int = 10,
+        *,
+        kinds: Iterable[str] | None = None,
+        audiences: Iterable[str] | None = None,
+    ) -> list[Hit]:
         """Documents like the given one: its own vectors and its most telling words as the
         query, itself excluded; shared fields and countries are added to the reasons."""
         position = self.positions.get(key)

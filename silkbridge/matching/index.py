@@ -32,7 +32,6 @@ class Loaded:
     folder: str
     engine: Engine
     graph: CollaborationGraph
-    built_at: float
     checked_at: float
 
 
@@ -69,7 +68,7 @@ def _graph(root: Path, folder: str) -> CollaborationGraph:
 
 def _empty() -> Loaded:
     embedder = _embedder()
-    return Loaded("", Engine.build([], embedder), CollaborationGraph([]), 0.0, time.monotonic())
+    return Loaded("", Engine.build([], embedder), CollaborationGraph([]), time.monotonic())
 
 
 def current() -> Loaded:
@@ -103,7 +102,7 @@ def _load(root: Path, pointer: dict) -> Loaded:
         folder = pointer["folder"]
         try:
             engine = Engine.load(root / folder, _embedder(), settings.SILKBRIDGE_ANN_THRESHOLD)
-            return Loaded(folder, engine, _graph(root, folder), float(pointer["built_at"]), time.monotonic())
+            return Loaded(folder, engine, _graph(root, folder), time.monotonic())
         except FileNotFoundError:
             pointer = _pointer() or pointer
     raise RuntimeError(f"the search index under {root} keeps changing; is a rebuild looping?")

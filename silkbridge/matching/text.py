@@ -13,6 +13,8 @@ from functools import lru_cache
 
 import Stemmer
 
+from silkbridge.core.text import fold
+
 # Short English function words: they carry no topic and dominate BM25 otherwise.
 STOPWORDS = frozenset(
     """a about above after again all also am an and any are as at be because been before being below
@@ -56,11 +58,6 @@ def _script(word: str) -> str:
     if 0x0400 <= code <= 0x04FF:
         return "cyrillic"
     return "latin"
-
-
-def fold(text: str) -> str:
-    decomposed = unicodedata.normalize("NFKD", text)
-    return "".join(ch for ch in decomposed if not unicodedata.combining(ch)).casefold()
 
 
 def _arabic(word: str) -> str:

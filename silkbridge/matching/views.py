@@ -14,9 +14,11 @@ def search(request: HttpRequest) -> HttpResponse:
     form = SearchForm(request.GET or None)
     page = None
     if form.is_valid() and form.cleaned_data["q"].strip():
-        results = domain.search(form.cleaned_data["q"], user=request.user, kinds=form.kinds())
-        page = Paginator(results, PER_PAGE).get_page(request.GET.get("page"))
-        domain.record_exposure(list(page.object_list))
+        hits = domain.search(form.cleaned_data["q"], user=request.user, kinds=form.kinds())
+        page = Paginator(hits, PER_PAGE).get_page(request.GET.get("page"))
+        results = domain.load_results(list(page.object_list), request.user)
+        page.object_list = results  # type: ignore[assignment]  # the page shows loaded records
+        domain.record_exposure(results)
     return render(request, "matching/search.html", {"form": form, "page": page})
 
 

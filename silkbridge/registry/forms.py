@@ -8,9 +8,10 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from silkbridge.core.text import fold
 from silkbridge.registry.enums import OrganisationSort, OrganisationType
 from silkbridge.registry.identity import suggest_organisation
-from silkbridge.registry.models import Country, Expert, Field, Organisation, fold
+from silkbridge.registry.models import Country, Expert, Field, Organisation
 
 LOGO_FORMATS = {"PNG", "JPEG", "WEBP"}
 

@@ -1,20 +1,13 @@
-import unicodedata
-
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from silkbridge.core.models import TimeStampedModel
+from silkbridge.core.text import fold
 from silkbridge.core.translation import pick
 from silkbridge.registry.countries import country_name
 from silkbridge.registry.enums import OrganisationSource, OrganisationStatus, OrganisationType, Visibility
-
-
-def fold(text: str) -> str:
-    """Lower-case, accent-free form used for search on every database."""
-    decomposed = unicodedata.normalize("NFKD", text)
-    return "".join(ch for ch in decomposed if not unicodedata.combining(ch)).casefold()
 
 
 class Country(models.Model):

@@ -6,8 +6,9 @@ from django.db import connection
 from django.db.models import Count, Q, QuerySet
 from django.db.models.expressions import RawSQL
 
+from silkbridge.core.text import fold
 from silkbridge.registry.enums import OrganisationSort, Visibility
-from silkbridge.registry.models import Country, Expert, Field, Organisation, fold
+from silkbridge.registry.models import Country, Expert, Field, Organisation
 
 
 def text_filter(q: str, *, indexed: bool = False) -> Q:
