@@ -3,18 +3,25 @@ the same matcher serves the site, imports and the evaluation command.
 
 How it decides:
 1. Normalise (accents, case, punctuation, common abbreviations such as "Univ." and
-   "Dept.", British/American spellings) and cut the text into tokens.
-2. Every run of consecutive tokens (also across commas) is looked up among the names of all
-   organisations: display names, labels in every language, aliases. Word order is kept:
+   "Dept.", British/American spellings, small words in several languages) and cut the text
+   into parts at commas, brackets and footnote numbers; a word the names do not use that is
+   one letter away from exactly one word they use is read as that word ("Insitute").
+2. Every run of consecutive tokens is looked up among the names of all organisations:
+   display names, labels in every language, aliases, and names without the city or country
+   they end with ("Hebrew University" for "Hebrew University of Jerusalem") or with the
+   place moved ("Medical University of Innsbruck"). A run across a comma must be made of
+   whole parts ("University of California, San Francisco"). Word order is kept:
    "Washington University" and "University of Washington" are different places. Where
    names overlap the longest wins; a name made only of common words ("University
    Hospital") needs its city to agree. Acronyms in capitals are used only when no name is
-   found and only when one organisation has them.
+   found, only when one organisation has them, and never when they are a country ("USA").
 3. A country named in the text must agree with the organisation's; a city or country that
-   agrees adds evidence; a unit named with the organisation it belongs to (ROR parent)
+   agrees adds evidence, and so does an organisation's own name over another's translated
+   or former one; a unit named apart from the organisation it belongs to (ROR parent)
    yields the organisation; the organisation named last is preferred.
 4. If two different organisations still tie, the matcher abstains rather than guesses,
-   unless one is far larger (by its units in the registry).
+   unless one has more units in the registry (never for a name without its place: two
+   campuses of one university).
 """
 
 from __future__ import annotations
@@ -36,6 +43,9 @@ ABBREVIATIONS = {
     "technol": "technology", "tech": "technology", "sci": "science", "sciences": "science", "mt": "mount",
     "organisation": "organization", "programme": "program", "inc": "", "ltd": "", "gmbh": "", "co": "",
     "corp": "", "llc": "", "the": "", "and": "", "of": "", "for": "", "at": "", "in": "",
+    # the same small words in the other languages of names: "Università di Torino"
+    "di": "", "de": "", "del": "", "della": "", "degli": "", "du": "", "des": "", "da": "", "do": "", "dos": "",
+    "das": "", "der": "", "zu": "", "fur": "", "y": "", "et": "", "und": "", "e": "", "la": "", "le": "",
 }  # fmt: skip
 EXTRA_COUNTRY_NAMES = {
     "usa": "US", "us": "US", "united states america": "US", "uk": "GB", "england": "GB", "scotland": "GB",
@@ -119,6 +129,7 @@ class AffiliationMatcher:
         self.by_key: dict[str, set[int]] = defaultdict(set)
         self.by_acronym: dict[str, set[int]] = defaultdict(set)
         self.city_tokens: list[str] = []
+        self.main_name: list[str] = []
         for org in organisations:
             index = len(self.orgs)
             self.orgs.append(org)
@@ -130,6 +141,7 @@ class AffiliationMatcher:
                 if len(acronym) >= 3 and acronym.isupper():
                     self.by_acronym[acronym].add(index)
             self.city_tokens.append(key(normalise(org.city)))
+            self.main_name.append(key(normalise(org.name)))
         self.countries = _country_names()
         # Words found in many names ("university", "hospital", "national") say little; a name
         # made only of them ("University Hospital") is generic and needs a place to agree.
@@ -139,6 +151,36 @@ class AffiliationMatcher:
                 frequency[token] += 1
         common = max(5, len(self.by_key) // 400)
         self.generic = {t for t, n in frequency.items() if n > common}
+        # Names that end with their place ("Hebrew University of Jerusalem", "Purdue University
+        # West Lafayette", "Xenon Pharmaceuticals (Canada)") are often written without it.
+        self.by_short: dict[str, set[int]] = defaultdict(set)
+        for index, org in enumerate(self.orgs):
+            places = [p for p in (self.city_tokens[index].split(), normalise(org.country)) if p]
+            places += [k.split() for k, code in self.countries.items() if code == org.country]
+            for name in {org.name, *org.names}:
+                tokens = normalise(name)
+                for place in places:
+                    n = len(place)
+                    if len(tokens) > n + 1 and tokens[-n:] == place:
+                        rest, variants = tokens[:-n], [tokens[:-n], place + tokens[:-n]]
+                    elif len(tokens) > n + 1 and tokens[:n] == place:
+                        rest, variants = tokens[n:], [tokens[n:] + place]
+                    else:
+                        continue
+                    if all(t in self.generic for t in rest):
+                        continue  # "University" alone names nothing
+                    for variant in map(key, variants):
+                        if variant not in self.by_key:
+                            self.by_short[variant].add(index)
+        # Misspelt words ("Insitute", "Wuerzburg"): a word the names do not use that is one
+        # letter away from exactly one word they use is read as that word.
+        self.vocabulary = {t for name_key in self.by_key for t in name_key.split()}
+        self.vocabulary.update(t for city in self.city_tokens for t in city.split())
+        self.one_letter_less: dict[str, set[str]] = defaultdict(set)
+        for word in self.vocabulary:
+            if len(word) >= 6:
+                for i in range(len(word)):
+                    self.one_letter_less[word[:i] + word[i + 1 :]].add(word)
         index_of = {org.id: i for i, org in enumerate(self.orgs)}
         self.children = [0] * len(self.orgs)
         for org in self.orgs:
@@ -168,12 +210,16 @@ class AffiliationMatcher:
             for j in range(i + 1, min(n, i + MAX_SPAN) + 1):
                 span = flat[i:j]
                 whole = i in boundaries and j in boundaries
+                if not whole and any(i < b < j for b in boundaries):
+                    continue  # a name across a comma is made of whole parts
                 for org in self.by_key.get(key(span), ()):
                     found.append(_Candidate(org, i, j, whole, "name"))
+                for org in self.by_short.get(key(span), ()):
+                    found.append(_Candidate(org, i, j, whole, "name without its place"))
         if not found:  # acronyms are ambiguous: only when no name is found, and only unique ones
             for word in set(re.findall(r"\b[A-Z][A-Z&\-]{2,}\b", raw)):
                 orgs = self.by_acronym.get(word, set())
-                if len(orgs) == 1:
+                if len(orgs) == 1 and word.lower() not in self.countries:  # "USA" is a country
                     found.append(_Candidate(next(iter(orgs)), n - 1, n, False, f"acronym {word}"))
         return found
 
@@ -186,9 +232,19 @@ class AffiliationMatcher:
             return True
         return self.orgs[c.org].kind == "education" and all(d.start == c.start for d in longer)
 
+    def _spelt(self, word: str) -> str:
+        if word in self.vocabulary or len(word) < 6 or not word.isalpha():
+            return word
+        shorter = {word[:i] + word[i + 1 :] for i in range(len(word))}
+        found = set(self.one_letter_less.get(word, ()))  # a letter left out
+        found.update(w for w in shorter if w in self.vocabulary)  # a letter too many
+        for w in shorter:  # a letter changed
+            found.update(self.one_letter_less.get(w, ()))
+        return found.pop() if len(found) == 1 else word
+
     def match(self, text: str) -> Match:
-        segments = [normalise(part) for part in re.split(r"[,;()/\n]|\s[-–—]\s", text)]
-        segments = [s for s in segments if s]
+        segments = [normalise(part) for part in re.split(r"[,;()/\n]|\s[-–—]\s|\s\d+\s", text)]
+        segments = [[self._spelt(t) for t in s] for s in segments if s]
         tokens = [t for s in segments for t in s]
         if not tokens:
             return Match(None, 0.0, "empty")
@@ -208,6 +264,8 @@ class AffiliationMatcher:
                 continue
             score = c.length + (3.0 if c.whole_segment else 0.0) + KIND_BONUS.get(org.kind, 0.0)
             score += 2.0 * c.end / len(tokens)  # the organisation is usually named last
+            if key(tokens[c.start : c.end]) == self.main_name[c.org]:
+                score += 0.5  # its own name rather than a translation or a former name
             if c.via.startswith("acronym"):
                 score = 1.5
             evidence = [c.via]
@@ -224,18 +282,28 @@ class AffiliationMatcher:
         if not scored:
             return Match(None, 0.0, "no organisation name found")
         # A unit named together with the organisation it belongs to: the organisation is meant.
-        found_ids = {self.orgs[o].id for o in scored}
+        # Only where it is named apart: "University of California" inside "University of
+        # California, Berkeley" does not name the system.
+        spans: dict[str, list[tuple[int, int]]] = defaultdict(list)
+        for c in candidates:
+            if c.org in scored:
+                spans[self.orgs[c.org].id].append((c.start, c.end))
         for o in list(scored):
-            if any(parent in found_ids for parent in self.orgs[o].parents):
-                del scored[o]
+            own = spans[self.orgs[o].id]
+            for parent in self.orgs[o].parents:
+                if any(all(e <= s0 or s >= e0 for s0, e0 in own) for s, e in spans.get(parent, ())):
+                    del scored[o]
+                    break
         ranking = sorted(scored.items(), key=lambda item: -item[1][0])
         best, (score, reason) = ranking[0]
         tied = [o for o, (s, _r) in ranking if s >= score - 1e-9]
+        if len(tied) > 1 and "without its place" in reason:
+            return Match(None, score, "several organisations fit equally", [self.orgs[o].id for o in tied])
         if len(tied) > 1:
             # Same name in several places, no place named: the far larger organisation (by
             # its units in the registry) is meant, if there is one; otherwise abstain.
             tied.sort(key=lambda o: -self.children[o])
-            if self.children[tied[0]] < 3 * max(1, self.children[tied[1]]):
+            if self.children[tied[0]] <= self.children[tied[1]]:
                 return Match(None, score, "several organisations fit equally", [self.orgs[o].id for o in tied])
             best, reason = tied[0], reason + "; the largest of organisations with this name"
         return Match(self.orgs[best].id, score, reason, [self.orgs[o].id for o, _ in ranking[:5]])

@@ -17,8 +17,8 @@ from silkbridge.registry.ror import RecordError, RorRecord, read_file
 ROR_URL = "https://ror.org/"
 
 
-def organisations_from_ror(paths: Iterable[Path]) -> list[Organisation]:
-    """Every valid record of the files (schema v2 wins over v1 for the same id)."""
+def read_registry(paths: Iterable[Path]) -> dict[str, RorRecord]:
+    """Every valid record of the files by id (schema v2 wins over v1 for the same id)."""
     records: dict[str, RorRecord] = {}
     for path in paths:
         for _number, record in read_file(path):
@@ -27,13 +27,27 @@ def organisations_from_ror(paths: Iterable[Path]) -> list[Organisation]:
             known = records.get(record.ror_id)
             if known is None or (known.source == "ror-v1" and record.source == "ror-v2"):
                 records[record.ror_id] = record
+    return records
+
+
+def organisations_from_ror(paths: Iterable[Path]) -> list[Organisation]:
+    """The organisations the matcher knows, as the site's import keeps them: a withdrawn
+    record whose successor is in the files is not an organisation of its own, its names are
+    the successor's aliases."""
+    records = read_registry(paths)
+    former: dict[str, list[str]] = {}
+    for r in records.values():
+        successor = next((s for s in r.successors if s in records), None)
+        if r.status != "active" and successor:
+            former.setdefault(successor, []).extend([r.name, *r.names.values(), *r.aliases])
     return [
         Organisation(
-            id=ROR_URL + r.ror_id, name=r.name, names=[*r.names.values(), *r.aliases], acronyms=r.acronyms,
-            country=r.country, city=r.city, active=r.status == "active", parents=[ROR_URL + p for p in r.parents],
-            kind=r.kind,
+            id=ROR_URL + r.ror_id, name=r.name, names=[*r.names.values(), *r.aliases, *former.get(r.ror_id, [])],
+            acronyms=r.acronyms, country=r.country, city=r.city, active=r.status == "active",
+            parents=[ROR_URL + p for p in r.parents], kind=r.kind,
         )
         for r in records.values()
+        if not (r.status != "active" and any(s in records for s in r.successors))
     ]  # fmt: skip
 
 

@@ -1,4 +1,5 @@
 import csv
+import json
 import subprocess
 import sys
 from pathlib import Path
@@ -6,11 +7,12 @@ from pathlib import Path
 import pytest
 
 from silkbridge.registry.affiliation import AffiliationMatcher, Organisation, normalise
+from silkbridge.registry.match_affiliations import organisations_from_ror
 
 REGISTRY = [
     Organisation("verona", "University of Verona", ["Università degli Studi di Verona"], ["UNIVR"], "IT", "Verona"),
-    Organisation("ucsf", "University of California, San Francisco", [], ["UCSF"], "US", "San Francisco"),
-    Organisation("uc", "University of California System", [], [], "US", "Oakland"),
+    Organisation("ucsf", "University of California, San Francisco", [], [], "US", "San Francisco", parents=["uc"]),
+    Organisation("uc", "University of California System", ["University of California"], [], "US", "Oakland"),
     Organisation("cuhk", "Chinese University of Hong Kong", ["香港中文大學"], ["CUHK"], "HK", "Hong Kong"),
     Organisation("hku", "University of Hong Kong", [], ["HKU"], "HK", "Hong Kong"),
     Organisation("nu-us", "Northeastern University", [], [], "US", "Boston"),
@@ -23,6 +25,15 @@ REGISTRY = [
     Organisation(
         "msu", "Lomonosov Moscow State University", ["Московский государственный университет"], ["MSU"], "RU", "Moscow"
     ),
+    Organisation("huji", "Hebrew University of Jerusalem", [], [], "IL", "Jerusalem"),
+    Organisation("imu", "Innsbruck Medical University", [], [], "AT", "Innsbruck"),
+    Organisation("uibk", "Universität Innsbruck", ["University of Innsbruck"], [], "AT", "Innsbruck"),
+    Organisation("wue", "University of Würzburg", [], [], "DE", "Würzburg"),
+    Organisation("utokyo", "The University of Tokyo", [], [], "JP", "Tokyo"),
+    Organisation("tus", "Tokyo University of Science", ["Science University of Tokyo"], [], "JP", "Tokyo"),
+    Organisation("army", "United States Army", [], ["USA"], "US", "Arlington"),
+    Organisation("ou", "The Open University", [], [], "GB", "Milton Keynes"),
+    Organisation("uab", "Universidade Aberta", ["Open University"], [], "PT", "Lisbon"),
     *(
         Organisation(f"h{n}", f"{city} Hospital", [], [], "FR", city)
         for n, city in enumerate(["Lyon", "Nice", "Metz", "Caen", "Pau", "Albi"])
@@ -33,7 +44,7 @@ MATCHER = AffiliationMatcher(REGISTRY)
 
 def test_normalise_folds_accents_case_punctuation_and_abbreviations() -> None:
     assert normalise("Dept. of Physics, Univ. of Verona") == ["department", "physics", "university", "verona"]
-    assert normalise("Università degli Studi") == ["universita", "degli", "studi"]
+    assert normalise("Università degli Studi di Verona") == ["universita", "studi", "verona"]
     assert normalise("King's Centre & Lab") == ["kings", "center", "laboratory"]
 
 
@@ -50,6 +61,22 @@ def test_normalise_folds_accents_case_punctuation_and_abbreviations() -> None:
         ("Northeastern University, Shenyang, China", "nu-cn"),
         ("Washington University School of Medicine", "wustl"),
         ("Московский государственный университет", "msu"),
+        # the name without its place, or with the place moved
+        ("Department of Pharmacology, Hebrew University", "huji"),
+        ("Institute of Cell Biology, Medical University of Innsbruck", "imu"),
+        # misspelt words
+        ("Department of Microbiology, University of Wuerzburg", "wue"),
+        ("Division of Physiology, Institue of Basic Medical Sciences, Univrsity of Oslo", "oslo"),
+        # a name across a comma is made of whole parts: not "Science University of Tokyo"
+        ("Graduate School of Frontier Sciences, The University of Tokyo", "utokyo"),
+        # a parent inside the unit's own name is not named apart: the unit is meant
+        ("Department of Surgery, University of California, San Francisco", "ucsf"),
+        # "USA" is the country here, not the acronym of the army
+        ("Washington University School of Medicine, St. Louis, MO, USA", "wustl"),
+        # its own name rather than another organisation's translated one
+        ("Faculty of Arts, The Open University", "ou"),
+        # footnote numbers between the parts
+        ("University of California, San Francisco 3 Department of Surgery, , San Francisco, CA, USA", "ucsf"),
     ],
 )
 def test_matches_the_organisation_named(text: str, expected: str) -> None:
@@ -97,3 +124,42 @@ def test_evaluation_command_writes_predictions(tmp_path: Path) -> None:
     rows = list(csv.DictReader(out.open(encoding="utf-8")))
     assert [r["predicted_id"] for r in rows] == ["https://ror.org/00hqwyj63", ""]
     assert rows[0]["note"] == "a" and float(rows[0]["score"]) > 0
+
+
+def test_two_campuses_without_their_place_make_the_matcher_abstain() -> None:
+    matcher = AffiliationMatcher(
+        [
+            Organisation("umb", "University of Maryland, Baltimore", [], [], "US", "Baltimore"),
+            Organisation("umcp", "University of Maryland, College Park", [], [], "US", "College Park"),
+        ]
+    )
+    assert matcher.match("Department of Biology, University of Maryland").id is None
+    assert matcher.match("Department of Biology, University of Maryland, College Park").id == "umcp"
+
+
+def test_a_withdrawn_record_is_read_as_its_successor(tmp_path: Path) -> None:
+    def record(ror_id: str, name: str, status: str, successor: str = "") -> str:
+        relationships = [{"type": "successor", "id": f"https://ror.org/{successor}", "label": ""}] if successor else []
+        return json.dumps(
+            {
+                "id": f"https://ror.org/{ror_id}",
+                "status": status,
+                "types": ["education"],
+                "names": [{"value": name, "types": ["ror_display", "label"], "lang": "en"}],
+                "locations": [{"geonames_details": {"country_code": "US", "name": "Baltimore"}}],
+                "relationships": relationships,
+            }
+        )
+
+    path = tmp_path / "ror.jsonl"
+    path.write_text(
+        record("00za53h95", "Johns Hopkins University", "active") + "\n"
+        + record("037zgn354", "Johns Hopkins University School of Medicine", "withdrawn", "00za53h95") + "\n",
+        encoding="utf-8",
+    )  # fmt: skip
+    organisations = organisations_from_ror([path])
+    assert [o.id for o in organisations] == ["https://ror.org/00za53h95"]
+    matcher = AffiliationMatcher(organisations)
+    assert matcher.match("Department of Pathology, Johns Hopkins University School of Medicine").id == (
+        "https://ror.org/00za53h95"
+    )
