@@ -19,9 +19,8 @@ class CachedQueries:
             data = np.load(path)
             self.cache = dict(zip(data["keys"].tolist(), data["vectors"], strict=True))
 
-    @staticmethod
-    def _key(text: str) -> str:
-        return hashlib.blake2b(text.encode(), digest_size=12).hexdigest()
+    def _key(self, text: str) -> str:  # vectors of another model are not reused
+        return hashlib.blake2b(f"{self.name}\n{text}".encode(), digest_size=12).hexdigest()
 
     def queries(self, texts: list[str]) -> np.ndarray:
         missing = [t for t in dict.fromkeys(texts) if self._key(t) not in self.cache]

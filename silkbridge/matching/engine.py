@@ -103,7 +103,7 @@ class Engine:
         *,
         known: dict[str, np.ndarray] | None = None,
         progress: Progress | None = None,
-        batch: int = 64,
+        batch: int = 512,
         ann_threshold: int = ANN_THRESHOLD,
     ) -> "Engine":
         """Index ``documents``. ``known`` maps chunk-text hashes to vectors already computed

@@ -1,6 +1,7 @@
 """Keep the index fresh: any committed change to a searchable record, or to who worked with
 whom, queues one index refresh after the transaction commits."""
 
+import os
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -53,7 +54,9 @@ def bulk(handle: Callable[..., Any]) -> Callable[..., Any]:
             result = handle(command, *args, **kwargs)
         if "Immediate" in settings.TASKS["default"]["BACKEND"]:
             from silkbridge.matching import index
+            from silkbridge.matching.embedding import get_embedder
 
+            get_embedder(settings.SILKBRIDGE_EMBEDDER, os.cpu_count())  # a command, not an app server: every core
             command.stdout.write("Refreshing the search index (new and changed records are embedded)…")
             index.rebuild(lambda line: command.stdout.write(f"  {line}"))
         else:

