@@ -31,9 +31,7 @@ class VectorIndex:
     def build_ann(self) -> None:
         if not self.uses_ann or self._ann is not None:
             return
-        from usearch.index import Index
-
-        index = Index(ndim=self.vectors.shape[1], metric="cos", dtype="f16", connectivity=16)
+        index = _usearch_index()(ndim=self.vectors.shape[1], metric="cos", dtype="f16", connectivity=16)
         index.add(np.arange(len(self.vectors), dtype=np.uint64), self.vectors, log=False)
         self._ann = index
 
@@ -43,9 +41,7 @@ class VectorIndex:
 
     def load_ann(self, path: Path) -> None:
         if self.uses_ann and path.exists():
-            from usearch.index import Index
-
-            self._ann = Index.restore(str(path), view=True)
+            self._ann = _usearch_index().restore(str(path), view=True)
 
     def _chunk_owner(self, chunks: np.ndarray) -> np.ndarray:
         return np.searchsorted(self.starts, chunks, side="right") - 1
@@ -91,3 +87,13 @@ def top_k(scores: np.ndarray, k: int) -> np.ndarray:
         return np.argsort(-scores, kind="stable")
     part = np.argpartition(-scores, k)[:k]
     return part[np.lexsort((part, -scores[part]))]
+
+
+def _usearch_index() -> Any:
+    """usearch's Index class. usearch's extension carries its own C++ runtime: loaded before
+    ONNX Runtime's, it makes the later import of ONNX Runtime (the embedder) crash the
+    process (segmentation fault, seen here). ONNX Runtime is therefore loaded first."""
+    import onnxruntime  # noqa: F401
+    from usearch.index import Index
+
+    return Index

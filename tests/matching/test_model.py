@@ -87,3 +87,23 @@ def test_texts_embedded_side_by_side_or_alone_give_the_same_vectors() -> None:
     # a text's vector does not depend on the texts embedded with it
     assert np.allclose(E5Onnx(1, model_cache()).embed(texts[3:4], "passage: "), alone[3:4], atol=1e-6)
     assert len({round(float(v[0]), 4) for v in alone}) > 1  # different texts, different vectors
+
+
+def test_the_model_loads_after_an_hnsw_index_was_built() -> None:
+    """usearch loaded before ONNX Runtime crashed the process when the embedder then loaded
+    (a segmentation fault): a fresh process builds an HNSW index first, then embeds."""
+    import subprocess
+    import sys
+
+    script = (
+        "import numpy as np\n"
+        "from silkbridge.matching.vectors import VectorIndex\n"
+        "vectors = np.random.default_rng(0).normal(size=(300, 8)).astype(np.float32)\n"
+        "index = VectorIndex(vectors, np.arange(301, dtype=np.int64), ann_threshold=100)\n"
+        "index.build_ann()\n"
+        "from silkbridge.matching.embedding import get_embedder\n"
+        "print(get_embedder('default').queries(['soil']).shape)\n"
+    )
+    run = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120, check=False)
+    assert run.returncode == 0, run.stderr[-2000:]
+    assert run.stdout.strip() == "(1, 384)"
