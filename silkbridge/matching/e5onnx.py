@@ -220,7 +220,7 @@ class E5Onnx:
     """Embeds texts with multilingual-e5-small, one text per run and up to ``threads`` runs
     side by side (app servers use 1)."""
 
-    def __init__(self, threads: int = 1, cache: Path | None = None) -> None:
+    def __init__(self, threads: int, cache: Path) -> None:
         import onnxruntime
         from tokenizers import Tokenizer, models, pre_tokenizers
 
@@ -239,7 +239,7 @@ class E5Onnx:
         options.add_session_config_entry("session.intra_op.allow_spinning", "0")
         options.log_severity_level = 3
         self.pool = ThreadPoolExecutor(threads) if threads > 1 else None
-        path = built_model(packed, source, cache or Path(tempfile.gettempdir()) / "silkbridge-models")
+        path = built_model(packed, source, cache)
         self.session = onnxruntime.InferenceSession(str(path), options, providers=["CPUExecutionProvider"])
 
     def token_ids(self, text: str) -> list[int]:

@@ -130,18 +130,20 @@ class AffiliationMatcher:
         self.by_acronym: dict[str, set[int]] = defaultdict(set)
         self.city_tokens: list[str] = []
         self.main_name: list[str] = []
+        names: list[list[list[str]]] = []  # per organisation, every name as tokens
         for org in organisations:
             index = len(self.orgs)
             self.orgs.append(org)
-            for name in {org.name, *org.names}:
-                tokens = normalise(name)
-                if tokens:
-                    self.by_key[key(tokens)].add(index)
+            main = normalise(org.name)
+            others = map(normalise, set(org.names) - {org.name})
+            names.append([tokens for tokens in (main, *others) if tokens])
+            for tokens in names[-1]:
+                self.by_key[key(tokens)].add(index)
             for acronym in org.acronyms:
                 if len(acronym) >= 3 and acronym.isupper():
                     self.by_acronym[acronym].add(index)
             self.city_tokens.append(key(normalise(org.city)))
-            self.main_name.append(key(normalise(org.name)))
+            self.main_name.append(key(main))
         self.countries = _country_names()
         # Words found in many names ("university", "hospital", "national") say little; a name
         # made only of them ("University Hospital") is generic and needs a place to agree.
@@ -154,24 +156,16 @@ class AffiliationMatcher:
         # Names that end with their place ("Hebrew University of Jerusalem", "Purdue University
         # West Lafayette", "Xenon Pharmaceuticals (Canada)") are often written without it.
         self.by_short: dict[str, set[int]] = defaultdict(set)
+        country_names: dict[str, list[list[str]]] = defaultdict(list)
+        for name_key, code in self.countries.items():
+            country_names[code].append(name_key.split())
         for index, org in enumerate(self.orgs):
             places = [p for p in (self.city_tokens[index].split(), normalise(org.country)) if p]
-            places += [k.split() for k, code in self.countries.items() if code == org.country]
-            for name in {org.name, *org.names}:
-                tokens = normalise(name)
+            places += country_names.get(org.country, [])
+            for tokens in names[index]:
                 for place in places:
-                    n = len(place)
-                    if len(tokens) > n + 1 and tokens[-n:] == place:
-                        rest, variants = tokens[:-n], [tokens[:-n], place + tokens[:-n]]
-                    elif len(tokens) > n + 1 and tokens[:n] == place:
-                        rest, variants = tokens[n:], [tokens[n:] + place]
-                    else:
-                        continue
-                    if all(t in self.generic for t in rest):
-                        continue  # "University" alone names nothing
-                    for variant in map(key, variants):
-                        if variant not in self.by_key:
-                            self.by_short[variant].add(index)
+                    for variant in self._without_place(tokens, place):
+                        self.by_short[variant].add(index)
         # Misspelt words ("Insitute", "Wuerzburg"): a word the names do not use that is one
         # letter away from exactly one word they use is read as that word.
         self.vocabulary = {t for name_key in self.by_key for t in name_key.split()}
@@ -187,6 +181,23 @@ class AffiliationMatcher:
             for parent in org.parents:
                 if parent in index_of:
                     self.children[index_of[parent]] += 1
+
+    def _without_place(self, tokens: list[str], place: list[str]) -> list[str]:
+        """A name that ends with its place, without it and with the place first; one that
+        begins with it, with the place last. Nothing when the rest is only common words
+        ("University" alone names nothing) or the variant is another name already."""
+        n = len(place)
+        if len(tokens) <= n + 1:
+            return []
+        if tokens[-n:] == place:
+            rest, variants = tokens[:-n], [tokens[:-n], place + tokens[:-n]]
+        elif tokens[:n] == place:
+            rest, variants = tokens[n:], [tokens[n:] + place]
+        else:
+            return []
+        if all(t in self.generic for t in rest):
+            return []
+        return [v for v in map(key, variants) if v not in self.by_key]
 
     def _countries_in(self, tokens: list[str]) -> set[str]:
         found = set()

@@ -35,11 +35,15 @@ def organisations_from_ror(paths: Iterable[Path]) -> list[Organisation]:
     record whose successor is in the files is not an organisation of its own, its names are
     the successor's aliases."""
     records = read_registry(paths)
+    successor_of = {
+        r.ror_id: next(s for s in r.successors if s in records)
+        for r in records.values()
+        if r.status != "active" and any(s in records for s in r.successors)
+    }
     former: dict[str, list[str]] = {}
-    for r in records.values():
-        successor = next((s for s in r.successors if s in records), None)
-        if r.status != "active" and successor:
-            former.setdefault(successor, []).extend([r.name, *r.names.values(), *r.aliases])
+    for ror_id, successor in successor_of.items():
+        r = records[ror_id]
+        former.setdefault(successor, []).extend([r.name, *r.names.values(), *r.aliases])
     return [
         Organisation(
             id=ROR_URL + r.ror_id, name=r.name, names=[*r.names.values(), *r.aliases, *former.get(r.ror_id, [])],
@@ -47,7 +51,7 @@ def organisations_from_ror(paths: Iterable[Path]) -> list[Organisation]:
             parents=[ROR_URL + p for p in r.parents], kind=r.kind,
         )
         for r in records.values()
-        if not (r.status != "active" and any(s in records for s in r.successors))
+        if r.ror_id not in successor_of
     ]  # fmt: skip
 
 

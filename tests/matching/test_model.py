@@ -57,7 +57,7 @@ def test_the_onnx_encoder_agrees_with_the_packaged_engine(no_network: None) -> N
     model = ours._get()  # type: ignore[attr-defined]
     for text in texts:
         assert len(model.token_ids("passage: " + text)) + 2 == engine.token_count(text), text
-    assert model.token_ids("passage: hello world")[1:] != model.token_ids("passage: hello")[1:]
+    assert all(model.packed.unk not in model.token_ids("passage: " + text) for text in texts)  # every piece known
     passages = (ours.passages(texts) * engine.passage(texts)).sum(axis=1)
     queries = (ours.queries(texts[:4]) * engine.query(texts[:4])).sum(axis=1)
     assert passages.min() > 0.98 and queries.min() > 0.98, (passages, queries)
