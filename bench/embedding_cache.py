@@ -17,7 +17,8 @@ class CachedQueries:
         self.cache: dict[str, np.ndarray] = {}
         if path.exists():
             data = np.load(path)
-            self.cache = dict(zip(data["keys"].tolist(), data["vectors"], strict=True))
+            if data["vectors"].shape[1:] == (self.dim,):  # another model's vectors are not kept
+                self.cache = dict(zip(data["keys"].tolist(), data["vectors"], strict=True))
 
     def _key(self, text: str) -> str:  # vectors of another model are not reused
         return hashlib.blake2b(f"{self.name}\n{text}".encode(), digest_size=12).hexdigest()
@@ -34,6 +35,9 @@ class CachedQueries:
 
     def passages(self, texts: list[str]) -> np.ndarray:
         return self.inner.passages(texts)
+
+    def weigh(self, query: np.ndarray, foreign: float) -> np.ndarray:
+        return self.inner.weigh(query, foreign)
 
     def save(self) -> None:
         self.path.parent.mkdir(parents=True, exist_ok=True)

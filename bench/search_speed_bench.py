@@ -50,13 +50,14 @@ def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--records", type=int, default=100_000)
     parser.add_argument("--sample", type=int, default=1000)
+    parser.add_argument("--embedder", default="default", help="default (the site's) or e5 (e5 alone)")
     args = parser.parse_args()
     if not (DATA / "corpus.jsonl").exists() or not (SCIFACT_INDEX / "meta.json").exists():
         print("skipped: needs ../shared/data/scifact and var/bench/scifact-index (run bench/scifact_bench.py first)")
         return 0
     rows = [json.loads(line) for line in (DATA / "corpus.jsonl").open(encoding="utf-8")]
     queries = [json.loads(line)["text"] for line in (DATA / "queries.test.jsonl").open(encoding="utf-8")]
-    embedder = get_embedder("default")
+    embedder = get_embedder(args.embedder)
 
     # 1. embedding rate on a sample of typical records (every chunk embedded, nothing cached;
     # the model is loaded first: a re-index loads it once, not once per sample)

@@ -236,8 +236,8 @@ TASKS = {"default": {"BACKEND": _TASK_BACKENDS[_tasks]}}
 # on the host; SILKBRIDGE_EMBEDDER=fake swaps the model for a tiny deterministic one (tests).
 SILKBRIDGE_MATCHING_DIR = Path(env_str("SILKBRIDGE_MATCHING_DIR", str(VAR_DIR / "matching")))
 SILKBRIDGE_EMBEDDER = env_str("SILKBRIDGE_EMBEDDER", "default")
-if SILKBRIDGE_EMBEDDER not in ("default", "fake"):
-    raise ImproperlyConfigured(f"SILKBRIDGE_EMBEDDER must be 'default' or 'fake', got {SILKBRIDGE_EMBEDDER!r}")
+if SILKBRIDGE_EMBEDDER not in ("default", "e5", "fake"):
+    raise ImproperlyConfigured(f"SILKBRIDGE_EMBEDDER must be 'default', 'e5' or 'fake', got {SILKBRIDGE_EMBEDDER!r}")
 SILKBRIDGE_ANN_THRESHOLD = env_int("SILKBRIDGE_ANN_THRESHOLD", 200_000)
 # Threads of the embedding model per process: 1 for app servers (several per host); the
 # `reindex` command uses every core unless told otherwise.

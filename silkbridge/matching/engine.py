@@ -215,7 +215,9 @@ class Engine:
         tokens = tokenize(query)
         if not query.strip() or not self.documents:
             return []
-        qvec = self.embedder.queries([query])[0] if mode != "lexical" else None
+        qvec = None
+        if mode != "lexical":
+            qvec = self.embedder.weigh(self.embedder.queries([query])[0], 1.0 - self._known(tokens))
         return self._rank(tokens, qvec, k, self._mask(kinds, audiences), mode, query=query)
 
     def _rank(
@@ -258,10 +260,13 @@ class Engine:
         elif mode == "semantic":
             score = sem
         else:
-            known = len(self.lexical.term_ids(tokens)) / len(set(tokens)) if tokens else 0.0
-            score = (1 - LEXICAL_WEIGHT) * _minmax(sem) + LEXICAL_WEIGHT * known * _minmax(lex)
+            score = (1 - LEXICAL_WEIGHT) * _minmax(sem) + LEXICAL_WEIGHT * self._known(tokens) * _minmax(lex)
         order = np.lexsort((docs, -score))[:k]
         return [self._hit(int(docs[i]), float(score[i]), float(lex[i]), float(sem[i]), query) for i in order]
+
+    def _known(self, tokens: list[str]) -> float:
+        """The share of the query's distinct terms that occur in the index at all."""
+        return len(self.lexical.term_ids(tokens)) / len(set(tokens)) if tokens else 0.0
 
     def _hit(self, doc: int, score: float, lex: float, sem: float, query: str) -> Hit:
         return Hit(

@@ -133,3 +133,38 @@ def test_chinese_matches_are_explained_by_shared_character_pairs() -> None:
     ]
     hits = {h.key: h.reasons.matched for h in Engine.build(documents, FakeEmbedder()).search("农业研究所", 5)}
     assert hits == {"a:1": ["农业"], "a:2": ["研究", "究所"]}
+
+
+class WeighingEmbedder(FakeEmbedder):
+    """The fake model, recording how foreign each query was found to be."""
+
+    def __init__(self) -> None:
+        self.foreign: list[float] = []
+
+    def weigh(self, query: np.ndarray, foreign: float) -> np.ndarray:
+        self.foreign.append(foreign)
+        return query
+
+
+def test_the_engine_tells_the_embedder_how_foreign_a_query_is() -> None:
+    embedder = WeighingEmbedder()
+    engine = Engine.build(DOCS, embedder)
+    engine.search("soil physics", 3)  # both words are in the index
+    engine.search("почва", 3)  # the index has never seen it
+    engine.search("soil почва", 3, mode="semantic")
+    engine.search("soil", 3, mode="lexical")  # no vector, nothing to weigh
+    assert embedder.foreign == [0.0, 1.0, 0.5]
+
+
+def test_the_ensemble_weighs_its_second_model_by_how_foreign_the_query_is() -> None:
+    """A query in the records' language is ranked by e5 alone; a foreign one by both."""
+    from silkbridge.matching.embedding import EnsembleEmbedder
+
+    ensemble = EnsembleEmbedder(1)  # weighing loads no model
+    query = np.linspace(1.0, 2.0, 384 + 512, dtype=np.float32)
+    assert np.array_equal(ensemble.weigh(query, 1.0), query)
+    same_language = ensemble.weigh(query, 0.0)
+    assert np.array_equal(same_language[:384], query[:384]) and not same_language[384:].any()
+    assert np.allclose(ensemble.weigh(query, 0.25)[384:], 0.25 * query[384:])
+    assert np.array_equal(ensemble.weigh(query, 7.0), query)  # clamped to [0, 1]
+    assert np.array_equal(query, np.linspace(1.0, 2.0, 384 + 512, dtype=np.float32))  # not changed in place

