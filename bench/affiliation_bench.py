@@ -18,7 +18,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from silkbridge.registry.match_affiliations import read_registry  # noqa: E402
+from silkbridge.registry.ror import collect  # noqa: E402
 
 DATA = ROOT.parent / "shared" / "data"
 REGISTRY = [DATA / "ror/ror_v2_records_latest.jsonl.gz", DATA / "ror/ror_v1_only_records_flat.csv"]
@@ -36,7 +36,7 @@ def main() -> int:
                "--input", str(GOLD), "--out", str(OUT)]  # fmt: skip
     run = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, check=True)
     total_seconds = time.monotonic() - started
-    registry_ids = {"https://ror.org/" + ror_id for ror_id in read_registry(REGISTRY)}
+    registry_ids = {"https://ror.org/" + ror_id for ror_id in collect(REGISTRY)}
     with OUT.open(encoding="utf-8") as handle:
         rows = [r for r in csv.DictReader(handle) if r["ror_id"] in registry_ids]
     predicted = [r for r in rows if r["predicted_id"]]

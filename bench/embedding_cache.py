@@ -13,15 +13,15 @@ class CachedQueries:
     def __init__(self, path: Path, name: str = "default") -> None:
         self.inner: Embedder = get_embedder(name)
         self.name, self.dim = self.inner.name, self.inner.dim
-        self.path = path
+        self.path = path.with_name(f"{path.stem}.{self.name}.npz")  # one file per model
         self.cache: dict[str, np.ndarray] = {}
-        if path.exists():
-            data = np.load(path)
-            if data["vectors"].shape[1:] == (self.dim,):  # another model's vectors are not kept
-                self.cache = dict(zip(data["keys"].tolist(), data["vectors"], strict=True))
+        if self.path.exists():
+            data = np.load(self.path)
+            self.cache = dict(zip(data["keys"].tolist(), data["vectors"], strict=True))
 
-    def _key(self, text: str) -> str:  # vectors of another model are not reused
-        return hashlib.blake2b(f"{self.name}\n{text}".encode(), digest_size=12).hexdigest()
+    @staticmethod
+    def _key(text: str) -> str:
+        return hashlib.blake2b(text.encode(), digest_size=12).hexdigest()
 
     def queries(self, texts: list[str]) -> np.ndarray:
         missing = [t for t in dict.fromkeys(texts) if self._key(t) not in self.cache]

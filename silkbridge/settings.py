@@ -13,6 +13,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 from silkbridge.core.env import env_bool, env_int, env_list, env_str
+from silkbridge.matching.embedding import EMBEDDERS
 
 BASE_DIR = Path(__file__).resolve().parent
 PROJECT_DIR = BASE_DIR.parent
@@ -233,11 +234,13 @@ if _tasks not in _TASK_BACKENDS:
 TASKS = {"default": {"BACKEND": _TASK_BACKENDS[_tasks]}}
 
 # Matching engine: the index lives in files under this folder, shared by every app server
-# on the host; SILKBRIDGE_EMBEDDER=fake swaps the model for a tiny deterministic one (tests).
+# on the host; SILKBRIDGE_EMBEDDER=e5 keeps one model of the two, =fake a tiny deterministic one (tests).
 SILKBRIDGE_MATCHING_DIR = Path(env_str("SILKBRIDGE_MATCHING_DIR", str(VAR_DIR / "matching")))
 SILKBRIDGE_EMBEDDER = env_str("SILKBRIDGE_EMBEDDER", "default")
-if SILKBRIDGE_EMBEDDER not in ("default", "e5", "fake"):
-    raise ImproperlyConfigured(f"SILKBRIDGE_EMBEDDER must be 'default', 'e5' or 'fake', got {SILKBRIDGE_EMBEDDER!r}")
+if SILKBRIDGE_EMBEDDER not in EMBEDDERS:
+    raise ImproperlyConfigured(
+        f"SILKBRIDGE_EMBEDDER must be one of {', '.join(EMBEDDERS)}, got {SILKBRIDGE_EMBEDDER!r}"
+    )
 SILKBRIDGE_ANN_THRESHOLD = env_int("SILKBRIDGE_ANN_THRESHOLD", 200_000)
 # Threads of the embedding model per process: 1 for app servers (several per host); the
 # `reindex` command uses every core unless told otherwise.

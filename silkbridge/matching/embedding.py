@@ -71,7 +71,7 @@ class E5Embedder(OneModel):
 
 class UseEmbedder(OneModel):
     """Multilingual Universal Sentence Encoder v3 (a CNN over sentence pieces, 16 languages):
-    one encoder for queries and passages, ~160 passages a second on one core. Many texts are
+    one encoder for queries and passages, ~190 passages a second on one core. Many texts are
     split among ``threads`` threads, each with one BLAS thread (measured: a fifth faster than
     one call with two BLAS threads)."""
 

@@ -215,14 +215,16 @@ class Engine:
         tokens = tokenize(query)
         if not query.strip() or not self.documents:
             return []
+        known = self._known(tokens)
         qvec = None
         if mode != "lexical":
-            qvec = self.embedder.weigh(self.embedder.queries([query])[0], 1.0 - self._known(tokens))
-        return self._rank(tokens, qvec, k, self._mask(kinds, audiences), mode, query=query)
+            qvec = self.embedder.weigh(self.embedder.queries([query])[0], 1.0 - known)
+        return self._rank(tokens, known, qvec, k, self._mask(kinds, audiences), mode, query=query)
 
     def _rank(
         self,
         tokens: list[str],
+        known: float,
         qvec: np.ndarray | None,
         k: int,
         mask: np.ndarray | None,
@@ -260,7 +262,7 @@ class Engine:
         elif mode == "semantic":
             score = sem
         else:
-            score = (1 - LEXICAL_WEIGHT) * _minmax(sem) + LEXICAL_WEIGHT * self._known(tokens) * _minmax(lex)
+            score = (1 - LEXICAL_WEIGHT) * _minmax(sem) + LEXICAL_WEIGHT * known * _minmax(lex)
         order = np.lexsort((docs, -score))[:k]
         return [self._hit(int(docs[i]), float(score[i]), float(lex[i]), float(sem[i]), query) for i in order]
 
@@ -306,7 +308,9 @@ class Engine:
         qvec = self.vectors.vectors[self.vectors.starts[position] : self.vectors.starts[position + 1]].mean(axis=0)
         qvec = qvec / max(float(np.linalg.norm(qvec)), 1e-9)
         tokens = tokenize(" ".join([source.title, *source.keywords]))
-        hits = self._rank(tokens, qvec, k, self._mask(kinds, audiences), "hybrid", exclude=position)
+        hits = self._rank(
+            tokens, self._known(tokens), qvec, k, self._mask(kinds, audiences), "hybrid", exclude=position
+        )
         for hit in hits:
             other = self.documents[self.positions[hit.key]]
             hit.reasons.fields = sorted(set(source.fields) & set(other.fields))

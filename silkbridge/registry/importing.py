@@ -11,8 +11,9 @@ from django.db import transaction
 
 from silkbridge.core import audit
 from silkbridge.core.models import AuditEntry
+from silkbridge.registry import ror
 from silkbridge.registry.models import Country, Organisation
-from silkbridge.registry.ror import RecordError, RorRecord, read_file
+from silkbridge.registry.ror import RecordError, RorRecord
 
 ROR_FIELDS = ["name", "names", "aliases", "acronyms", "former_ror_ids", "kind", "status", "country_id", "city",
               "website", "established", "source"]  # fmt: skip
@@ -33,18 +34,14 @@ Progress = Callable[[ImportReport], None]
 
 
 def collect(paths: Iterable[Path], report: ImportReport) -> dict[str, RorRecord]:
-    """All valid records by ROR id; schema v2 wins over v1 for the same id."""
-    records: dict[str, RorRecord] = {}
-    for path in paths:
-        for number, item in read_file(path):
-            report.read += 1
-            if isinstance(item, RecordError):
-                report.invalid.append(f"{path.name}:{number}: {item}")
-                continue
-            known = records.get(item.ror_id)
-            if known is None or (known.source == "ror-v1" and item.source == "ror-v2"):
-                records[item.ror_id] = item
-    return records
+    """All valid records by ROR id (``ror.collect``), counted into ``report``."""
+
+    def count(path: Path, number: int, item: RorRecord | RecordError) -> None:
+        report.read += 1
+        if isinstance(item, RecordError):
+            report.invalid.append(f"{path.name}:{number}: {item}")
+
+    return ror.collect(paths, count)
 
 
 def fold_withdrawn(records: dict[str, RorRecord], report: ImportReport) -> dict[str, list[RorRecord]]:

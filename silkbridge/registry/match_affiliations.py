@@ -12,29 +12,16 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from silkbridge.registry.affiliation import AffiliationMatcher, Organisation
-from silkbridge.registry.ror import RecordError, RorRecord, read_file
+from silkbridge.registry.ror import collect
 
 ROR_URL = "https://ror.org/"
-
-
-def read_registry(paths: Iterable[Path]) -> dict[str, RorRecord]:
-    """Every valid record of the files by id (schema v2 wins over v1 for the same id)."""
-    records: dict[str, RorRecord] = {}
-    for path in paths:
-        for _number, record in read_file(path):
-            if isinstance(record, RecordError):
-                continue
-            known = records.get(record.ror_id)
-            if known is None or (known.source == "ror-v1" and record.source == "ror-v2"):
-                records[record.ror_id] = record
-    return records
 
 
 def organisations_from_ror(paths: Iterable[Path]) -> list[Organisation]:
     """The organisations the matcher knows, as the site's import keeps them: a withdrawn
     record whose successor is in the files is not an organisation of its own, its names are
     the successor's aliases."""
-    records = read_registry(paths)
+    records = collect(paths)
     successor_of = {
         r.ror_id: next(s for s in r.successors if s in records)
         for r in records.values()

@@ -5,7 +5,7 @@ import csv
 import gzip
 import json
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
@@ -144,6 +144,24 @@ def _open(path: Path) -> IO[str]:
     if path.suffix == ".gz":
         return gzip.open(path, "rt", encoding="utf-8")
     return path.open(encoding="utf-8", newline="")
+
+
+def collect(
+    paths: Iterable[Path], seen: Callable[[Path, int, "RorRecord | RecordError"], object] | None = None
+) -> dict[str, RorRecord]:
+    """All valid records of the files by ROR id; schema v2 wins over v1 for the same id.
+    ``seen`` is told of every record read, bad ones included."""
+    records: dict[str, RorRecord] = {}
+    for path in paths:
+        for number, item in read_file(path):
+            if seen:
+                seen(path, number, item)
+            if isinstance(item, RecordError):
+                continue
+            known = records.get(item.ror_id)
+            if known is None or (known.source == "ror-v1" and item.source == "ror-v2"):
+                records[item.ror_id] = item
+    return records
 
 
 def read_file(path: Path) -> Iterator[tuple[int, RorRecord | RecordError]]:
