@@ -36,8 +36,8 @@ class CachedQueries:
     def passages(self, texts: list[str]) -> np.ndarray:
         return self.inner.passages(texts)
 
-    def weigh(self, query: np.ndarray, foreign: float) -> np.ndarray:
-        return self.inner.weigh(query, foreign)
+    def weigh(self, query: np.ndarray, foreign: float, centre: np.ndarray | None = None) -> np.ndarray:
+        return self.inner.weigh(query, foreign, centre)
 
     def save(self) -> None:
         self.path.parent.mkdir(parents=True, exist_ok=True)

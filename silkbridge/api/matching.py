@@ -20,7 +20,10 @@ ERRORS: dict[int, type[Schema]] = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 
 
 class ReasonsOut(Schema):
     matched: list[str] = SchemaField(description="query words found in the record")
-    semantic: float = SchemaField(description="cosine similarity of the query and the record's text")
+    semantic: float = SchemaField(
+        description="similarity of meaning of the query and the record's best passage (cosine; for a query "
+        "in another language, after part of the collection's common direction is taken out of the query)"
+    )
     fields: list[str] = SchemaField(description="fields of science shared with the source record (similar)")
     countries: list[str] = SchemaField(description="countries shared with the source record (similar)")
 

@@ -17,16 +17,20 @@ from silkbridge.cooperation.models import (
 )
 from silkbridge.registry.models import Country, Field, Organisation
 
-TOPICS = [
-    "water-saving irrigation",
-    "rice breeding",
-    "solar energy",
-    "malaria control",
-    "grassland restoration",
-    "aquaculture",
-    "remote sensing",
-    "food safety",
-]
+# Invented topics, each with an invented one-line abstract for its demo project (so that
+# search and "similar" have some text to work on, as real projects have).
+TOPICS = {
+    "water-saving irrigation": "Field trials of drip and sprinkler irrigation that cut the water used on "
+    "smallholder vegetable and cotton farms.",
+    "rice breeding": "Breeding and testing high-yield, stress-tolerant rice varieties with local seed companies.",
+    "solar energy": "Photovoltaic mini-grids for villages, and training for the technicians who run them.",
+    "malaria control": "Surveillance of malaria cases and of mosquito resistance to insecticides; "
+    "community prevention trials.",
+    "grassland restoration": "Reseeding and grazing management to restore degraded grassland and rangeland.",
+    "aquaculture": "Pond and cage fish farming: feeds, tilapia and carp breeding, water quality.",
+    "remote sensing": "Satellite images to map crops, land use and drought across the partner country.",
+    "food safety": "Laboratory methods to detect pesticide residues and contaminants in food.",
+}
 
 
 @transaction.atomic
@@ -61,7 +65,7 @@ def seed_cooperation() -> int:
         local = Organisation.objects.filter(country_id=code).order_by("ror_id").first()
         if local is None:
             continue
-        topic = TOPICS[n % len(TOPICS)]
+        topic = list(TOPICS)[n % len(TOPICS)]
         lab, _created = JointLab.objects.update_or_create(
             external_id=f"demo:lab:{code}",
             defaults={
@@ -100,6 +104,7 @@ def seed_cooperation() -> int:
             defaults={
                 "is_demo": True,
                 "title": f"Demo project on {topic} (demo)",
+                "abstract": f"{TOPICS[topic]} (Invented demo record.)",
                 "start_on": date(signed.year + 1, 9, 1),
                 "end_on": date(signed.year + 4, 8, 31),
                 "agreement": agreement,

@@ -44,7 +44,7 @@ def project_document(project: Project) -> Document:
         key=f"project:{project.pk}",
         title=project.title,
         text=project.abstract,
-        keywords=[k for k in [project.funding_programme, project.external_id or ""] if k],
+        codes=[k for k in [project.funding_programme, project.external_id or ""] if k],
         fields=[f.code for f in project.fields.all()],
         countries=project_countries(project),
     )

@@ -26,14 +26,36 @@ class Embedder(Protocol):
 
     def passages(self, texts: list[str]) -> np.ndarray: ...
 
-    def weigh(self, query: np.ndarray, foreign: float) -> np.ndarray: ...
+    def weigh(self, query: np.ndarray, foreign: float, centre: np.ndarray | None = None) -> np.ndarray: ...
+
+
+# A query in another language than the records loses this share of its part along the
+# collection's centre (the direction of the mean record vector), in proportion to how
+# foreign it is. Across languages a model's similarities favour records that resemble
+# everything (short names above all: "Railenium" for an Arabic "drip irrigation"); taking
+# the common direction out ranks by what sets a record apart. Same-language search is left
+# as it was.
+CENTRING = 0.5
+
+
+def _share(foreign: float) -> float:
+    return min(max(foreign, 0.0), 1.0)
+
+
+def _centred(query: np.ndarray, centre: np.ndarray, share: float) -> np.ndarray:
+    """``query`` less ``share`` of its projection on ``centre`` (a query unrelated to the
+    centre is left alone)."""
+    norm = float(centre @ centre)
+    if not share or norm <= 0:
+        return query
+    return (query - share * float(query @ centre) / norm * centre).astype(np.float32)
 
 
 class OneModel:
-    """An embedder of one model: a query's vector is used as it is, whatever its language."""
+    """An embedder of one model: a query's vector, centred by how foreign it is."""
 
-    def weigh(self, query: np.ndarray, foreign: float) -> np.ndarray:
-        return query
+    def weigh(self, query: np.ndarray, foreign: float, centre: np.ndarray | None = None) -> np.ndarray:
+        return query if centre is None else _centred(query, centre, CENTRING * _share(foreign))
 
 
 def model_cache() -> Path:
@@ -119,7 +141,8 @@ class EnsembleEmbedder:
     USE helps across languages only (within English it ranks below e5 and pulls the mix
     down), so a query's USE half is scaled by ``foreign``, the share of its words that the
     index does not know (``weigh``): a question in Chinese over English records gets the
-    whole ensemble, an English one over English records e5 alone."""
+    whole ensemble, an English one over English records e5 alone. Only the e5 half is
+    centred (``CENTRING``): centring USE's half as well helped nothing (docs/matching.md)."""
 
     USE_WEIGHT = 0.15
 
@@ -139,9 +162,12 @@ class EnsembleEmbedder:
     def passages(self, texts: list[str]) -> np.ndarray:
         return self._join(self.e5.passages(texts), self.use.passages(texts))
 
-    def weigh(self, query: np.ndarray, foreign: float) -> np.ndarray:
+    def weigh(self, query: np.ndarray, foreign: float, centre: np.ndarray | None = None) -> np.ndarray:
         weighed = np.array(query, dtype=np.float32)
-        weighed[..., self.e5.dim :] *= min(max(foreign, 0.0), 1.0)
+        weighed[..., self.e5.dim :] *= _share(foreign)
+        if centre is not None:
+            e5 = self.e5.dim
+            weighed[:e5] = _centred(weighed[:e5], centre[:e5], CENTRING * _share(foreign))
         return weighed
 
 

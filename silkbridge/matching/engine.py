@@ -36,6 +36,9 @@ class Document:
     names: list[str] = field(default_factory=list)  # other names, in any language
     text: str = ""
     keywords: list[str] = field(default_factory=list)
+    # identifiers and programme codes ("demo:project:KE", "H2020-EU.3.2"): found by their
+    # words, never embedded (to a model they are noise that differs from record to record)
+    codes: list[str] = field(default_factory=list)
     fields: list[str] = field(default_factory=list)
     countries: list[str] = field(default_factory=list)
     audience: str = "public"  # or "members": who may see it in results
@@ -45,7 +48,7 @@ class Document:
         return self.key.split(":", 1)[0]
 
     def lexical_text(self) -> str:
-        return " \n".join([self.title, *self.names, *self.keywords, self.text])
+        return " \n".join([self.title, *self.names, *self.keywords, *self.codes, self.text])
 
     def chunk_texts(self) -> list[str]:
         """What is embedded: the names (when there are others than the title), then the
@@ -91,6 +94,8 @@ class Engine:
         self.vectors = vectors
         self.embedder = embedder
         self.positions = {doc.key: i for i, doc in enumerate(documents)}
+        # the mean chunk vector: foreign queries are centred on it (embedding.CENTRING)
+        self.centre = vectors.vectors.mean(axis=0) if len(vectors.vectors) else None
         self._masks: dict[tuple[frozenset[str], frozenset[str]], np.ndarray] = {}
         self.chunk_hashes: list[str] = []
 
@@ -218,7 +223,7 @@ class Engine:
         known = self._known(tokens)
         qvec = None
         if mode != "lexical":
-            qvec = self.embedder.weigh(self.embedder.queries([query])[0], 1.0 - known)
+            qvec = self.embedder.weigh(self.embedder.queries([query])[0], 1.0 - known, self.centre)
         return self._rank(tokens, known, qvec, k, self._mask(kinds, audiences), mode, query=query)
 
     def _rank(

@@ -140,13 +140,15 @@ class WeighingEmbedder(FakeEmbedder):
 
     def __init__(self) -> None:
         self.foreign: list[float] = []
+        self.centres: list[np.ndarray | None] = []
 
-    def weigh(self, query: np.ndarray, foreign: float) -> np.ndarray:
+    def weigh(self, query: np.ndarray, foreign: float, centre: np.ndarray | None = None) -> np.ndarray:
         self.foreign.append(foreign)
+        self.centres.append(centre)
         return query
 
 
-def test_the_engine_tells_the_embedder_how_foreign_a_query_is() -> None:
+def test_the_engine_tells_the_embedder_how_foreign_a_query_is_and_where_its_records_centre() -> None:
     embedder = WeighingEmbedder()
     engine = Engine.build(DOCS, embedder)
     engine.search("soil physics", 3)  # both words are in the index
@@ -154,11 +156,28 @@ def test_the_engine_tells_the_embedder_how_foreign_a_query_is() -> None:
     engine.search("soil почва", 3, mode="semantic")
     engine.search("soil", 3, mode="lexical")  # no vector, nothing to weigh
     assert embedder.foreign == [0.0, 1.0, 0.5]
+    chunks = np.vstack([embedder.passages(doc.chunk_texts()) for doc in DOCS])
+    for centre in embedder.centres:
+        assert centre is not None and np.allclose(centre, chunks.mean(axis=0), atol=1e-6)
+
+
+def test_a_foreign_query_loses_part_of_its_share_along_the_centre() -> None:
+    from silkbridge.matching.embedding import CENTRING
+
+    query = np.array([1.0, 1.0, 0.0], dtype=np.float32)
+    centre = np.array([2.0, 0.0, 0.0], dtype=np.float32)  # the query's part along it: [1, 0, 0]
+    fake = FakeEmbedder()
+    assert np.array_equal(fake.weigh(query, 0.0, centre), query)  # same language: as it was
+    assert np.allclose(fake.weigh(query, 1.0, centre), [1.0 - CENTRING, 1.0, 0.0])
+    assert np.allclose(fake.weigh(query, 0.5, centre), [1.0 - 0.5 * CENTRING, 1.0, 0.0])
+    assert np.array_equal(fake.weigh(query, 1.0), query)  # no centre known: nothing to do
+    unrelated = np.array([0.0, 0.0, 1.0], dtype=np.float32)
+    assert np.array_equal(fake.weigh(unrelated, 1.0, centre), unrelated)  # nothing along it to take
 
 
 def test_the_ensemble_weighs_its_second_model_by_how_foreign_the_query_is() -> None:
     """A query in the records' language is ranked by e5 alone; a foreign one by both."""
-    from silkbridge.matching.embedding import EnsembleEmbedder
+    from silkbridge.matching.embedding import CENTRING, EnsembleEmbedder
 
     ensemble = EnsembleEmbedder(1)  # weighing loads no model
     query = np.linspace(1.0, 2.0, 384 + 512, dtype=np.float32)
@@ -168,3 +187,17 @@ def test_the_ensemble_weighs_its_second_model_by_how_foreign_the_query_is() -> N
     assert np.allclose(ensemble.weigh(query, 0.25)[384:], 0.25 * query[384:])
     assert np.array_equal(ensemble.weigh(query, 7.0), query)  # clamped to [0, 1]
     assert np.array_equal(query, np.linspace(1.0, 2.0, 384 + 512, dtype=np.float32))  # not changed in place
+    # only e5's half is centred, and only as far as the query is foreign
+    centre = np.zeros(384 + 512, dtype=np.float32)
+    centre[0] = centre[500] = 3.0  # along the first dimension of each half
+    foreign = ensemble.weigh(query, 1.0, centre)
+    assert np.isclose(foreign[0], (1 - CENTRING) * query[0]) and np.array_equal(foreign[1:], query[1:])
+    assert np.isclose(ensemble.weigh(query, 0.5, centre)[0], (1 - 0.5 * CENTRING) * query[0])
+    assert np.array_equal(ensemble.weigh(query, 0.0, centre)[:384], query[:384])
+
+
+def test_identifiers_are_found_by_their_words_but_not_embedded() -> None:
+    doc = Document("project:1", "Drip irrigation", text="Field trials.", codes=["demo:project:KE", "H2020-EU.3.2"])
+    assert not any("KE" in text or "H2020" in text for text in doc.chunk_texts())
+    engine = Engine.build([doc, Document("project:2", "Rice breeding", text="Seed trials.")], FakeEmbedder())
+    assert [hit.key for hit in engine.search("demo:project:KE", 2, mode="lexical")] == ["project:1"]
