@@ -164,9 +164,9 @@ class EnsembleEmbedder:
 
     def weigh(self, query: np.ndarray, foreign: float, centre: np.ndarray | None = None) -> np.ndarray:
         weighed = np.array(query, dtype=np.float32)
-        weighed[..., self.e5.dim :] *= _share(foreign)
+        e5 = self.e5.dim
+        weighed[e5:] *= _share(foreign)
         if centre is not None:
-            e5 = self.e5.dim
             weighed[:e5] = _centred(weighed[:e5], centre[:e5], CENTRING * _share(foreign))
         return weighed
 
