@@ -29,13 +29,13 @@ class Embedder(Protocol):
     def weigh(self, query: np.ndarray, foreign: float, centre: np.ndarray | None = None) -> np.ndarray: ...
 
 
-# A query in another language than the records loses this share of its part along the
-# collection's centre (the direction of the mean record vector), in proportion to how
-# foreign it is. Across languages a model's similarities favour records that resemble
-# everything (short names above all: "Railenium" for an Arabic "drip irrigation"); taking
-# the common direction out ranks by what sets a record apart. Same-language search is left
-# as it was.
-CENTRING = 0.5
+# A query in another language than the records loses its part along the collection's
+# centre (the direction of the mean record vector), in proportion to how foreign it is: a
+# wholly foreign query is made orthogonal to the centre. Across languages a model's
+# similarities favour records that resemble everything (short names above all: "Railenium"
+# for an Arabic "drip irrigation"); taking the common direction out ranks by what sets a
+# record apart. Same-language search is left as it was.
+CENTRING = 1.0
 
 
 def _share(foreign: float) -> float:
