@@ -21,8 +21,8 @@ ERRORS: dict[int, type[Schema]] = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 
 class ReasonsOut(Schema):
     matched: list[str] = SchemaField(description="query words found in the record")
     semantic: float = SchemaField(
-        description="similarity of meaning of the query and the record's best passage (cosine; for a query "
-        "in another language, after part of the collection's common direction is taken out of the query)"
+        description="cosine similarity of the query, as the engine weighs it, and the record's best passage "
+        "(for a query in another language than the records, less what it shares with every record)"
     )
     fields: list[str] = SchemaField(description="fields of science shared with the source record (similar)")
     countries: list[str] = SchemaField(description="countries shared with the source record (similar)")

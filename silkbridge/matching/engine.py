@@ -269,6 +269,8 @@ class Engine:
         else:
             score = (1 - LEXICAL_WEIGHT) * _minmax(sem) + LEXICAL_WEIGHT * known * _minmax(lex)
         order = np.lexsort((docs, -score))[:k]
+        if qvec is not None:  # reported as a cosine: of the query as weighed and centred
+            sem = sem / max(float(np.linalg.norm(qvec)), 1e-9)
         return [self._hit(int(docs[i]), float(score[i]), float(lex[i]), float(sem[i]), query) for i in order]
 
     def _known(self, tokens: list[str]) -> float:

@@ -201,3 +201,16 @@ def test_identifiers_are_found_by_their_words_but_not_embedded() -> None:
     assert not any("KE" in text or "H2020" in text for text in doc.chunk_texts())
     engine = Engine.build([doc, Document("project:2", "Rice breeding", text="Seed trials.")], FakeEmbedder())
     assert [hit.key for hit in engine.search("demo:project:KE", 2, mode="lexical")] == ["project:1"]
+
+
+def test_the_similarity_shown_is_the_cosine_of_the_query_as_ranked() -> None:
+    fake = FakeEmbedder()
+    engine = Engine.build(DOCS, fake)
+    query = "почва soil"  # half foreign: centred by half
+    hits = engine.search(query, 5, mode="semantic")
+    ranked = fake.weigh(fake.queries([query])[0], 0.5, engine.centre)
+    positions = np.array([engine.positions[h.key] for h in hits])
+    cosines = engine.vectors.similarity(ranked / np.linalg.norm(ranked), positions)
+    assert [h.reasons.semantic for h in hits] == [round(float(c), 4) for c in cosines]
+    assert [h.reasons.semantic for h in hits] == sorted((h.reasons.semantic for h in hits), reverse=True)
+    assert not np.allclose(cosines, engine.vectors.similarity(fake.queries([query])[0], positions))
