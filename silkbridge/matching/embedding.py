@@ -166,8 +166,8 @@ class EnsembleEmbedder:
         weighed = np.array(query, dtype=np.float32)
         e5 = self.e5.dim
         weighed[e5:] *= _share(foreign)
-        if centre is not None:
-            weighed[:e5] = _centred(weighed[:e5], centre[:e5], CENTRING * _share(foreign))
+        if centre is not None:  # e5's half is centred as e5 alone would centre it
+            weighed[:e5] = self.e5.weigh(weighed[:e5], foreign, centre[:e5])
         return weighed
 
 
