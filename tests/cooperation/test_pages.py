@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from silkbridge.cooperation.models import Agreement, JointLab, Partnership
+from silkbridge.cooperation.models import Agreement, JointLab, Partnership, Project
 from silkbridge.core.models import AuditEntry
 from tests.conftest import client_for
 
@@ -95,6 +95,14 @@ def test_an_agreement_needs_two_parties_and_known_countries(roles: dict[str, Any
 @pytest.mark.django_db
 def test_organisation_page_lists_its_cooperation(org: Any, lab: JointLab, client: Any) -> None:
     assert "Sino-Kenyan Soil Lab" in client.get(f"/en/organisations/{org.pk}/").content.decode()
+
+
+@pytest.mark.django_db
+def test_a_project_page_shows_its_abstract_escaped(org: Any, client: Any) -> None:
+    project = Project.objects.create(title="Drip trials", abstract="Less water <b>per</b> field.\nTwo sites.")
+    Partnership.objects.create(project=project, organisation=org, role="coordinator")
+    page = client.get(project.get_absolute_url()).content.decode()
+    assert "Less water &lt;b&gt;per&lt;/b&gt; field.<br>Two sites." in page
 
 
 @pytest.mark.django_db
