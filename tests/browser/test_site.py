@@ -2,6 +2,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from playwright.sync_api import expect
 
 from silkbridge.registry.importing import import_ror
 from silkbridge.registry.reference import load_countries, load_fields
@@ -34,11 +35,12 @@ def test_search_open_an_organisation_and_switch_to_arabic(registry: Any, live_se
     page.screenshot(path=str(ARTIFACTS / "search-en.png"), full_page=True)
 
     page.get_by_role("link", name="Heilongjiang Academy of Sciences").click()
-    assert page.locator("h1").inner_text() == "Heilongjiang Academy of Sciences"
+    # click() returns before the next page has loaded: wait for it, never read the old one
+    expect(page.locator("h1")).to_have_text("Heilongjiang Academy of Sciences")
     assert "黑龙江省科学院" in page.content()
 
     page.get_by_role("link", name="العربيّة").click()
-    assert page.locator("html").get_attribute("dir") == "rtl"
+    expect(page.locator("html")).to_have_attribute("dir", "rtl")
     assert page.locator("html").get_attribute("lang") == "ar"
     assert "/ar/organisations/" in page.url
     assert page.get_by_role("link", name="المؤسسات").first.is_visible()
@@ -98,8 +100,8 @@ def test_site_search_from_the_header_explains_results_in_every_direction(
     assert "Words found: Heilongjiang, academy" in first.inner_text()
     page.screenshot(path=str(ARTIFACTS / "site-search-en.png"), full_page=True)
     first.get_by_role("link").click()
-    assert page.locator("h2", has_text="Similar organisations").is_visible()
-    assert page.locator("h2", has_text="Potential partners").is_visible()
+    expect(page.locator("h2", has_text="Similar organisations")).to_be_visible()
+    expect(page.locator("h2", has_text="Potential partners")).to_be_visible()
     page.screenshot(path=str(ARTIFACTS / "organisation-panels-en.png"), full_page=True)
     page.goto(f"{live_server.url}/ar/search/?q=黑龙江")
     assert page.locator("html").get_attribute("dir") == "rtl"
@@ -133,6 +135,7 @@ def test_staff_see_the_fair_exposure_report(registry: Any, live_server: Any, pag
     )
     page.goto(f"{live_server.url}/fr/search/?q=university")
     page.get_by_role("link", name="Exposition équitable dans la recherche").click()
+    page.wait_for_url("**/fr/search/exposure/**")
     table = page.locator("table")
     assert "Part des apparitions" in table.inner_text()
     assert table.locator("tbody tr").count() > 1
