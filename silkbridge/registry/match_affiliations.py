@@ -19,13 +19,14 @@ ROR_URL = "https://ror.org/"
 
 def organisations_from_ror(paths: Iterable[Path]) -> list[Organisation]:
     """The organisations the matcher knows, as the site's import keeps them: a withdrawn
-    record whose successor is in the files is not an organisation of its own, its names are
-    the successor's aliases."""
+    record (a duplicate or an error, in ROR's terms) whose successor is in the files is not an
+    organisation of its own, its names are the successor's aliases. An inactive record (an
+    organisation that existed and closed) stays itself: older affiliations name it."""
     records = collect(paths)
     successor_of = {
         r.ror_id: next(s for s in r.successors if s in records)
         for r in records.values()
-        if r.status != "active" and any(s in records for s in r.successors)
+        if r.status == "withdrawn" and any(s in records for s in r.successors)
     }
     former: dict[str, list[str]] = {}
     for ror_id, successor in successor_of.items():

@@ -137,7 +137,7 @@ def test_two_campuses_without_their_place_make_the_matcher_abstain() -> None:
     assert matcher.match("Department of Biology, University of Maryland, College Park").id == "umcp"
 
 
-def test_a_withdrawn_record_is_read_as_its_successor(tmp_path: Path) -> None:
+def test_a_withdrawn_record_is_read_as_its_successor_an_inactive_one_is_kept(tmp_path: Path) -> None:
     def record(ror_id: str, name: str, status: str, successor: str = "") -> str:
         relationships = [{"type": "successor", "id": f"https://ror.org/{successor}", "label": ""}] if successor else []
         return json.dumps(
@@ -154,12 +154,19 @@ def test_a_withdrawn_record_is_read_as_its_successor(tmp_path: Path) -> None:
     path = tmp_path / "ror.jsonl"
     path.write_text(
         record("00za53h95", "Johns Hopkins University", "active") + "\n"
-        + record("037zgn354", "Johns Hopkins University School of Medicine", "withdrawn", "00za53h95") + "\n",
+        + record("037zgn354", "Johns Hopkins University School of Medicine", "withdrawn", "00za53h95") + "\n"
+        # inactive: it existed and closed (merged into its successor); a paper of its time names it
+        + record("04asdee31", "Université Marie et Louis Pasteur", "active") + "\n"
+        + record("02rx3b187", "Université de Franche-Comté", "inactive", "04asdee31") + "\n",
         encoding="utf-8",
     )  # fmt: skip
     organisations = organisations_from_ror([path])
-    assert [o.id for o in organisations] == ["https://ror.org/00za53h95"]
+    assert sorted(o.id for o in organisations) == [
+        "https://ror.org/00za53h95", "https://ror.org/02rx3b187", "https://ror.org/04asdee31"
+    ]  # fmt: skip
     matcher = AffiliationMatcher(organisations)
     assert matcher.match("Department of Pathology, Johns Hopkins University School of Medicine").id == (
         "https://ror.org/00za53h95"
     )
+    assert matcher.match("Centre de Génétique Humaine, Université de Franche-Comté").id == "https://ror.org/02rx3b187"
+    assert matcher.match("Université Marie et Louis Pasteur, Besançon").id == "https://ror.org/04asdee31"
