@@ -26,6 +26,11 @@ class ReasonsOut(Schema):
     )
     fields: list[str] = SchemaField(description="fields of science shared with the source record (similar)")
     countries: list[str] = SchemaField(description="countries shared with the source record (similar)")
+    passage: str = SchemaField(
+        "",
+        description="the record's piece of text (other names or part of its description) closest in meaning "
+        "to the query; empty when that is its name alone (search only)",
+    )
 
 
 class SearchHitOut(Schema):

@@ -45,6 +45,8 @@ def seed_cooperation() -> int:
     count = 0
     for n, code in enumerate(partners[:12]):
         signed = date(2013 + n % 9, 1 + n % 12, 10)
+        # topics repeat across countries: the country tells two records of one topic apart
+        country = Country.objects.get(code=code).name_en
         agreement, _created = Agreement.objects.update_or_create(
             external_id=f"demo:agreement:{code}",
             defaults={
@@ -53,9 +55,7 @@ def seed_cooperation() -> int:
                 "signed_on": signed,
                 "in_force_from": date(signed.year, signed.month, 28),
                 "expires_on": date(signed.year + 10, signed.month, 27) if n % 3 else None,
-                "titles": {
-                    "en": f"Demo S&T cooperation agreement, China and {Country.objects.get(code=code).name_en} (demo)"
-                },
+                "titles": {"en": f"Demo S&T cooperation agreement, China and {country} (demo)"},
             },
         )
         agreement.parties.all().delete()
@@ -70,7 +70,7 @@ def seed_cooperation() -> int:
             external_id=f"demo:lab:{code}",
             defaults={
                 "is_demo": True,
-                "names": {"en": f"Demo joint laboratory for {topic} (demo)"},
+                "names": {"en": f"Demo joint laboratory for {topic}, China and {country} (demo)"},
                 "established_on": date(signed.year + 1, 3, 1),
             },
         )
@@ -86,7 +86,7 @@ def seed_cooperation() -> int:
             external_id=f"demo:centre:{code}",
             defaults={
                 "is_demo": True,
-                "names": {"en": f"Demo {topic} demonstration centre (demo)"},
+                "names": {"en": f"Demo {topic} demonstration centre in {country} (demo)"},
                 "host_country_id": code,
                 "opened_on": date(signed.year + 2, 5, 1),
                 "technologies": topic,
@@ -103,7 +103,7 @@ def seed_cooperation() -> int:
             external_id=f"demo:project:{code}",
             defaults={
                 "is_demo": True,
-                "title": f"Demo project on {topic} (demo)",
+                "title": f"Demo project on {topic}, China and {country} (demo)",
                 "abstract": f"{TOPICS[topic]} (Invented demo record.)",
                 "start_on": date(signed.year + 1, 9, 1),
                 "end_on": date(signed.year + 4, 8, 31),

@@ -16,7 +16,7 @@ def organisation_document(org: Organisation) -> Document:
         key=f"organisation:{org.pk}",
         title=org.name,
         names=[n for n in dict.fromkeys(names) if n and n != org.name],
-        text=" ".join(part for part in [org.city, org.description] if part),
+        text=f"{org.city}. {org.description}" if org.city and org.description else org.city or org.description,
         fields=[f.code for f in org.fields.all()],
         countries=[org.country_id] if org.country_id else [],
     )

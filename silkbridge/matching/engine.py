@@ -65,6 +65,7 @@ class Reasons:
     fields: list[str] = field(default_factory=list)  # shared fields of science
     countries: list[str] = field(default_factory=list)  # shared countries
     partners: list[str] = field(default_factory=list)  # shared partners (recommendations)
+    passage: str = ""  # the record's piece of text closest in meaning to the query
 
 
 @dataclass
@@ -271,20 +272,31 @@ class Engine:
         order = np.lexsort((docs, -score))[:k]
         if qvec is not None:  # reported as a cosine: of the query as weighed and centred
             sem = sem / max(float(np.linalg.norm(qvec)), 1e-9)
-        return [self._hit(int(docs[i]), float(score[i]), float(lex[i]), float(sem[i]), query) for i in order]
+        return [self._hit(int(docs[i]), float(score[i]), float(lex[i]), float(sem[i]), query, qvec) for i in order]
 
     def _known(self, tokens: list[str]) -> float:
         """The share of the query's distinct terms that occur in the index at all."""
         return len(self.lexical.term_ids(tokens)) / len(set(tokens)) if tokens else 0.0
 
-    def _hit(self, doc: int, score: float, lex: float, sem: float, query: str) -> Hit:
-        return Hit(
-            self.documents[doc].key,
-            score,
-            lex,
-            sem,
-            Reasons(self._matched(query, doc) if lex > 0 else [], round(sem, 4)),
-        )
+    def _hit(self, doc: int, score: float, lex: float, sem: float, query: str, qvec: np.ndarray | None) -> Hit:
+        reasons = Reasons(self._matched(query, doc) if lex > 0 else [], round(sem, 4))
+        if qvec is not None and query:
+            reasons.passage = self._passage(doc, qvec)
+        return Hit(self.documents[doc].key, score, lex, sem, reasons)
+
+    def _passage(self, doc: int, qvec: np.ndarray) -> str:
+        """The embedded piece of the record (its other names, or a piece of its description)
+        whose vector is closest to the query: what the similarity was measured on. Empty when
+        that piece is the title alone, or when the index was built with another chunking."""
+        document = self.documents[doc]
+        texts = document.chunk_texts()
+        begin, end = int(self.vectors.starts[doc]), int(self.vectors.starts[doc + 1])
+        if len(texts) != end - begin:
+            return ""
+        text = texts[int(np.argmax(self.vectors.vectors[begin:end] @ qvec))]
+        if document.title:  # the title leads every piece (chunk_texts); the page shows it already
+            text = text.removeprefix(f"{document.title}: ").removeprefix(f"{document.title}; ")
+        return "" if text == document.title else text
 
     def _matched(self, query: str, doc: int) -> list[str]:
         """The query words the record contains. Text without spaces (Chinese, Japanese) is
@@ -323,4 +335,5 @@ class Engine:
             hit.reasons.fields = sorted(set(source.fields) & set(other.fields))
             hit.reasons.countries = sorted(set(source.countries) & set(other.countries))
             hit.reasons.matched = []
+            hit.reasons.passage = ""  # the query is a whole record: no one piece of it is meant
         return hits

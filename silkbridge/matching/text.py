@@ -111,7 +111,9 @@ def tokenize(text: str) -> list[str]:
     return terms
 
 
-_SENTENCE_END = re.compile(r"(?<=[.!?。！？؟])\s*")
+# A sentence ends at . ! ? followed by a space (after a closing bracket or quote, if any):
+# "0.05", "e.g." inside a word and "(… record.)" stay whole. CJK full stops need no space.
+_SENTENCE_END = re.compile(r"(?<=[.!?][)\]\"'”’»])\s+|(?<=[.!?])\s+|(?<=[。！？؟])\s*")
 
 
 def chunks(text: str, max_words: int = 80) -> list[str]:

@@ -214,3 +214,27 @@ def test_the_similarity_shown_is_the_cosine_of_the_query_as_ranked() -> None:
     assert [h.reasons.semantic for h in hits] == [round(float(c), 4) for c in cosines]
     assert [h.reasons.semantic for h in hits] == sorted((h.reasons.semantic for h in hits), reverse=True)
     assert not np.allclose(cosines, engine.vectors.similarity(fake.queries([query])[0], positions))
+
+
+def test_each_result_names_the_passage_closest_in_meaning() -> None:
+    long_text = " ".join(["Drip irrigation trials cut the water used on cotton farms."] * 8)
+    long_text += " " + " ".join(["Training for technicians who repair the pumps of village mini-grids."] * 8)
+    project = Document("project:5", "Water and energy (demo)", text=long_text)
+    engine = Engine.build([*DOCS, project], FakeEmbedder())
+    assert len(project.chunk_texts()) > 1  # two pieces, each led by the title
+    by_key = {h.key: h.reasons.passage for h in engine.search("technicians repair pumps", 6)}
+    assert "technicians" in by_key["project:5"] and "Drip" not in by_key["project:5"]
+    assert not by_key["project:5"].startswith("Water and energy")  # the title is on the page already
+    by_key = {h.key: h.reasons.passage for h in engine.search("drip irrigation cotton", 6)}
+    assert "Drip irrigation" in by_key["project:5"] and "technicians" not in by_key["project:5"]
+    # a name in another language: the names piece, less the title
+    assert engine.search("中国农业大学", 1)[0].reasons.passage == "中国农业大学; CAU"
+    # a record whose only piece is its title says nothing more
+    bare = Engine.build([Document("organisation:9", "Railenium")], FakeEmbedder())
+    assert bare.search("Railenium", 1)[0].reasons.passage == ""
+    assert engine.search("drip irrigation", 3, mode="lexical")[0].reasons.passage == ""  # nothing embedded
+
+
+def test_similar_records_show_no_passage() -> None:
+    engine = Engine.build(DOCS, FakeEmbedder())
+    assert all(hit.reasons.passage == "" for hit in engine.similar("organisation:1", 3))

@@ -53,6 +53,8 @@ def test_search_page_lists_results_with_their_reasons(client: Any, records: dict
     assert "Soil erosion in the Loess Plateau" in html
     assert "Words found: soil, erosion" in html
     assert "Similarity of meaning" in html
+    # the project's abstract is the piece its similarity was measured on, shown as a quote
+    assert '<li class="passage">Closest in meaning: <bdi>Terraces and soil.</bdi></li>' in html
 
 
 def test_search_api_ranks_and_explains(client: Any, records: dict[str, Any]) -> None:
@@ -61,6 +63,7 @@ def test_search_api_ranks_and_explains(client: Any, records: dict[str, Any]) -> 
     assert response.status_code == 200
     assert body["results"][0]["id"] == records["soil"].pk
     assert body["results"][0]["reasons"]["matched"] == ["soil", "fertility"]
+    assert body["results"][0]["reasons"]["passage"] == f"{records['soil'].city}. Soil fertility and erosion."
     assert all(r["type"] == "organisation" for r in body["results"])
 
 

@@ -25,3 +25,12 @@ def test_chunks_keep_whole_sentences_within_the_limit() -> None:
     text = "One two three. Four five six. Seven eight nine ten eleven."
     assert chunks(text, 6) == ["One two three. Four five six.", "Seven eight nine ten eleven."]
     assert chunks("", 6) == []
+
+
+def test_chunks_split_at_sentence_ends_only() -> None:
+    text = "Yield rose by 6.5 t/ha (p < 0.05). Trials ran in 2019 (Invented demo record.) Next one."
+    assert chunks(text, 9) == [
+        "Yield rose by 6.5 t/ha (p < 0.05).", "Trials ran in 2019 (Invented demo record.) Next one."
+    ]  # fmt: skip
+    assert chunks("稻米产量提高。品种耐旱！", 3) == ["稻米产量提高。", "品种耐旱！"]
+    assert chunks("هل ينجح الري؟ نعم ينجح.", 3) == ["هل ينجح الري؟", "نعم ينجح."]
