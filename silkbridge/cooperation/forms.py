@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from silkbridge.cooperation.enums import PartnerRole
 from silkbridge.cooperation.models import Agreement, CentreYear, DemonstrationCentre, JointLab, Output, Project
-from silkbridge.registry.forms import resolve_organisation, split_lines
+from silkbridge.registry.forms import OrganisationResolver, split_lines
 from silkbridge.registry.models import Country, Organisation
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -33,8 +33,10 @@ class RecordForm(forms.ModelForm):
                     "host, partner, coordinator or participant."),
     )  # fmt: skip
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, resolver: OrganisationResolver | None = None, **kwargs: Any) -> None:
+        """``resolver`` resolves the partner names (an import passes one for all its rows)."""
         super().__init__(*args, **kwargs)
+        self.resolver = resolver or OrganisationResolver()
         for field in self.fields.values():
             if isinstance(field, forms.DateField):
                 field.widget = DATE
@@ -48,13 +50,19 @@ class RecordForm(forms.ModelForm):
                 )
 
     def clean_partners_text(self) -> list[tuple[Organisation, str]]:
-        partners = []
+        """Every line is checked, so that one error does not hide the next."""
+        partners, errors = [], []
         for line in split_lines(self.cleaned_data.get("partners_text", "")):
             text, _sep, role = (part.strip() for part in line.partition("|"))
             role = role.lower() or PartnerRole.PARTNER
-            if role not in PartnerRole.values:
-                raise ValidationError(_("Unknown role “%(role)s”."), params={"role": role}, code="role")
-            partners.append((resolve_organisation(text), role))
+            try:
+                if role not in PartnerRole.values:
+                    raise ValidationError(_("Unknown role “%(role)s”."), params={"role": role}, code="role")
+                partners.append((self.resolver.resolve(text), role))
+            except ValidationError as error:
+                errors.append(error)
+        if errors:
+            raise ValidationError(errors)
         return partners
 
     def clean(self) -> dict[str, Any]:

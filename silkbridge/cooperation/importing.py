@@ -1,7 +1,9 @@
 """CSV and Excel import of cooperation records. Every row goes through the same form as the
 pages; errors name the row, the column and the reason. The import is all-or-nothing: one
 bad row and nothing is written. Records carry an external id, so importing the same file
-again changes nothing."""
+again changes nothing. Partner organisations may be typed as free text: a name the
+affiliation matcher resolves is taken, and the report lists each such name with what it
+found (so that a dry run shows them before anything is saved)."""
 
 from __future__ import annotations
 
@@ -16,6 +18,9 @@ from django.utils.translation import gettext as _
 
 from silkbridge.cooperation import domain
 from silkbridge.cooperation.forms import AgreementForm, CentreForm, JointLabForm, OutputForm, ProjectForm, RecordForm
+from silkbridge.registry.enums import NameResolution
+from silkbridge.registry.forms import OrganisationResolver
+from silkbridge.registry.identity import explain_match
 
 MAX_BYTES = 5 * 1024 * 1024
 FORMS: dict[str, Any] = {
@@ -38,10 +43,23 @@ class ImportReport:
     unchanged: int = 0
     errors: list[tuple[int, str, str]] = field(default_factory=list)  # row number, column, reason
     dry_run: bool = False
+    resolver: OrganisationResolver = field(default_factory=lambda: OrganisationResolver(accept_matches=True))
 
     @property
     def ok(self) -> bool:
         return not self.errors
+
+    @property
+    def organisations(self) -> list[tuple[str, int]]:
+        """(outcome label, count) of the partner names in the file, in a fixed order; empty
+        when the file names no partner."""
+        counts = self.resolver.counts
+        return [(str(o.label), counts[o.value]) for o in NameResolution if counts[o.value]]
+
+    @property
+    def matched(self) -> list[tuple[str, Any, str]]:
+        """(typed name, registry record, the matcher's reason) for each name the matcher resolved."""
+        return [(typed, org, explain_match(reason)) for typed, (org, reason) in self.resolver.matched.items()]
 
 
 def columns(kind: str) -> list[tuple[str, str, str]]:
@@ -156,7 +174,8 @@ def run_import(kind: str, rows: list[dict[str, str]], *, actor: Any, dry_run: bo
             continue
         seen[external] = number
         record = model.objects.filter(external_id=external).first() or model()
-        form = form_class(form_data(kind, row), instance=copy.copy(record))
+        options = {"resolver": report.resolver} if issubclass(form_class, RecordForm) else {}
+        form = form_class(form_data(kind, row), instance=copy.copy(record), **options)
         if not form.is_valid():
             for name, messages in form.errors.get_json_data().items():
                 column = RENAMED.get(name, name) if name != "__all__" else "-"

@@ -41,3 +41,12 @@ class OrganisationSort(models.TextChoices):
     COUNTRY = "country", pgettext_lazy("sort", "Country")
     ESTABLISHED = "established", _("Oldest first")
     ESTABLISHED_DESC = "-established", _("Newest first")
+
+
+class NameResolution(models.TextChoices):
+    """How a typed organisation name was resolved to a registry record."""
+
+    EXACT = "exact", _("named exactly (name, acronym or ROR id)")
+    MATCHED = "matched", _("found by the matcher")
+    AMBIGUOUS = "ambiguous", _("ambiguous")
+    UNKNOWN = "unknown", _("not in the registry")

@@ -1,3 +1,5 @@
+from collections import Counter
+from dataclasses import dataclass, field
 from typing import Any
 
 import pycountry
@@ -9,7 +11,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from silkbridge.core.text import fold
-from silkbridge.registry.enums import OrganisationSort, OrganisationType
+from silkbridge.registry.enums import NameResolution, OrganisationSort, OrganisationType
 from silkbridge.registry.identity import suggest_organisation
 from silkbridge.registry.models import Country, Expert, Field, Organisation
 
@@ -137,27 +139,63 @@ class ExpertForm(forms.ModelForm):
         return data
 
 
+@dataclass
+class OrganisationResolver:
+    """Resolves typed organisation names to registry records and keeps count of how.
+
+    A name, acronym or ROR id that fits exactly one record is taken. Otherwise the matcher
+    is asked: with ``accept_matches`` (imports, whose dry run lists what it found) its match
+    is taken and recorded in ``matched``; without it (the forms of the pages) the person is
+    asked to confirm its suggestion. Ambiguous and unknown names are validation errors."""
+
+    accept_matches: bool = False
+    counts: Counter[str] = field(default_factory=Counter)
+    matched: dict[str, tuple[Organisation, str]] = field(default_factory=dict)  # typed -> (record, reason)
+
+    def resolve(self, line: str) -> Organisation:
+        try:
+            org, outcome = self._resolve(line)
+        except ValidationError as error:
+            self.counts[NameResolution.AMBIGUOUS if error.code == "ambiguous" else NameResolution.UNKNOWN] += 1
+            raise
+        self.counts[outcome] += 1
+        return org
+
+    def _resolve(self, line: str) -> tuple[Organisation, str]:
+        ror_id = line.rsplit("/", 1)[-1]
+        candidates = Organisation.objects.filter(
+            Q(ror_id=ror_id) | Q(name__iexact=line) | Q(acronyms__icontains=f'"{line}"')
+        )[:5]
+        exact = [m for m in candidates if m.ror_id == ror_id or fold(m.name) == fold(line) or line in m.acronyms]
+        if len(exact) == 1:
+            return exact[0], NameResolution.EXACT
+        if exact:
+            message = _("Several organisations match “%(name)s”: give its ROR id.")
+            raise ValidationError(message, params={"name": line}, code="ambiguous")
+        suggestion, match = suggest_organisation(line)
+        if suggestion is not None and self.accept_matches:
+            self.matched[line] = (suggestion, match.reason)
+            return suggestion, NameResolution.MATCHED
+        if suggestion is not None:
+            raise ValidationError(
+                _("No organisation is called “%(name)s”. Did you mean “%(suggestion)s” (%(id)s)?"),
+                params={"name": line, "suggestion": suggestion.name, "id": suggestion.ror_id or suggestion.pk},
+                code="affiliation",
+            )
+        tied = Organisation.objects.filter(pk__in=[int(pk) for pk in match.candidates[:3]]) if match.candidates else []
+        if tied:
+            raise ValidationError(
+                _("Several organisations fit “%(name)s”: %(names)s. Give the ROR id of the one meant."),
+                params={"name": line, "names": "; ".join(f"{o.name} ({o.ror_id or o.pk})" for o in tied)},
+                code="ambiguous",
+            )
+        raise ValidationError(_("No organisation is called “%(name)s”."), params={"name": line}, code="affiliation")
+
+
 def resolve_organisation(line: str) -> Organisation:
     """The one organisation a typed line names (exact name, acronym or ROR id); otherwise a
     ValidationError that says why, with the matcher's suggestion when it has one."""
-    ror_id = line.rsplit("/", 1)[-1]
-    candidates = Organisation.objects.filter(
-        Q(ror_id=ror_id) | Q(name__iexact=line) | Q(acronyms__icontains=f'"{line}"')
-    )[:5]
-    matches = [m for m in candidates if m.ror_id == ror_id or fold(m.name) == fold(line) or line in m.acronyms]
-    if len(matches) == 1:
-        return matches[0]
-    if matches:
-        message = _("Several organisations match “%(name)s”: give its ROR id.")
-        raise ValidationError(message, params={"name": line}, code="affiliation")
-    suggestion, _match = suggest_organisation(line)
-    if suggestion is not None:
-        raise ValidationError(
-            _("No organisation is called “%(name)s”. Did you mean “%(suggestion)s” (%(id)s)?"),
-            params={"name": line, "suggestion": suggestion.name, "id": suggestion.ror_id or suggestion.pk},
-            code="affiliation",
-        )
-    raise ValidationError(_("No organisation is called “%(name)s”."), params={"name": line}, code="affiliation")
+    return OrganisationResolver().resolve(line)
 
 
 def split_lines(value: str) -> list[str]:

@@ -10,6 +10,8 @@ from typing import Any
 from django.db import transaction
 from django.db.models import Count, Max, QuerySet
 from django.db.models.functions import Lower
+from django.utils.translation import gettext, pgettext
+from django.utils.translation import gettext_lazy as _
 
 from silkbridge.accounts.models import Membership, User
 from silkbridge.cooperation.models import AgreementParty, Partnership
@@ -43,6 +45,27 @@ def suggest_organisation(text: str) -> tuple[Organisation | None, Match]:
     match = registry_matcher().match(text)
     org = Organisation.objects.filter(pk=int(match.id)).first() if match.id else None
     return org, match
+
+
+# The matcher's evidence (plain English, no Django there) in the reader's language.
+EVIDENCE = {
+    "name": _("its name"),
+    "name without its place": _("its name without the place"),
+    "city agrees": _("the city agrees"),
+    "country agrees": _("the country agrees"),
+    "the largest of organisations with this name": _("the largest of the organisations with this name"),
+}
+
+
+def explain_match(reason: str) -> str:
+    """A match's reason ("name; city agrees", "acronym CAU") in the current language."""
+    parts = []
+    for part in reason.split("; "):
+        if part.startswith("acronym "):
+            parts.append(gettext("its acronym %(acronym)s") % {"acronym": part.removeprefix("acronym ")})
+        else:
+            parts.append(str(EVIDENCE.get(part, part)))
+    return pgettext("between reasons", "; ").join(parts)
 
 
 @dataclass

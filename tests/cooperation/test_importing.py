@@ -4,12 +4,15 @@ from typing import Any
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import call_command
 from django.utils import translation
 from openpyxl import Workbook
 
+from silkbridge.cooperation.forms import ProjectForm
 from silkbridge.cooperation.importing import ImportFailure, read_rows, run_import
-from silkbridge.cooperation.models import Agreement, JointLab
+from silkbridge.cooperation.models import Agreement, JointLab, Project
 from tests.conftest import client_for
+from tests.factories import OrganisationFactory
 
 HEADER = ["external_id", "name", "kind", "countries", "partners", "signed_on", "in_force_from", "expires_on", "fields"]
 
@@ -106,6 +109,84 @@ def test_excel_files_import_like_csv(reference: Any, org: Any) -> None:
     assert lab.partners.get().organisation == org and lab.partners.get().role == "host"
 
 
+@pytest.fixture
+def named(reference: Any) -> dict[str, Any]:
+    return {
+        "cau": OrganisationFactory(
+            name="China Agricultural University", acronyms=["CAU"], country_id="CN", city="Beijing"
+        ),
+        "nairobi": OrganisationFactory(name="University of Nairobi", country_id="KE", city="Nairobi"),
+        "lagos1": OrganisationFactory(name="Institute of Tropical Soils", country_id="NG", city="Lagos"),
+        "lagos2": OrganisationFactory(name="Institute of Tropical Soils", country_id="NG", city="Ibadan"),
+    }
+
+
+def projects_csv(*partners: str) -> list[dict[str, str]]:
+    return [{"external_id": f"p-{i}", "name": f"Project {i}", "partners": p} for i, p in enumerate(partners)]
+
+
+@pytest.mark.django_db
+@translation.override("en")
+def test_free_text_partners_are_resolved_by_the_matcher_and_reported(named: dict[str, Any]) -> None:
+    rows = projects_csv(
+        "CAU | coordinator; Dept. of Soil Science, Univ. of Nairobi, Kenya",
+        "China Agricultural University; College of Agronomy, China Agricultural Univ., Beijing",
+    )
+    dry = run_import("projects", rows, actor=None, dry_run=True)
+    assert dry.ok and dry.created == 2 and not Project.objects.exists()
+    assert dry.organisations == [("named exactly (name, acronym or ROR id)", 2), ("found by the matcher", 2)]
+    assert [(typed, org, reason) for typed, org, reason in dry.matched] == [
+        (
+            "Dept. of Soil Science, Univ. of Nairobi, Kenya",
+            named["nairobi"],
+            "its name; the city agrees; the country agrees",
+        ),
+        (
+            "College of Agronomy, China Agricultural Univ., Beijing",
+            named["cau"],
+            "its name; the city agrees; the country agrees",
+        ),
+    ]
+    report = run_import("projects", rows, actor=None)
+    assert report.ok and report.created == 2
+    first = Project.objects.get(external_id="p-0")
+    assert {(p.organisation, p.role) for p in first.partners.all()} == {
+        (named["cau"], "coordinator"), (named["nairobi"], "partner")
+    }  # fmt: skip
+    assert {p.organisation for p in Project.objects.get(external_id="p-1").partners.all()} == {named["cau"]}
+
+
+@pytest.mark.django_db
+@translation.override("en")
+def test_an_ambiguous_or_unknown_partner_fails_the_import_and_says_which_fit(named: dict[str, Any]) -> None:
+    rows = projects_csv("University of Nairobi", "Institute of Tropical Soils", "Institute of Quantum Gardening")
+    report = run_import("projects", rows, actor=None)
+    assert not Project.objects.exists()
+    assert report.organisations == [
+        ("named exactly (name, acronym or ROR id)", 1), ("ambiguous", 1), ("not in the registry", 1)
+    ]  # fmt: skip
+    errors = {row: reason for row, column, reason in report.errors if column == "partners"}
+    assert errors[3] == "Several organisations match “Institute of Tropical Soils”: give its ROR id."
+    assert errors[4] == "No organisation is called “Institute of Quantum Gardening”."
+
+
+@pytest.mark.django_db
+def test_the_edit_form_still_asks_before_it_takes_the_matchers_suggestion(named: dict[str, Any]) -> None:
+    form = ProjectForm({"name": "P", "partners_text": "Univ. of Nairobi, Kenya"})
+    assert not form.is_valid()
+    assert "Did you mean “University of Nairobi”" in str(form.errors["partners_text"])
+
+
+@pytest.mark.django_db
+def test_the_import_command_lists_what_the_matcher_found(named: dict[str, Any], tmp_path: Any, capsys: Any) -> None:
+    path = tmp_path / "projects.csv"
+    path.write_text('external_id,name,partners\np-1,Soil,"Dept. of Soil Science, Univ. of Nairobi, Kenya"\n')
+    call_command("import", "projects", str(path), "--dry-run")
+    out = capsys.readouterr().out
+    assert "Partner organisations: found by the matcher 1" in out
+    assert "matched “Dept. of Soil Science, Univ. of Nairobi, Kenya” -> University of Nairobi" in out
+
+
 @pytest.mark.django_db
 def test_import_page_is_for_moderators_and_staff(roles: dict[str, Any]) -> None:
     upload = SimpleUploadedFile("a.csv", agreements_csv(GOOD), content_type="text/csv")
@@ -145,3 +226,17 @@ def test_outputs_import_against_the_records_external_ids(reference: Any, org: An
     report = run_import("outputs", rows[:1], actor=None)
     assert report.ok and JointLab.objects.get(external_id="lab-1").outputs.get().count == 3
     assert run_import("outputs", rows[:1], actor=None).unchanged == 1
+
+
+@pytest.mark.django_db
+def test_the_import_page_lists_the_names_the_matcher_resolved(roles: dict[str, Any], named: dict[str, Any]) -> None:
+    content = b'external_id,name,partners\np-1,Soil,"Dept. of Soil Science, Univ. of Nairobi, Kenya"\n'
+    upload = SimpleUploadedFile("p.csv", content, content_type="text/csv")
+    page = client_for(roles["moderator"]).post(
+        "/en/cooperation/import/", {"kind": "projects", "file": upload, "dry_run": "on"}
+    )
+    html = page.content.decode()
+    assert "Partner organisations named in the file: found by the matcher 1" in html
+    assert "Names the matcher resolved: check them before you import without a dry run" in html
+    assert f'<a href="{named["nairobi"].get_absolute_url()}">University of Nairobi</a>' in html
+    assert not Project.objects.exists()

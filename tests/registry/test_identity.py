@@ -177,3 +177,19 @@ def test_merge_moves_the_organisation_people_gave_at_sign_up(twins: Any, roles: 
     identity.undo_merge(AuditEntry.objects.get(action="merge"), actor=roles["moderator"])
     person.refresh_from_db()
     assert person.organisation_id == dupe_pk
+
+
+@pytest.mark.parametrize(
+    ("language", "expected"),
+    [
+        ("en", "its acronym CAU; the city agrees"),
+        ("ar", "اختصارها CAU؛ المدينة متطابقة"),
+        ("zh-hans", "缩写 CAU；城市一致"),
+    ],
+)
+def test_a_matchs_reasons_are_told_in_the_readers_language(language: str, expected: str) -> None:
+    from django.utils import translation
+
+    with translation.override(language):
+        assert identity.explain_match("acronym CAU; city agrees") == expected
+        assert identity.explain_match("something new") == "something new"  # an unknown reason stays readable

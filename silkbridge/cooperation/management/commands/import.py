@@ -26,6 +26,11 @@ class Command(BaseCommand):
         report = run_import(kind, rows, actor=None, dry_run=dry_run)
         for row, column, reason in report.errors:
             self.stderr.write(f"row {row}, column {column}: {reason}")
+        if report.organisations:
+            counts = ", ".join(f"{label} {n}" for label, n in report.organisations)
+            self.stdout.write(f"Partner organisations: {counts}")
+        for typed, org, reason in report.matched:
+            self.stdout.write(f"  matched “{typed}” -> {org.name} ({org.ror_id or org.pk}): {reason}")
         if report.errors:
             raise CommandError(f"{len(report.errors)} error(s); nothing was saved.")
         prefix = "Dry run, nothing saved: would create" if dry_run else "Created"
