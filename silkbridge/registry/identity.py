@@ -4,12 +4,12 @@ holds everything needed to undo it."""
 
 from __future__ import annotations
 
+from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Count, Max, QuerySet
-from django.db.models.functions import Lower
+from django.db.models import Count, Max
 from django.utils.translation import gettext, pgettext
 from django.utils.translation import gettext_lazy as _
 
@@ -17,7 +17,7 @@ from silkbridge.accounts.models import Membership, User
 from silkbridge.cooperation.models import AgreementParty, Partnership
 from silkbridge.core import audit
 from silkbridge.core.models import AuditEntry
-from silkbridge.registry.affiliation import AffiliationMatcher, Match
+from silkbridge.registry.affiliation import AffiliationMatcher, Match, key, normalise
 from silkbridge.registry.affiliation import Organisation as Named
 from silkbridge.registry.models import Expert, Organisation, OrganisationRedirect
 
@@ -76,30 +76,57 @@ class DuplicateGroup:
     evidence: list[str]
 
 
-def likely_duplicates() -> QuerySet[Any]:
-    """(name, country) pairs that more than one organisation shares, most repeated first."""
-    return (
-        Organisation.objects.values(lower_name=Lower("name"), country_code=Lower("country_id"))
-        .annotate(count=Count("id"))
-        .filter(count__gt=1)
-        .order_by("-count", "lower_name")
-    )
+DUPLICATE_EVIDENCE = {
+    "same name": _("same name"),
+    "a name in common": _("a name in common"),
+    "same country": _("same country"),
+    "same city": _("same city"),
+    "same website": _("same website"),
+}
 
 
-def duplicate_group(row: dict[str, Any]) -> DuplicateGroup:
-    orgs: list[Organisation] = list(
-        Organisation.objects.annotate(lower_name=Lower("name"))
-        .filter(lower_name=row["lower_name"], country_id=(row["country_code"] or "").upper() or None)
-        .select_related("country")
-        .order_by("pk")
-    )
-    evidence = ["same name", "same country"] if row["country_code"] else ["same name"]
+def likely_duplicates() -> list[tuple[int, ...]]:
+    """Groups of organisations (ids) in one country that share a name as the matcher reads
+    names (case, accents, punctuation and abbreviations aside: "Univ. of Nairobi" is
+    "University of Nairobi"), their main names or any other: same main name first, then
+    same city, then larger groups. Worked out from the cached matcher, once per registry
+    version."""
+    matcher = registry_matcher()
+    if _cache.get("duplicates_of") is not matcher:
+        groups: set[frozenset[int]] = set()
+        for members in matcher.by_key.values():
+            if len(members) < 2:
+                continue
+            by_country: dict[str, set[int]] = defaultdict(set)
+            for i in members:
+                by_country[matcher.orgs[i].country].add(i)
+            groups.update(frozenset(g) for g in by_country.values() if len(g) > 1)
+
+        def strength(group: frozenset[int]) -> tuple[bool, bool, int, str]:
+            names = {matcher.main_name[i] for i in group}
+            cities = {matcher.city_tokens[i] for i in group}
+            return len(names) > 1, len(cities) > 1 or not next(iter(cities)), -len(group), min(names)
+
+        ranked = sorted(groups, key=strength)
+        _cache.update(
+            duplicates_of=matcher, duplicates=[tuple(sorted(int(matcher.orgs[i].id) for i in g)) for g in ranked]
+        )
+    return _cache["duplicates"]  # type: ignore[no-any-return]
+
+
+def duplicate_group(ids: tuple[int, ...]) -> DuplicateGroup:
+    orgs = list(Organisation.objects.filter(pk__in=ids).select_related("country").order_by("pk"))
+    same_name = len({key(normalise(o.name)) for o in orgs}) == 1
+    evidence = ["same name" if same_name else "a name in common"]
+    if orgs and orgs[0].country_id:
+        evidence.append("same country")
     if len({o.city for o in orgs}) == 1 and orgs[0].city:
         evidence.append("same city")
     sites = {o.website.split("//")[-1].strip("/").removeprefix("www.") for o in orgs if o.website}
     if len(sites) == 1 and all(o.website for o in orgs):
         evidence.append("same website")
-    return DuplicateGroup(orgs[0].name, orgs[0].country.name if orgs[0].country else None, orgs, evidence)
+    country = orgs[0].country.name if orgs and orgs[0].country else None
+    return DuplicateGroup(orgs[0].name if orgs else "", country, orgs, [str(DUPLICATE_EVIDENCE[e]) for e in evidence])
 
 
 def _merged_names(survivor: Organisation, merged: Organisation) -> list[str]:

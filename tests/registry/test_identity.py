@@ -193,3 +193,27 @@ def test_a_matchs_reasons_are_told_in_the_readers_language(language: str, expect
     with translation.override(language):
         assert identity.explain_match("acronym CAU; city agrees") == expected
         assert identity.explain_match("something new") == "something new"  # an unknown reason stays readable
+
+
+@pytest.mark.django_db
+def test_duplicates_are_found_as_the_matcher_reads_names(reference: Any, roles: dict[str, Any]) -> None:
+    ror = OrganisationFactory(name="University of Nairobi", country_id="KE", city="Nairobi", ror_id="02y9nww90")
+    typed = OrganisationFactory(name="Univ. of Nairobi", country_id="KE", city="Nairobi")
+    OrganisationFactory(name="University of Nairobi", country_id="UG", city="Kampala")  # another country
+    centre = OrganisationFactory(
+        name="Centre International de Hautes Études Agronomiques", country_id="FR", city="Paris"
+    )
+    english = OrganisationFactory(
+        name="International Centre for Advanced Agronomic Studies", country_id="FR", city="Montpellier",
+        aliases=["Centre international de hautes etudes agronomiques"],
+    )  # fmt: skip
+    groups = [identity.duplicate_group(ids) for ids in identity.likely_duplicates()]
+    assert [[o.pk for o in g.organisations] for g in groups] == [[ror.pk, typed.pk], [centre.pk, english.pk]]
+    assert groups[0].evidence == ["same name", "same country", "same city"]
+    assert groups[1].evidence == ["a name in common", "same country"]
+    html = client_for(roles["moderator"]).get("/fr/organisations/duplicates/").content.decode()
+    assert "Indices : même nom, même pays, même ville" in html
+    identity.merge_organisations(ror, typed, actor=None)
+    assert [[o.pk for o in identity.duplicate_group(ids).organisations] for ids in identity.likely_duplicates()] == [
+        [centre.pk, english.pk]
+    ]  # a merge changes the registry: the list is worked out again
