@@ -114,19 +114,36 @@ def likely_duplicates() -> list[tuple[int, ...]]:
     return _cache["duplicates"]  # type: ignore[no-any-return]
 
 
-def duplicate_group(ids: tuple[int, ...]) -> DuplicateGroup:
+def duplicate_group(ids: tuple[int, ...]) -> DuplicateGroup | None:
+    """The organisations of one group, with the evidence (translated) that they are one;
+    None when fewer than two of them are left (one was deleted since the list was made)."""
     orgs = list(Organisation.objects.filter(pk__in=ids).select_related("country").order_by("pk"))
+    if len(orgs) < 2:
+        return None
     same_name = len({key(normalise(o.name)) for o in orgs}) == 1
-    evidence = ["same name" if same_name else "a name in common"]
-    if orgs and orgs[0].country_id:
-        evidence.append("same country")
-    if len({o.city for o in orgs}) == 1 and orgs[0].city:
-        evidence.append("same city")
+    evidence = [str(DUPLICATE_EVIDENCE["same name"]) if same_name else _shared_name(orgs)]
     sites = {o.website.split("//")[-1].strip("/").removeprefix("www.") for o in orgs if o.website}
-    if len(sites) == 1 and all(o.website for o in orgs):
-        evidence.append("same website")
-    country = orgs[0].country.name if orgs and orgs[0].country else None
-    return DuplicateGroup(orgs[0].name if orgs else "", country, orgs, [str(DUPLICATE_EVIDENCE[e]) for e in evidence])
+    for agrees, what in (
+        (bool(orgs[0].country_id), "same country"),
+        (len({o.city for o in orgs}) == 1 and bool(orgs[0].city), "same city"),
+        (len(sites) == 1 and all(o.website for o in orgs), "same website"),
+    ):
+        if agrees:
+            evidence.append(str(DUPLICATE_EVIDENCE[what]))
+    country = orgs[0].country.name if orgs[0].country else None
+    return DuplicateGroup(orgs[0].name, country, orgs, evidence)
+
+
+def _shared_name(orgs: list[Organisation]) -> str:
+    """Which name the organisations share, as the first of them writes it."""
+    keys: dict[str, str] = {}
+    for name in [orgs[0].name, *orgs[0].names.values(), *orgs[0].aliases]:
+        keys.setdefault(key(normalise(name)), name)
+    for other in orgs[1:]:
+        for name in [other.name, *other.names.values(), *other.aliases]:
+            if key(normalise(name)) in keys:
+                return gettext("a name in common: “%(name)s”") % {"name": keys[key(normalise(name))]}
+    return str(DUPLICATE_EVIDENCE["a name in common"])
 
 
 def _merged_names(survivor: Organisation, merged: Organisation) -> list[str]:

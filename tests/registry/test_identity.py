@@ -210,9 +210,13 @@ def test_duplicates_are_found_as_the_matcher_reads_names(reference: Any, roles: 
     groups = [identity.duplicate_group(ids) for ids in identity.likely_duplicates()]
     assert [[o.pk for o in g.organisations] for g in groups] == [[ror.pk, typed.pk], [centre.pk, english.pk]]
     assert groups[0].evidence == ["same name", "same country", "same city"]
-    assert groups[1].evidence == ["a name in common", "same country"]
+    assert groups[1].evidence == [
+        "a name in common: “Centre International de Hautes Études Agronomiques”",
+        "same country",
+    ]
     html = client_for(roles["moderator"]).get("/fr/organisations/duplicates/").content.decode()
     assert "Indices : même nom, même pays, même ville" in html
+    assert identity.duplicate_group((ror.pk, 10**9)) is None  # a group whose other member is gone
     identity.merge_organisations(ror, typed, actor=None)
     assert [[o.pk for o in identity.duplicate_group(ids).organisations] for ids in identity.likely_duplicates()] == [
         [centre.pk, english.pk]
