@@ -65,7 +65,20 @@ class Reasons:
     fields: list[str] = field(default_factory=list)  # shared fields of science
     countries: list[str] = field(default_factory=list)  # shared countries
     partners: list[str] = field(default_factory=list)  # shared partners (recommendations)
-    passage: str = ""  # the record's piece of text closest in meaning to the query
+    # the passage is worked out when first read: of a hundred hits, only those shown pay for it
+    _find_passage: Callable[[], str] | None = field(default=None, repr=False, compare=False)
+    _passage_text: str | None = field(default=None, repr=False, compare=False)
+
+    @property
+    def passage(self) -> str:
+        """The record's piece of text closest in meaning to the query ("" if none is telling)."""
+        if self._passage_text is None:
+            self._passage_text = self._find_passage() if self._find_passage else ""
+        return self._passage_text
+
+    @passage.setter
+    def passage(self, value: str) -> None:
+        self._passage_text = value
 
 
 @dataclass
@@ -281,7 +294,7 @@ class Engine:
     def _hit(self, doc: int, score: float, lex: float, sem: float, query: str, qvec: np.ndarray | None) -> Hit:
         reasons = Reasons(self._matched(query, doc) if lex > 0 else [], round(sem, 4))
         if qvec is not None and query:
-            reasons.passage = self._passage(doc, qvec)
+            reasons._find_passage = lambda: self._passage(doc, qvec)
         return Hit(self.documents[doc].key, score, lex, sem, reasons)
 
     def _passage(self, doc: int, qvec: np.ndarray) -> str:

@@ -37,6 +37,9 @@ def _stemmer(language: str) -> "Stemmer.Stemmer":
     return Stemmer.Stemmer(language)
 
 
+_CJK_CHAR = re.compile("[\u4e00-\u9fff\u3400-\u4dbf\u3040-\u30ff\uac00-\ud7af\uf900-\ufaff]")  # as is_cjk
+
+
 def is_cjk(ch: str) -> bool:
     code = ord(ch)
     return (
@@ -126,7 +129,7 @@ def chunks(text: str, max_words: int = 80) -> list[str]:
     for sentence in (s.strip() for s in _SENTENCE_END.split(text)):
         if not sentence:
             continue
-        words = len(sentence.split()) + 0.6 * sum(1 for ch in sentence if is_cjk(ch))
+        words = len(sentence.split()) + 0.6 * len(_CJK_CHAR.findall(sentence))
         if current and size + words > max_words:
             pieces.append(" ".join(current))
             current, size = [], 0

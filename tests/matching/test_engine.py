@@ -222,7 +222,9 @@ def test_each_result_names_the_passage_closest_in_meaning() -> None:
     project = Document("project:5", "Water and energy (demo)", text=long_text)
     engine = Engine.build([*DOCS, project], FakeEmbedder())
     assert len(project.chunk_texts()) > 1  # two pieces, each led by the title
-    by_key = {h.key: h.reasons.passage for h in engine.search("technicians repair pumps", 6)}
+    hits = engine.search("technicians repair pumps", 6)
+    assert all(h.reasons._passage_text is None for h in hits)  # worked out only for the hits that are read
+    by_key = {h.key: h.reasons.passage for h in hits}
     assert "technicians" in by_key["project:5"] and "Drip" not in by_key["project:5"]
     assert not by_key["project:5"].startswith("Water and energy")  # the title is on the page already
     by_key = {h.key: h.reasons.passage for h in engine.search("drip irrigation cotton", 6)}
