@@ -34,3 +34,9 @@ def test_chunks_split_at_sentence_ends_only() -> None:
     ]  # fmt: skip
     assert chunks("稻米产量提高。品种耐旱！", 3) == ["稻米产量提高。", "品种耐旱！"]
     assert chunks("هل ينجح الري؟ نعم ينجح.", 3) == ["هل ينجح الري؟", "نعم ينجح."]
+
+
+def test_the_cjk_pattern_and_test_agree_on_every_character() -> None:
+    from silkbridge.matching.text import _CJK_CHAR, is_cjk
+
+    assert all((_CJK_CHAR.match(chr(c)) is not None) == is_cjk(chr(c)) for c in range(0x2F00, 0x10000))
