@@ -39,6 +39,9 @@ class CachedQueries:
     def weigh(self, query: np.ndarray, foreign: float, centre: np.ndarray | None = None) -> np.ndarray:
         return self.inner.weigh(query, foreign, centre)
 
+    def query(self, text: str, foreign: float, centre: np.ndarray | None = None) -> np.ndarray:
+        return self.weigh(self.queries([text])[0], foreign, centre)  # the cached vector, weighed as the engine would
+
     def save(self) -> None:
         self.path.parent.mkdir(parents=True, exist_ok=True)
         keys = list(self.cache)

@@ -237,7 +237,7 @@ class Engine:
         known = self._known(tokens)
         qvec = None
         if mode != "lexical":
-            qvec = self.embedder.weigh(self.embedder.queries([query])[0], 1.0 - known, self.centre)
+            qvec = self.embedder.query(query, 1.0 - known, self.centre)
         return self._rank(tokens, known, qvec, k, self._mask(kinds, audiences), mode, query=query)
 
     def _rank(

@@ -45,6 +45,22 @@ def test_the_joined_vector_weighs_both_models() -> None:
     assert (use @ use.T)[0, 1] > (use @ use.T)[0, 2]  # USE alone also pairs the translation
 
 
+def test_a_known_query_skips_the_second_model_and_gets_the_vector_weigh_gives(monkeypatch: Any) -> None:
+    ensemble = get_embedder("default")
+    asked: list[list[str]] = []
+    use_queries = ensemble.use.queries
+    monkeypatch.setattr(ensemble.use, "queries", lambda texts: asked.append(texts) or use_queries(texts))
+    centre = ensemble.passages(["soil science", "plant breeding", "radio astronomy"]).mean(axis=0)
+    for text, foreign in (("wheat rust resistance", 0.0), ("пшеница и ржавчина", 1.0), ("wheat ржавчина", 0.5)):
+        expected = ensemble.weigh(ensemble.queries([text])[0], foreign, centre)
+        assert np.allclose(ensemble.query(text, foreign, centre), expected, atol=1e-6), (text, foreign)
+    asked.clear()
+    assert not ensemble.query("wheat rust resistance", 0.0, centre)[384:].any()  # no USE half at all
+    assert asked == []  # and USE was not run for it
+    ensemble.query("пшеница и ржавчина", 1.0, centre)
+    assert asked == [["пшеница и ржавчина"]]
+
+
 def test_a_query_in_chinese_russian_or_arabic_finds_the_english_record(no_network: None) -> None:
     documents = [
         Document("a", "Drip irrigation for smallholder farms", text="Saving water for vegetables in dry regions."),
