@@ -106,6 +106,8 @@ def test_site_search_from_the_header_explains_results_in_every_direction(
     page.goto(f"{live_server.url}/ar/search/?q=黑龙江")
     assert page.locator("html").get_attribute("dir") == "rtl"
     assert "Heilongjiang Academy of Sciences" in page.locator("ol.results").inner_text()
+    # the name that matched, in the query's script, is shown under the English one
+    expect(page.locator("ol.results li.passage").first).to_contain_text("黑龙江省科学院")
     page.screenshot(path=str(ARTIFACTS / "site-search-ar.png"), full_page=True)
 
 
