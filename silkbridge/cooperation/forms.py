@@ -55,9 +55,10 @@ class RecordForm(forms.ModelForm):
         for line in split_lines(self.cleaned_data.get("partners_text", "")):
             text, _sep, role = (part.strip() for part in line.partition("|"))
             role = role.lower() or PartnerRole.PARTNER
+            if role not in PartnerRole.values:
+                errors.append(ValidationError(_("Unknown role “%(role)s”."), params={"role": role}, code="role"))
+                continue
             try:
-                if role not in PartnerRole.values:
-                    raise ValidationError(_("Unknown role “%(role)s”."), params={"role": role}, code="role")
                 partners.append((self.resolver.resolve(text), role))
             except ValidationError as error:
                 errors.append(error)

@@ -11,8 +11,9 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from silkbridge.core.text import fold
+from silkbridge.registry.affiliation import AffiliationMatcher
 from silkbridge.registry.enums import NameResolution, OrganisationSort, OrganisationType
-from silkbridge.registry.identity import suggest_organisation
+from silkbridge.registry.identity import registry_matcher, suggest_organisation
 from silkbridge.registry.models import Country, Expert, Field, Organisation
 
 LOGO_FORMATS = {"PNG", "JPEG", "WEBP"}
@@ -151,6 +152,7 @@ class OrganisationResolver:
     accept_matches: bool = False
     counts: Counter[str] = field(default_factory=Counter)
     matched: dict[str, tuple[Organisation, str]] = field(default_factory=dict)  # typed -> (record, reason)
+    _matcher: AffiliationMatcher | None = field(default=None, repr=False)  # one for all the names
 
     def resolve(self, line: str) -> Organisation:
         try:
@@ -172,7 +174,8 @@ class OrganisationResolver:
         if exact:
             message = _("Several organisations match “%(name)s”: give its ROR id.")
             raise ValidationError(message, params={"name": line}, code="ambiguous")
-        suggestion, match = suggest_organisation(line)
+        self._matcher = self._matcher or registry_matcher()
+        suggestion, match = suggest_organisation(line, self._matcher)
         if suggestion is not None and self.accept_matches:
             self.matched[line] = (suggestion, match.reason)
             return suggestion, NameResolution.MATCHED

@@ -5,6 +5,7 @@ holds everything needed to undo it."""
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -41,8 +42,10 @@ def registry_matcher() -> AffiliationMatcher:
     return _cache["matcher"]  # type: ignore[no-any-return]
 
 
-def suggest_organisation(text: str) -> tuple[Organisation | None, Match]:
-    match = registry_matcher().match(text)
+def suggest_organisation(text: str, matcher: AffiliationMatcher | None = None) -> tuple[Organisation | None, Match]:
+    """The matcher's organisation for ``text``; pass ``matcher`` to resolve many names
+    without asking for the registry's version each time."""
+    match = (matcher or registry_matcher()).match(text)
     org = Organisation.objects.filter(pk=int(match.id)).first() if match.id else None
     return org, match
 
@@ -114,12 +117,22 @@ def likely_duplicates() -> list[tuple[int, ...]]:
     return _cache["duplicates"]  # type: ignore[no-any-return]
 
 
+def duplicate_groups(groups: Iterable[tuple[int, ...]]) -> list[DuplicateGroup]:
+    """The organisations of each group (one query for all), with the evidence (translated)
+    that they are one; a group with fewer than two left (one was deleted since the list was
+    made) is dropped."""
+    groups = list(groups)
+    orgs = Organisation.objects.select_related("country").in_bulk({pk for ids in groups for pk in ids})
+    members = ([orgs[pk] for pk in sorted(ids) if pk in orgs] for ids in groups)
+    return [_group(found) for found in members if len(found) > 1]
+
+
 def duplicate_group(ids: tuple[int, ...]) -> DuplicateGroup | None:
-    """The organisations of one group, with the evidence (translated) that they are one;
-    None when fewer than two of them are left (one was deleted since the list was made)."""
-    orgs = list(Organisation.objects.filter(pk__in=ids).select_related("country").order_by("pk"))
-    if len(orgs) < 2:
-        return None
+    found = duplicate_groups([ids])
+    return found[0] if found else None
+
+
+def _group(orgs: list[Organisation]) -> DuplicateGroup:
     same_name = len({key(normalise(o.name)) for o in orgs}) == 1
     evidence = [str(DUPLICATE_EVIDENCE["same name"]) if same_name else _shared_name(orgs)]
     sites = {o.website.split("//")[-1].strip("/").removeprefix("www.") for o in orgs if o.website}

@@ -136,7 +136,7 @@ def _require_moderation(request: HttpRequest) -> None:
 def organisation_duplicates(request: HttpRequest) -> HttpResponse:
     _require_moderation(request)
     page = Paginator(identity.likely_duplicates(), 20).get_page(request.GET.get("page"))
-    groups = [g for g in map(identity.duplicate_group, page.object_list) if g is not None]
+    groups = identity.duplicate_groups(page.object_list)
     return render(request, "registry/duplicates.html", {"page": page, "groups": groups})
 
 

@@ -221,3 +221,18 @@ def test_duplicates_are_found_as_the_matcher_reads_names(reference: Any, roles: 
     assert [[o.pk for o in identity.duplicate_group(ids).organisations] for ids in identity.likely_duplicates()] == [
         [centre.pk, english.pk]
     ]  # a merge changes the registry: the list is worked out again
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("count", [1, 3])
+def test_the_duplicates_page_costs_the_same_queries_for_one_group_or_three(
+    reference: Any, roles: dict[str, Any], django_assert_num_queries: Any, count: int
+) -> None:
+    for n in range(count):
+        for city in ("Nairobi", "Mombasa"):
+            OrganisationFactory(name=f"Kenya Institute {n}", country_id="KE", city=city)
+    client = client_for(roles["moderator"])
+    assert client.get("/en/organisations/duplicates/").content.decode().count('class="group"') == count
+    with django_assert_num_queries(4):  # session, user, the registry version, the groups' organisations
+        html = client.get("/en/organisations/duplicates/").content.decode()
+    assert html.count('class="group"') == count
