@@ -30,6 +30,9 @@ _WORD = re.compile(r"\w+", re.UNICODE)
 _ARABIC_DIACRITICS = re.compile("[\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06ed\u0640]")
 _ARABIC_PREFIXES = ("وال", "بال", "كال", "فال", "لل", "ال")
 _ARABIC_SUFFIXES = ("ات", "ون", "ين", "ية", "ها", "ة")
+# Arabic-Indic and Eastern Arabic-Indic digits read as the digits records are written in
+# ("١٩٩٠" finds "1990"; NFKC leaves them as they are)
+_DIGITS = str.maketrans({chr(base + d): str(d) for base in (0x0660, 0x06F0) for d in range(10)})
 
 
 @lru_cache(maxsize=4)
@@ -96,7 +99,7 @@ def tokenize(text: str) -> list[str]:
     terms: list[str] = []
     latin: list[str] = []
     cyrillic: list[str] = []
-    for match in _WORD.finditer(_ARABIC_DIACRITICS.sub("", unicodedata.normalize("NFKC", text))):
+    for match in _WORD.finditer(_ARABIC_DIACRITICS.sub("", unicodedata.normalize("NFKC", text).translate(_DIGITS))):
         for run in _cjk_runs(match.group()):
             script = _script(run)
             if script == "cjk":

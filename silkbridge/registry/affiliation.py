@@ -12,10 +12,12 @@ How it decides:
    place moved ("Medical University of Innsbruck"). A run across a comma must be made of
    whole parts ("University of California, San Francisco"). Word order is kept:
    "Washington University" and "University of Washington" are different places. Where
-   names overlap the longest wins; a name made only of common words ("University
+   names overlap the longest wins; a short name made only of common words ("University
    Hospital") needs its city to agree. Acronyms in capitals are used only when no name is
-   found, only when one organisation has them, and never when they are a country ("USA").
-3. A country named in the text must agree with the organisation's; a city or country that
+   found, never when they are a country ("USA"), and when several organisations have
+   them only with the place agreeing.
+3. A country named in the text (outside the name itself: "Georgia State University",
+   "New Jersey") must agree with the organisation's; a city or country that
    agrees adds evidence, and so does an organisation's own name over another's translated
    or former one; a unit named apart from the organisation it belongs to (ROR parent)
    yields the organisation; the organisation named last is preferred.
@@ -37,7 +39,7 @@ import pycountry
 ABBREVIATIONS = {
     "univ": "university", "uni": "university", "inst": "institute",
     "dept": "department", "dep": "department", "natl": "national", "nat": "national", "hosp": "hospital",
-    "ctr": "center", "cntr": "center", "centre": "center", "acad": "academy",
+    "ctr": "center", "cntr": "center", "centre": "center", "centres": "center", "centers": "center", "acad": "academy",
     "coll": "college", "lab": "laboratory", "labs": "laboratories", "assoc": "association",
     "intl": "international", "int": "international", "fac": "faculty", "sch": "school", "res": "research",
     "technol": "technology", "tech": "technology", "sci": "science", "sciences": "science", "mt": "mount",
@@ -57,6 +59,9 @@ EXTRA_COUNTRY_NAMES = {
     "espana": "ES", "italia": "IT", "nederland": "NL", "schweiz": "CH", "suisse": "CH",
 }  # fmt: skip
 MAX_SPAN = 14
+# A name of at most this many words, all common ("University Hospital"), needs its place to
+# agree; a longer one ("South China Agricultural University") is specific enough.
+GENERIC_MAX = 3
 # Affiliations name units inside institutions; the institution (usually a university) is the
 # organisation meant more often than the hospital, institute or funder named with it.
 KIND_BONUS = {"education": 2.0}
@@ -183,29 +188,30 @@ class AffiliationMatcher:
                     self.children[index_of[parent]] += 1
 
     def _without_place(self, tokens: list[str], place: list[str]) -> list[str]:
-        """A name that ends with its place, without it and with the place first; one that
-        begins with it, with the place last. Nothing when the rest is only common words
-        ("University" alone names nothing) or the variant is another name already."""
+        """A name that ends with its place with the place first, and without it unless the
+        rest is only common words ("University" alone names nothing); one that begins with
+        its place, with the place last. Nothing where the variant is another name already."""
         n = len(place)
-        if len(tokens) <= n + 1:
+        if len(tokens) <= n:
             return []
-        if tokens[-n:] == place:
-            rest, variants = tokens[:-n], [tokens[:-n], place + tokens[:-n]]
-        elif tokens[:n] == place:
-            rest, variants = tokens[n:], [tokens[n:] + place]
+        if tokens[-n:] == place:  # "Medical University of Innsbruck": "Innsbruck Medical University"
+            rest = tokens[:-n]
+            variants = [place + rest] + ([] if all(t in self.generic for t in rest) or len(rest) < 2 else [rest])
+        elif tokens[:n] == place:  # "Leipzig University": "University of Leipzig"
+            variants = [tokens[n:] + place]
         else:
-            return []
-        if all(t in self.generic for t in rest):
             return []
         return [v for v in map(key, variants) if v not in self.by_key]
 
-    def _countries_in(self, tokens: list[str]) -> set[str]:
-        found = set()
+    def _countries_in(self, tokens: list[str]) -> list[tuple[str, int, int]]:
+        """Countries the text names, with where: (code, start, end). A country name after
+        "New" is a place elsewhere ("New Jersey", "New Mexico", "New South Wales")."""
+        found = []
         for size in (1, 2, 3, 4):
             for start in range(0, len(tokens) - size + 1):
                 code = self.countries.get(key(tokens[start : start + size]))
-                if code:
-                    found.add(code)
+                if code and "new" not in tokens[max(0, start - 2) : start]:
+                    found.append((code, start, start + size))
         return found
 
     def _candidates(self, segments: list[list[str]], raw: str) -> list[_Candidate]:
@@ -227,11 +233,11 @@ class AffiliationMatcher:
                     found.append(_Candidate(org, i, j, whole, "name"))
                 for org in self.by_short.get(key(span), ()):
                     found.append(_Candidate(org, i, j, whole, "name without its place"))
-        if not found:  # acronyms are ambiguous: only when no name is found, and only unique ones
+        if not found:  # acronyms are ambiguous: only when no name is found, and only rare ones
             for word in set(re.findall(r"\b[A-Z][A-Z&\-]{2,}\b", raw)):
                 orgs = self.by_acronym.get(word, set())
-                if len(orgs) == 1 and word.lower() not in self.countries:  # "USA" is a country
-                    found.append(_Candidate(next(iter(orgs)), n - 1, n, False, f"acronym {word}"))
+                if len(orgs) <= 5 and word.lower() not in self.countries:  # "USA" is a country
+                    found.extend(_Candidate(org, n - 1, n, False, f"acronym {word}") for org in sorted(orgs))
         return found
 
     def _survives_overlap(self, c: _Candidate, candidates: list[_Candidate]) -> bool:
@@ -251,6 +257,8 @@ class AffiliationMatcher:
         found.update(w for w in shorter if w in self.vocabulary)  # a letter too many
         for w in shorter:  # a letter changed
             found.update(self.one_letter_less.get(w, ()))
+        swapped = (word[:i] + word[i + 1] + word[i] + word[i + 2 :] for i in range(len(word) - 1))
+        found.update(w for w in swapped if w in self.vocabulary)  # two letters swapped ("Univeristy")
         return found.pop() if len(found) == 1 else word
 
     def match(self, text: str) -> Match:
@@ -259,25 +267,32 @@ class AffiliationMatcher:
         tokens = [t for s in segments for t in s]
         if not tokens:
             return Match(None, 0.0, "empty")
-        countries = self._countries_in(tokens)
+        named = self._countries_in(tokens)
         joined = " " + " ".join(tokens) + " "
         scored: dict[int, tuple[float, str]] = {}
         candidates = self._candidates(segments, text)
         candidates = [c for c in candidates if self._survives_overlap(c, candidates)]
         for c in candidates:
             org = self.orgs[c.org]
+            # a country inside the name itself ("Georgia State University") names no place
+            countries = {code for code, start, end in named if end <= c.start or start >= c.end}
             if countries and org.country and org.country not in countries:
                 continue
             city = self.city_tokens[c.org]
             city_agrees = bool(city) and f" {city} " in joined
-            generic = all(t in self.generic for t in tokens[c.start : c.end])
-            if generic and not c.via.startswith("acronym") and not (city_agrees or len(tokens) == c.length):
+            generic = all(t in self.generic for t in tokens[c.start : c.end]) and (
+                c.length <= GENERIC_MAX or len(self.by_key.get(key(tokens[c.start : c.end]), ())) > 1
+            )
+            acronym = c.via.removeprefix("acronym ") if c.via.startswith("acronym ") else ""
+            if generic and not acronym and not (city_agrees or len(tokens) == c.length):
                 continue
+            if len(self.by_acronym.get(acronym, ())) > 1 and not (city_agrees or org.country in countries):
+                continue  # an acronym that several organisations use needs the place to agree
             score = c.length + (3.0 if c.whole_segment else 0.0) + KIND_BONUS.get(org.kind, 0.0)
             score += 2.0 * c.end / len(tokens)  # the organisation is usually named last
             if key(tokens[c.start : c.end]) == self.main_name[c.org]:
                 score += 0.5  # its own name rather than a translation or a former name
-            if c.via.startswith("acronym"):
+            if acronym:
                 score = 1.5
             evidence = [c.via]
             if city_agrees:

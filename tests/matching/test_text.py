@@ -21,6 +21,10 @@ def test_arabic_article_and_diacritics_are_removed() -> None:
     assert tokenize("الجَامِعَة") == tokenize("جامعة") == ["جامع"]
 
 
+def test_arabic_indic_digits_read_as_the_digits_records_use() -> None:
+    assert tokenize("عام ١٩٩٠ ۲۰۱۹") == tokenize("عام 1990 2019") == ["عام", "1990", "2019"]
+
+
 def test_chunks_keep_whole_sentences_within_the_limit() -> None:
     text = "One two three. Four five six. Seven eight nine ten eleven."
     assert chunks(text, 6) == ["One two three. Four five six.", "Seven eight nine ten eleven."]

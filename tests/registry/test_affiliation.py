@@ -33,6 +33,11 @@ REGISTRY = [
     Organisation("tus", "Tokyo University of Science", ["Science University of Tokyo"], [], "JP", "Tokyo"),
     Organisation("army", "United States Army", [], ["USA"], "US", "Arlington"),
     Organisation("ou", "The Open University", [], [], "GB", "Milton Keynes"),
+    Organisation("gsu", "Georgia State University", [], [], "US", "Atlanta"),
+    Organisation("rutgers", "Rutgers University", [], [], "US", "New Brunswick"),
+    Organisation("leipzig", "Leipzig University", [], [], "DE", "Leipzig"),
+    Organisation("lmu", "Ludwig Maximilian University of Munich", [], ["LMU"], "DE", "Munich"),
+    Organisation("lmu-us", "Loyola Marymount University", [], ["LMU"], "US", "Los Angeles"),
     Organisation("uab", "Universidade Aberta", ["Open University"], [], "PT", "Lisbon"),
     *(
         Organisation(f"h{n}", f"{city} Hospital", [], [], "FR", city)
@@ -67,6 +72,14 @@ def test_normalise_folds_accents_case_punctuation_and_abbreviations() -> None:
         # misspelt words
         ("Department of Microbiology, University of Wuerzburg", "wue"),
         ("Division of Physiology, Institue of Basic Medical Sciences, Univrsity of Oslo", "oslo"),
+        ("Department of Biology, Univeristy of Oslo", "oslo"),
+        # a country inside the name, or a place named after one, is not the country meant
+        ("Department of Chemistry, Georgia State University", "gsu"),
+        ("New Jersey Medical School, Rutgers University", "rutgers"),
+        # a name that begins with its place, written with the place last
+        ("Institute of Biology, University of Leipzig", "leipzig"),
+        # an acronym that two organisations have, with the place that tells them apart
+        ("LMU, Munich, Germany", "lmu"),
         # a name across a comma is made of whole parts: not "Science University of Tokyo"
         ("Graduate School of Frontier Sciences, The University of Tokyo", "utokyo"),
         # a parent inside the unit's own name is not named apart: the unit is meant
@@ -101,6 +114,28 @@ def test_a_country_that_disagrees_rules_a_candidate_out() -> None:
 def test_a_generic_name_needs_its_city() -> None:
     assert MATCHER.match("Cardiology, University Hospital, Lyon").id is None
     assert MATCHER.match("Cardiology, University Hospital, Augusta, GA").id == "uh-a"
+
+
+def test_a_long_name_of_common_words_is_specific_enough() -> None:
+    cities = ["Nanjing", "Shenyang", "Hunan", "Sichuan", "Yunnan", "Anhui"]
+    kinds = ["{} Agricultural University", "South {} College", "China {} Institute"]
+    matcher = AffiliationMatcher(
+        [
+            *(Organisation(f"{k}{c}", kind.format(city), [], [], "CN", city) for k, kind in enumerate(kinds)
+              for c, city in enumerate(cities)),
+            Organisation("scau", "South China Agricultural University", [], [], "CN", "Guangzhou"),
+            Organisation("au", "Agricultural University", [], [], "CN", "Baoding"),
+        ]
+    )  # fmt: skip
+    assert {"south", "china", "agricultural", "university"} <= matcher.generic
+    assert matcher.match("Department of Entomology, South China Agricultural University").id == "scau"
+    assert matcher.match("Department of Entomology, Agricultural University").id is None
+    assert matcher.match("Department of Entomology, Agricultural University, Baoding").id == "au"
+
+
+def test_an_acronym_several_organisations_have_needs_the_place() -> None:
+    assert MATCHER.match("LMU").id is None
+    assert MATCHER.match("LMU, Los Angeles").id == "lmu-us"
 
 
 def test_nothing_recognisable_gives_no_match() -> None:
