@@ -285,15 +285,24 @@ class Engine:
         order = np.lexsort((docs, -score))[:k]
         if qvec is not None:  # reported as a cosine: of the query as weighed and centred
             sem = sem / max(float(np.linalg.norm(qvec)), 1e-9)
-        return [self._hit(int(docs[i]), float(score[i]), float(lex[i]), float(sem[i]), query, qvec) for i in order]
+        words = self._query_words(query)
+        return [self._hit(int(docs[i]), float(score[i]), float(lex[i]), float(sem[i]), words, qvec) for i in order]
 
     def _known(self, tokens: list[str]) -> float:
         """The share of the query's distinct terms that occur in the index at all."""
         return len(self.lexical.term_ids(tokens)) / len(set(tokens)) if tokens else 0.0
 
-    def _hit(self, doc: int, score: float, lex: float, sem: float, query: str, qvec: np.ndarray | None) -> Hit:
-        reasons = Reasons(self._matched(query, doc) if lex > 0 else [], round(sem, 4))
-        if qvec is not None and query:
+    def _hit(
+        self,
+        doc: int,
+        score: float,
+        lex: float,
+        sem: float,
+        words: list[tuple[str, list[str], bool]],
+        qvec: np.ndarray | None,
+    ) -> Hit:
+        reasons = Reasons(self._matched(words, doc) if lex > 0 else [], round(sem, 4))
+        if qvec is not None and words:
             reasons._find_passage = lambda: self._passage(doc, qvec)
         return Hit(self.documents[doc].key, score, lex, sem, reasons)
 
@@ -311,13 +320,18 @@ class Engine:
             text = text.removeprefix(f"{document.title}: ").removeprefix(f"{document.title}; ")
         return "" if text == document.title else text
 
-    def _matched(self, query: str, doc: int) -> list[str]:
+    @staticmethod
+    def _query_words(query: str) -> list[tuple[str, list[str], bool]]:
+        """Each distinct word of the query with its index terms and whether it is CJK text:
+        worked out once per query, not once per hit."""
+        return [(word, tokenize(word), any(is_cjk(ch) for ch in word)) for word in dict.fromkeys(query.split())]
+
+    def _matched(self, words: list[tuple[str, list[str], bool]], doc: int) -> list[str]:
         """The query words the record contains. Text without spaces (Chinese, Japanese) is
         reported by the character pairs it shares: a single shared character says little."""
         matched: list[str] = []
-        for word in dict.fromkeys(query.split()):
-            terms = tokenize(word)
-            if any(is_cjk(ch) for ch in word):
+        for word, terms, cjk in words:
+            if cjk:
                 matched.extend(t for t in self.lexical.matches(terms, doc) if len(t) > 1 or len(word) == 1)
             elif terms and self.lexical.matches(terms, doc):
                 matched.append(word.strip(".,;:!?()[]\"'«»“”„"))

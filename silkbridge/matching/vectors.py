@@ -53,10 +53,14 @@ class VectorIndex:
             if len(self.vectors) == self.size:
                 return sims
             return np.maximum.reduceat(sims, self.starts[:-1]) if self.size else sims[:0]
-        out = np.empty(len(docs), dtype=np.float32)
-        for i, doc in enumerate(docs):
-            out[i] = float((self.vectors[self.starts[doc] : self.starts[doc + 1]] @ query).max())
-        return out
+        if not len(docs):
+            return np.zeros(0, dtype=np.float32)
+        # every document owns at least one chunk: gather the chunks of all, one product, the
+        # best per document
+        first, lengths = self.starts[docs], self.starts[docs + 1] - self.starts[docs]
+        offsets = np.cumsum(lengths) - lengths
+        chunks = np.repeat(first - offsets, lengths) + np.arange(int(lengths.sum()))
+        return np.maximum.reduceat(self.vectors[chunks] @ query, offsets).astype(np.float32)
 
     def nearest(self, query: np.ndarray, k: int, allowed: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
         """The ``k`` most similar documents (of those ``allowed``, a boolean mask), best first,

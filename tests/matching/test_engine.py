@@ -116,6 +116,19 @@ def test_ann_path_finds_what_the_exact_path_finds() -> None:
     assert np.mean(agree) > 0.9
 
 
+def test_a_document_is_as_similar_as_its_best_chunk() -> None:
+    rng = np.random.default_rng(2)
+    vectors = rng.normal(size=(9, 8)).astype(np.float32)
+    vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
+    index = VectorIndex(vectors, np.array([0, 1, 4, 6, 9], dtype=np.int64))  # 1, 3, 2 and 3 chunks
+    query = vectors[5]
+    best = [max(float(vectors[c] @ query) for c in range(a, b)) for a, b in [(0, 1), (1, 4), (4, 6), (6, 9)]]
+    assert np.allclose(index.similarity(query), best)
+    assert np.allclose(index.similarity(query, np.array([3, 0, 2])), [best[3], best[0], best[2]])
+    assert np.isclose(index.similarity(query, np.array([2]))[0], 1.0)  # the document that holds the query
+    assert len(index.similarity(query, np.array([], dtype=np.int64))) == 0
+
+
 def test_the_ranking_core_imports_no_django() -> None:
     code = (
         "import sys; import silkbridge.matching.engine, silkbridge.matching.partners, "
