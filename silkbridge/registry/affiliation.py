@@ -9,7 +9,8 @@ How it decides:
 2. Every run of consecutive tokens is looked up among the names of all organisations:
    display names, labels in every language, aliases, and names without the city or country
    they end with ("Hebrew University" for "Hebrew University of Jerusalem") or with the
-   place moved ("Medical University of Innsbruck"). A run across a comma must be made of
+   place moved ("Medical University of Innsbruck"), and names whose "Universität",
+   "Université" or "Universidad" is written "University". A run across a comma must be made of
    whole parts ("University of California, San Francisco"). Word order is kept:
    "Washington University" and "University of Washington" are different places. Where
    names overlap the longest wins; a short name made only of common words ("University
@@ -59,6 +60,10 @@ EXTRA_COUNTRY_NAMES = {
     "espana": "ES", "italia": "IT", "nederland": "NL", "schweiz": "CH", "suisse": "CH",
 }  # fmt: skip
 MAX_SPAN = 14
+UNIVERSITY = dict.fromkeys(
+    ["universitat", "universite", "universidad", "universita", "universiteit", "universidade", "universitet"],
+    "university",
+)
 # A name of at most this many words, all common ("University Hospital"), needs its place to
 # agree; a longer one ("South China Agricultural University") is specific enough.
 GENERIC_MAX = 3
@@ -171,6 +176,14 @@ class AffiliationMatcher:
                 for place in places:
                     for variant in self._without_place(tokens, place):
                         self.by_short[variant].add(index)
+        # "Universität", "Université", "Universidad"... written "University" ("Humboldt
+        # University of Berlin"), where that reads as no other organisation's name
+        self.by_translated: dict[str, set[int]] = defaultdict(set)
+        for index, variants in enumerate(names):
+            for tokens in variants:
+                translated = key(UNIVERSITY.get(t, t) for t in tokens)
+                if translated != key(tokens) and translated not in self.by_key and translated not in self.by_short:
+                    self.by_translated[translated].add(index)
         # Misspelt words ("Insitute", "Wuerzburg"): a word the names do not use that is one
         # letter away from exactly one word they use is read as that word.
         self.vocabulary = {t for name_key in self.by_key for t in name_key.split()}
@@ -233,6 +246,8 @@ class AffiliationMatcher:
                     found.append(_Candidate(org, i, j, whole, "name"))
                 for org in self.by_short.get(key(span), ()):
                     found.append(_Candidate(org, i, j, whole, "name without its place"))
+                for org in self.by_translated.get(key(span), ()):
+                    found.append(_Candidate(org, i, j, whole, "name in another language"))
         if not found:  # acronyms are ambiguous: only when no name is found, and only rare ones
             for word in set(re.findall(r"\b[A-Z][A-Z&\-]{2,}\b", raw)):
                 orgs = self.by_acronym.get(word, set())

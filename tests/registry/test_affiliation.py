@@ -36,6 +36,7 @@ REGISTRY = [
     Organisation("gsu", "Georgia State University", [], [], "US", "Atlanta"),
     Organisation("rutgers", "Rutgers University", [], [], "US", "New Brunswick"),
     Organisation("leipzig", "Leipzig University", [], [], "DE", "Leipzig"),
+    Organisation("hu", "Humboldt-Universität zu Berlin", [], [], "DE", "Berlin"),
     Organisation("lmu", "Ludwig Maximilian University of Munich", [], ["LMU"], "DE", "Munich"),
     Organisation("lmu-us", "Loyola Marymount University", [], ["LMU"], "US", "Los Angeles"),
     Organisation("uab", "Universidade Aberta", ["Open University"], [], "PT", "Lisbon"),
@@ -78,6 +79,8 @@ def test_normalise_folds_accents_case_punctuation_and_abbreviations() -> None:
         ("New Jersey Medical School, Rutgers University", "rutgers"),
         # a name that begins with its place, written with the place last
         ("Institute of Biology, University of Leipzig", "leipzig"),
+        # "Universität" written "University"
+        ("Institute of Biology, Humboldt University of Berlin", "hu"),
         # an acronym that two organisations have, with the place that tells them apart
         ("LMU, Munich, Germany", "lmu"),
         # a name across a comma is made of whole parts: not "Science University of Tokyo"
@@ -131,6 +134,19 @@ def test_a_long_name_of_common_words_is_specific_enough() -> None:
     assert matcher.match("Department of Entomology, South China Agricultural University").id == "scau"
     assert matcher.match("Department of Entomology, Agricultural University").id is None
     assert matcher.match("Department of Entomology, Agricultural University, Baoding").id == "au"
+
+
+def test_a_translated_university_never_reads_as_another_organisations_name() -> None:
+    matcher = AffiliationMatcher(
+        [
+            Organisation("oslo", "University of Oslo", [], [], "NO", "Oslo", kind="facility"),
+            Organisation("other", "Universidad de Oslo", [], [], "CL", "Santiago", kind="education"),
+        ]
+    )
+    # "University of Oslo" is the Norwegian one's own name, not the other's translated (which,
+    # a university, would otherwise be preferred)
+    assert matcher.match("Department of Biology, University of Oslo").id == "oslo"
+    assert matcher.match("Universidad de Oslo").id == "other"
 
 
 def test_an_acronym_several_organisations_have_needs_the_place() -> None:
