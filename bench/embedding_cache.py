@@ -6,10 +6,10 @@ from pathlib import Path
 
 import numpy as np
 
-from silkbridge.matching.embedding import Embedder, get_embedder
+from silkbridge.matching.embedding import Embedder, OneModel, get_embedder
 
 
-class CachedQueries:
+class CachedQueries(OneModel):  # its query(): the cached vector, weighed as the engine would
     def __init__(self, path: Path, name: str = "default") -> None:
         self.inner: Embedder = get_embedder(name)
         self.name, self.dim = self.inner.name, self.inner.dim
@@ -38,9 +38,6 @@ class CachedQueries:
 
     def weigh(self, query: np.ndarray, foreign: float, centre: np.ndarray | None = None) -> np.ndarray:
         return self.inner.weigh(query, foreign, centre)
-
-    def query(self, text: str, foreign: float, centre: np.ndarray | None = None) -> np.ndarray:
-        return self.weigh(self.queries([text])[0], foreign, centre)  # the cached vector, weighed as the engine would
 
     def save(self) -> None:
         self.path.parent.mkdir(parents=True, exist_ok=True)

@@ -127,6 +127,7 @@ class _Candidate:
     end: int
     whole_segment: bool
     via: str
+    acronym: str = ""  # the acronym it was found by, if it was
 
     @property
     def length(self) -> int:
@@ -252,7 +253,7 @@ class AffiliationMatcher:
             for word in set(re.findall(r"\b[A-Z][A-Z&\-]{2,}\b", raw)):
                 orgs = self.by_acronym.get(word, set())
                 if len(orgs) <= 5 and word.lower() not in self.countries:  # "USA" is a country
-                    found.extend(_Candidate(org, n - 1, n, False, f"acronym {word}") for org in sorted(orgs))
+                    found.extend(_Candidate(org, n - 1, n, False, f"acronym {word}", word) for org in sorted(orgs))
         return found
 
     def _survives_overlap(self, c: _Candidate, candidates: list[_Candidate]) -> bool:
@@ -295,19 +296,19 @@ class AffiliationMatcher:
                 continue
             city = self.city_tokens[c.org]
             city_agrees = bool(city) and f" {city} " in joined
+            span = key(tokens[c.start : c.end])
             generic = all(t in self.generic for t in tokens[c.start : c.end]) and (
-                c.length <= GENERIC_MAX or len(self.by_key.get(key(tokens[c.start : c.end]), ())) > 1
+                c.length <= GENERIC_MAX or len(self.by_key.get(span, ())) > 1
             )
-            acronym = c.via.removeprefix("acronym ") if c.via.startswith("acronym ") else ""
-            if generic and not acronym and not (city_agrees or len(tokens) == c.length):
+            if generic and not c.acronym and not (city_agrees or len(tokens) == c.length):
                 continue
-            if len(self.by_acronym.get(acronym, ())) > 1 and not (city_agrees or org.country in countries):
+            if len(self.by_acronym.get(c.acronym, ())) > 1 and not (city_agrees or org.country in countries):
                 continue  # an acronym that several organisations use needs the place to agree
             score = c.length + (3.0 if c.whole_segment else 0.0) + KIND_BONUS.get(org.kind, 0.0)
             score += 2.0 * c.end / len(tokens)  # the organisation is usually named last
-            if key(tokens[c.start : c.end]) == self.main_name[c.org]:
+            if span == self.main_name[c.org]:
                 score += 0.5  # its own name rather than a translation or a former name
-            if acronym:
+            if c.acronym:
                 score = 1.5
             evidence = [c.via]
             if city_agrees:

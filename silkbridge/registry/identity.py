@@ -128,11 +128,6 @@ def duplicate_groups(groups: Iterable[tuple[int, ...]]) -> list[DuplicateGroup]:
     return [_group(found) for found in members if len(found) > 1]
 
 
-def duplicate_group(ids: tuple[int, ...]) -> DuplicateGroup | None:
-    found = duplicate_groups([ids])
-    return found[0] if found else None
-
-
 def _group(orgs: list[Organisation]) -> DuplicateGroup:
     same_name = len({key(normalise(o.name)) for o in orgs}) == 1
     evidence = [str(DUPLICATE_EVIDENCE["same name"]) if same_name else _shared_name(orgs)]
