@@ -194,7 +194,7 @@ def test_import_page_is_for_moderators_and_staff(roles: dict[str, Any]) -> None:
     page = client_for(roles["moderator"]).post(
         "/en/cooperation/import/", {"kind": "agreements", "file": upload, "dry_run": "on"}
     )
-    assert "Dry run: 1 records would be created" in page.content.decode()
+    assert "Dry run: 1 record would be created" in page.content.decode()
     assert not Agreement.objects.exists()
     template = client_for(None).get("/en/cooperation/import/agreements-template.csv")
     assert template.content.decode().startswith("name,external_id,kind,countries,partners,summary")

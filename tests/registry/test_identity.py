@@ -242,3 +242,19 @@ def test_the_duplicates_page_costs_the_same_queries_for_one_group_or_three(
     with django_assert_num_queries(4):  # session, user, the registry version, the groups' organisations
         html = client.get("/en/organisations/duplicates/").content.decode()
     assert html.count('class="group"') == count
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("language", "experts", "expected"),
+    [("en", 1, "Its 1 expert affiliation and"), ("en", 2, "Its 2 expert affiliations and"),
+     ("ru", 1, "1 привязка эксперта"), ("ru", 2, "2 привязки экспертов"), ("ru", 5, "5 привязок экспертов")],
+)  # fmt: skip
+def test_the_merge_page_counts_expert_affiliations_in_the_readers_grammar(
+    twins: Any, roles: dict[str, Any], language: str, experts: int, expected: str
+) -> None:
+    keep, dupe = twins
+    for n in range(experts):
+        Expert.objects.create(name=f"Expert {n}").affiliations.set([dupe])
+    html = client_for(roles["moderator"]).get(f"/{language}/organisations/{keep.pk}/merge/{dupe.pk}/").content.decode()
+    assert expected in html
