@@ -9,10 +9,13 @@ How it decides:
 2. Every run of consecutive tokens is looked up among the names of all organisations:
    display names, labels in every language, aliases, and names without the city or country
    they end with ("Hebrew University" for "Hebrew University of Jerusalem") or with the
-   place moved ("Medical University of Innsbruck"), and names whose "Universität",
-   "Université" or "Universidad" is written "University". A run across a comma must be made of
-   whole parts ("University of California, San Francisco"). Word order is kept:
-   "Washington University" and "University of Washington" are different places. Where
+   place moved ("Medical University of Innsbruck"), with umlauts written out
+   ("Wuerzburg"), names whose "Universität", "Université" or "Universidad" is written
+   "University" ("Technische" "Technical"), and "University of Ulster" as "Ulster
+   University"; a translated or reordered name only where it is no other organisation's
+   name: "Washington University" and "University of Washington" are different places.
+   A run across a comma must be made of whole parts ("University of California, San
+   Francisco"). Where
    names overlap the longest wins; a short name made only of common words ("University
    Hospital") needs its city to agree. Acronyms in capitals are used only when no name is
    found, never when they are a country ("USA"), and when several organisations have
@@ -44,7 +47,8 @@ ABBREVIATIONS = {
     "coll": "college", "lab": "laboratory", "labs": "laboratories", "assoc": "association",
     "intl": "international", "int": "international", "fac": "faculty", "sch": "school", "res": "research",
     "technol": "technology", "tech": "technology", "sci": "science", "sciences": "science", "mt": "mount",
-    "organisation": "organization", "programme": "program", "inc": "", "ltd": "", "gmbh": "", "co": "",
+    "organisation": "organization", "programme": "program", "agriculture": "agricultural", "inc": "", "ltd": "",
+    "gmbh": "", "co": "",
     "corp": "", "llc": "", "the": "", "and": "", "of": "", "for": "", "at": "", "in": "",
     # the same small words in the other languages of names: "Università di Torino"
     "di": "", "de": "", "del": "", "della": "", "degli": "", "du": "", "des": "", "da": "", "do": "", "dos": "",
@@ -60,16 +64,21 @@ EXTRA_COUNTRY_NAMES = {
     "espana": "ES", "italia": "IT", "nederland": "NL", "schweiz": "CH", "suisse": "CH",
 }  # fmt: skip
 MAX_SPAN = 14
-UNIVERSITY = dict.fromkeys(
-    ["universitat", "universite", "universidad", "universita", "universiteit", "universidade", "universitet"],
-    "university",
-)
+TRANSLATED = {
+    **dict.fromkeys(
+        ["universitat", "universite", "universidad", "universita", "universiteit", "universidade", "universitet"],
+        "university",
+    ),
+    "technische": "technical", "freie": "free",
+}  # fmt: skip
 # A name of at most this many words, all common ("University Hospital"), needs its place to
 # agree; a longer one ("South China Agricultural University") is specific enough.
 GENERIC_MAX = 3
 # Affiliations name units inside institutions; the institution (usually a university) is the
 # organisation meant more often than the hospital, institute or funder named with it.
 KIND_BONUS = {"education": 2.0}
+UMLAUTS = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "Ä": "Ae", "Ö": "Oe", "Ü": "Ue", "ß": "ss"})
+UMLAUT = re.compile("[äöüÄÖÜß]")
 _TOKEN = re.compile(r"[^\W_]+", re.UNICODE)
 
 
@@ -87,6 +96,15 @@ def normalise(text: str) -> list[str]:
 
 def key(tokens: Iterable[str]) -> str:
     return " ".join(tokens)
+
+
+def _reordered(tokens: list[str]) -> str:
+    """ "University of Ulster" as "Ulster University" and the other way round ("" if neither)."""
+    if 2 <= len(tokens) <= 3 and tokens[0] == "university":
+        return key([*tokens[1:], "university"])
+    if 2 <= len(tokens) <= 3 and tokens[-1] == "university":
+        return key(["university", *tokens[:-1]])
+    return ""
 
 
 @dataclass
@@ -147,7 +165,9 @@ class AffiliationMatcher:
             self.orgs.append(org)
             main = normalise(org.name)
             others = map(normalise, set(org.names) - {org.name})
-            names.append([tokens for tokens in (main, *others) if tokens])
+            # German umlauts are also written out: "Würzburg" as "Wuerzburg"
+            spelt_out = (normalise(n.translate(UMLAUTS)) for n in {org.name, *org.names} if UMLAUT.search(n))
+            names.append([list(t) for t in dict.fromkeys(map(tuple, (main, *others, *spelt_out))) if t])
             for tokens in names[-1]:
                 self.by_key[key(tokens)].add(index)
             for acronym in org.acronyms:
@@ -177,14 +197,25 @@ class AffiliationMatcher:
                 for place in places:
                     for variant in self._without_place(tokens, place):
                         self.by_short[variant].add(index)
-        # "Universität", "Université", "Universidad"... written "University" ("Humboldt
-        # University of Berlin"), where that reads as no other organisation's name
-        self.by_translated: dict[str, set[int]] = defaultdict(set)
+        # Names written another way, where that reads as no other organisation's name:
+        # "Universität", "Technische"... as "University", "Technical" ("Humboldt University of
+        # Berlin"), and "University of Ulster" as "Ulster University" ("Washington University"
+        # and "University of Washington" are two organisations)
+        self.by_variant: dict[str, dict[int, str]] = defaultdict(dict)
         for index, variants in enumerate(names):
             for tokens in variants:
-                translated = key(UNIVERSITY.get(t, t) for t in tokens)
-                if translated != key(tokens) and translated not in self.by_key and translated not in self.by_short:
-                    self.by_translated[translated].add(index)
+                translated = key(TRANSLATED.get(t, t) for t in tokens)
+                for variant, via in (
+                    (translated, "name in another language"),
+                    (_reordered(tokens), "name in another word order"),
+                ):
+                    if (
+                        variant
+                        and variant != key(tokens)
+                        and variant not in self.by_key
+                        and variant not in self.by_short
+                    ):
+                        self.by_variant[variant].setdefault(index, via)
         # Misspelt words ("Insitute", "Wuerzburg"): a word the names do not use that is one
         # letter away from exactly one word they use is read as that word.
         self.vocabulary = {t for name_key in self.by_key for t in name_key.split()}
@@ -247,8 +278,8 @@ class AffiliationMatcher:
                     found.append(_Candidate(org, i, j, whole, "name"))
                 for org in self.by_short.get(key(span), ()):
                     found.append(_Candidate(org, i, j, whole, "name without its place"))
-                for org in self.by_translated.get(key(span), ()):
-                    found.append(_Candidate(org, i, j, whole, "name in another language"))
+                for org, via in self.by_variant.get(key(span), {}).items():
+                    found.append(_Candidate(org, i, j, whole, via))
         if not found:  # acronyms are ambiguous: only when no name is found, and only rare ones
             for word in set(re.findall(r"\b[A-Z][A-Z&\-]{2,}\b", raw)):
                 orgs = self.by_acronym.get(word, set())

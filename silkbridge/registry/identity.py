@@ -55,6 +55,7 @@ EVIDENCE = {
     "name": _("its name"),
     "name without its place": _("its name without the place"),
     "name in another language": _("its name in another language"),
+    "name in another word order": _("its name in another word order"),
     "city agrees": _("the city agrees"),
     "country agrees": _("the country agrees"),
     "the largest of organisations with this name": _("the largest of the organisations with this name"),

@@ -33,6 +33,11 @@ REGISTRY = [
     Organisation("tus", "Tokyo University of Science", ["Science University of Tokyo"], [], "JP", "Tokyo"),
     Organisation("army", "United States Army", [], ["USA"], "US", "Arlington"),
     Organisation("ou", "The Open University", [], [], "GB", "Milton Keynes"),
+    Organisation("ulster", "University of Ulster", [], [], "GB", "Coleraine"),
+    Organisation("tud", "Technische Universität Dresden", [], [], "DE", "Dresden"),
+    Organisation("hzau", "Huazhong Agricultural University", [], [], "CN", "Wuhan"),
+    # uses the spelling "Wuerzburg", so that the word is not read as a misspelling
+    Organisation("thws", "Technical University of Applied Sciences Wuerzburg-Schweinfurt", [], [], "DE", "Würzburg"),
     Organisation("gsu", "Georgia State University", [], [], "US", "Atlanta"),
     Organisation("rutgers", "Rutgers University", [], [], "US", "New Brunswick"),
     Organisation("leipzig", "Leipzig University", [], [], "DE", "Leipzig"),
@@ -91,6 +96,15 @@ def test_normalise_folds_accents_case_punctuation_and_abbreviations() -> None:
         ("Washington University School of Medicine, St. Louis, MO, USA", "wustl"),
         # its own name rather than another organisation's translated one
         ("Faculty of Arts, The Open University", "ou"),
+        # an umlaut written out, where the registry also has the written-out word
+        ("Department of Biochemistry, University of Wuerzburg", "wue"),
+        # "University of Ulster" as "Ulster University"; "Technische" as "Technical"
+        ("School of Nursing, Ulster University", "ulster"),
+        ("Department of Psychology, Technical University Dresden", "tud"),
+        # "Agriculture" for "Agricultural"
+        ("College of Fisheries, Huazhong Agriculture University", "hzau"),
+        # the other word order is not used where it is another organisation's name
+        ("Department of Biology, University of Washington", "uw"),
         # footnote numbers between the parts
         ("University of California, San Francisco 3 Department of Surgery, , San Francisco, CA, USA", "ucsf"),
     ],
