@@ -344,7 +344,9 @@ class AffiliationMatcher:
             evidence = [c.via]
             if city_agrees:
                 score += 1.0
-                evidence.append("city agrees")
+                # named apart from the organisation's name ("Anand Agricultural University" names no city)
+                if f" {city} " in f" {key(tokens[: c.start])} | {key(tokens[c.end :])} ":
+                    evidence.append("city agrees")
             if countries and org.country in countries:
                 score += 1.0
                 evidence.append("country agrees")

@@ -117,6 +117,8 @@ def test_matches_the_organisation_named(text: str, expected: str) -> None:
 def test_the_match_says_why() -> None:
     result = MATCHER.match("Department of Diagnostics, University of Verona, Verona, Italy")
     assert "name" in result.reason and "city agrees" in result.reason and "country agrees" in result.reason
+    # a city inside the name itself is not a city named
+    assert "city agrees" not in MATCHER.match("Department of Diagnostics, University of Verona").reason
 
 
 def test_abstains_when_two_organisations_fit_equally() -> None:
