@@ -258,3 +258,5 @@ def test_the_merge_page_counts_expert_affiliations_in_the_readers_grammar(
         Expert.objects.create(name=f"Expert {n}").affiliations.set([dupe])
     html = client_for(roles["moderator"]).get(f"/{language}/organisations/{keep.pk}/merge/{dupe.pk}/").content.decode()
     assert expected in html
+    # names keep their own direction inside the sentence (Unicode isolates)
+    assert f"\u2068{dupe.name}\u2069" in html and f"\u2068{keep.name}\u2069" in html

@@ -29,3 +29,12 @@ def query_with(context: dict[str, Any], **changes: Any) -> str:
 @register.filter
 def get_item(mapping: dict[str, Any], key: str) -> Any:
     return mapping.get(key)
+
+
+@register.filter
+def isolated(value: Any) -> str:
+    """{{ name|isolated }}: the text between Unicode's first-strong isolate and its pop, so
+    that a Latin name inside an Arabic sentence (or an Arabic one in English) keeps its own
+    direction and does not carry the brackets and numbers around it along. Plain text: it
+    works in a page's title as well as in its body."""
+    return f"\u2068{value}\u2069"
