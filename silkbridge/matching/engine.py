@@ -90,6 +90,10 @@ class Hit:
     reasons: Reasons
 
 
+class IncompatibleIndex(ValueError):
+    """A saved index made by another embedder or in another format (the code was upgraded)."""
+
+
 def text_hash(text: str) -> str:
     return hashlib.blake2b(text.encode(), digest_size=12).hexdigest()
 
@@ -191,7 +195,7 @@ class Engine:
     def load(cls, directory: Path, embedder: Embedder, ann_threshold: int = ANN_THRESHOLD) -> "Engine":
         meta = json.loads((directory / "meta.json").read_text())
         if meta.get("format") != FORMAT or meta.get("embedder") != embedder.name:
-            raise ValueError(f"index in {directory} was built with another format or embedder; reindex")
+            raise IncompatibleIndex(f"index in {directory} was built with another format or embedder; reindex")
         with (directory / "documents.jsonl").open(encoding="utf-8") as lines:
             documents = [Document(**json.loads(line)) for line in lines]
         vocabulary = {t: i for i, t in enumerate(json.loads((directory / "vocabulary.json").read_text()))}

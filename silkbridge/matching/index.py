@@ -21,7 +21,7 @@ from django.conf import settings
 
 from silkbridge.matching.documents import all_documents, collaboration_rows
 from silkbridge.matching.embedding import Embedder, get_embedder
-from silkbridge.matching.engine import Engine
+from silkbridge.matching.engine import Engine, IncompatibleIndex
 from silkbridge.matching.partners import CollaborationGraph, Participation
 
 Progress = Callable[[str], None]
@@ -37,6 +37,7 @@ class Loaded:
 
 _loaded: dict[Path, Loaded] = {}
 _lock = threading.Lock()
+_outdated: set[Path] = set()  # indexes of another embedder whose rebuild this process queued
 
 
 def _embedder() -> Embedder:
@@ -90,9 +91,29 @@ def current() -> Loaded:
         if pointer is None:
             loaded = _loaded[root] = _empty()
         elif loaded is None or loaded.folder != pointer["folder"]:
-            loaded = _loaded[root] = _load(root, pointer)
+            try:
+                loaded = _loaded[root] = _load(root, pointer)
+            except IncompatibleIndex:
+                loaded = _loaded[root] = _replace_outdated(root, pointer, loaded)
         loaded.checked_at = now
         return loaded
+
+
+def _replace_outdated(root: Path, pointer: dict, loaded: Loaded | None) -> Loaded:
+    """The index the pointer names was made by another embedder or format (the code was
+    upgraded): it is rebuilt as if there were none, right away where tasks run in the
+    request, else by a worker (queued once per process); meanwhile this process searches
+    what it had loaded, or an empty index."""
+    outdated = root / pointer["folder"]
+    if outdated not in _outdated:
+        from silkbridge.matching.tasks import refresh_index
+
+        _outdated.add(outdated)
+        refresh_index.enqueue(time.time())
+        replaced = _pointer()
+        if replaced and replaced["folder"] != pointer["folder"]:
+            return _load(root, replaced)
+    return loaded or _empty()
 
 
 def _load(root: Path, pointer: dict) -> Loaded:

@@ -239,3 +239,39 @@ def test_a_bulk_import_refreshes_the_index_once_at_the_end(reference: Any, capsy
     assert out.count("Refreshing the search index") == 1 and "records read" in out
     keys = set(index.current().engine.positions)
     assert {f"organisation:{pk}" for pk in Organisation.objects.values_list("pk", flat=True)} == keys
+
+
+def left_by_an_older_release(settings: Any) -> str:
+    """An index as an older release left it (made by another embedder), found by a process
+    started after the upgrade; its folder."""
+    import json
+
+    index.rebuild()
+    root = settings.SILKBRIDGE_MATCHING_DIR
+    folder = str(json.loads((root / "current").read_text())["folder"])
+    meta = root / folder / "meta.json"
+    meta.write_text(json.dumps({**json.loads(meta.read_text()), "embedder": "an-older-model"}))
+    index._loaded.clear()
+    return folder
+
+
+def test_an_index_of_another_embedder_is_rebuilt_not_an_error(
+    settings: Any, records: dict[str, Any], client: Any
+) -> None:
+    outdated = left_by_an_older_release(settings)
+    response = client.get("/api/v1/search", {"q": "soil"})
+    assert response.status_code == 200 and f"organisation:{records['soil'].pk}" in keys(response)
+    assert index.current().folder != outdated
+
+
+def test_with_a_task_queue_an_outdated_index_is_queued_once_and_an_empty_one_searched(
+    settings: Any, records: dict[str, Any], client: Any
+) -> None:
+    from django_tasks_db.models import DBTaskResult
+
+    left_by_an_older_release(settings)
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    for _ in range(3):
+        assert client.get("/api/v1/search", {"q": "soil"}).json() == {"count": 0, "results": []}
+        index._loaded[settings.SILKBRIDGE_MATCHING_DIR].checked_at = 0  # the pointer is read again
+    assert DBTaskResult.objects.count() == 1
