@@ -100,11 +100,11 @@ def key(tokens: Iterable[str]) -> str:
 
 def _reordered(tokens: list[str]) -> str:
     """ "University of Ulster" as "Ulster University" and the other way round ("" if neither)."""
-    if 2 <= len(tokens) <= 3 and tokens[0] == "university":
+    if not 2 <= len(tokens) <= 3:
+        return ""
+    if tokens[0] == "university":
         return key([*tokens[1:], "university"])
-    if 2 <= len(tokens) <= 3 and tokens[-1] == "university":
-        return key(["university", *tokens[:-1]])
-    return ""
+    return key(["university", *tokens[:-1]]) if tokens[-1] == "university" else ""
 
 
 @dataclass
@@ -209,12 +209,7 @@ class AffiliationMatcher:
                     (translated, "name in another language"),
                     (_reordered(tokens), "name in another word order"),
                 ):
-                    if (
-                        variant
-                        and variant != key(tokens)
-                        and variant not in self.by_key
-                        and variant not in self.by_short
-                    ):
+                    if variant and variant not in self.by_key and variant not in self.by_short:
                         self.by_variant[variant].setdefault(index, via)
         # Misspelt words ("Insitute", "Wuerzburg"): a word the names do not use that is one
         # letter away from exactly one word they use is read as that word.
