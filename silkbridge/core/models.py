@@ -2,6 +2,7 @@ from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class TimeStampedModel(models.Model):
@@ -14,6 +15,21 @@ class TimeStampedModel(models.Model):
 
 class AuditEntry(models.Model):
     """One change to one record: who, when, what (field -> [old, new])."""
+
+    # what the history page calls each action (the code is stored, the label shown)
+    ACTIONS = {
+        "create": pgettext_lazy("audit action", "created"),
+        "update": pgettext_lazy("audit action", "edited"),
+        "delete": pgettext_lazy("audit action", "deleted"),
+        "import": pgettext_lazy("audit action", "imported"),
+        "merge": pgettext_lazy("audit action", "merged"),
+        "unmerge": pgettext_lazy("audit action", "merge undone"),
+        "contact": pgettext_lazy("audit action", "contacted"),
+        "sign-up": pgettext_lazy("audit action", "signed up"),
+        "confirm-email": pgettext_lazy("audit action", "e-mail confirmed"),
+        "create-token": pgettext_lazy("audit action", "API token created"),
+        "revoke-token": pgettext_lazy("audit action", "API token revoked"),
+    }
 
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
@@ -33,6 +49,11 @@ class AuditEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.created_at:%Y-%m-%d %H:%M} {self.action} {self.object_repr}"
+
+    @property
+    def action_label(self) -> str:
+        """The action in the reader's language (an unknown code as it is)."""
+        return str(self.ACTIONS.get(self.action, self.action))
 
     @property
     def visible_changes(self) -> list[tuple[str, list[object]]]:

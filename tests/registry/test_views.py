@@ -260,3 +260,15 @@ def test_home_shows_cooperation_in_force_today(reference: Any, client: Any) -> N
     )
     html = client.get("/en/").content.decode()
     assert "<strong>1</strong> agreements in force" in html
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("language", "edited"), [("en", "edited"), ("ar", "عُدّلت"), ("ru", "изменено")])
+def test_the_history_names_each_action_in_the_readers_language(
+    roles: dict[str, Any], org: Organisation, language: str, edited: str
+) -> None:
+    client_for(roles["editor"]).post(
+        f"/en/organisations/{org.pk}/edit/", {"name": org.name, "kind": "facility", "country": "KE", "city": "Kisumu"}
+    )
+    history = client_for(None).get(f"/{language}/organisations/{org.pk}/history/").content.decode()
+    assert f"<td>{edited}</td>" in history and "<td>update</td>" not in history
