@@ -5,7 +5,8 @@ How it decides:
 1. Normalise (accents, case, punctuation, common abbreviations such as "Univ." and
    "Dept.", British/American spellings, small words in several languages) and cut the text
    into parts at commas, brackets and footnote numbers; a word the names do not use that is
-   one letter away from exactly one word they use is read as that word ("Insitute").
+   one letter away from exactly one word they use (or from several, one of them ten times as common:
+   "Universtity") is read as that word ("Insitute").
 2. Every run of consecutive tokens is looked up among the names of all organisations:
    display names, labels in every language, aliases, and names without the city or country
    they end with ("Hebrew University" for "Hebrew University of Jerusalem") or with the
@@ -17,7 +18,7 @@ How it decides:
    A run across a comma must be made of whole parts ("University of California, San
    Francisco"). Where
    names overlap the longest wins; a short name made only of common words ("University
-   Hospital") needs its city to agree. Acronyms in capitals are used only when no name is
+   Hospital", but not "China Agricultural University") needs its city to agree. Acronyms in capitals are used only when no name is
    found, never when they are a country ("USA"), and when several organisations have
    them only with the place agreeing.
 3. A country named in the text (outside the name itself: "Georgia State University",
@@ -177,13 +178,15 @@ class AffiliationMatcher:
             self.main_name.append(key(main))
         self.countries = _country_names()
         # Words found in many names ("university", "hospital", "national") say little; a name
-        # made only of them ("University Hospital") is generic and needs a place to agree.
+        # made only of them ("University Hospital") is generic and needs a place to agree. A
+        # country is a place: "China Agricultural University" names one university.
         frequency: dict[str, int] = defaultdict(int)
         for name_key in self.by_key:
             for token in set(name_key.split()):
                 frequency[token] += 1
+        self.frequency = frequency
         common = max(5, len(self.by_key) // 400)
-        self.generic = {t for t, n in frequency.items() if n > common}
+        self.generic = {t for t, n in frequency.items() if n > common and t not in self.countries}
         # Names that end with their place ("Hebrew University of Jerusalem", "Purdue University
         # West Lafayette", "Xenon Pharmaceuticals (Canada)") are often written without it.
         self.by_short: dict[str, set[int]] = defaultdict(set)
@@ -301,6 +304,9 @@ class AffiliationMatcher:
             found.update(self.one_letter_less.get(w, ()))
         swapped = (word[:i] + word[i + 1] + word[i] + word[i + 2 :] for i in range(len(word) - 1))
         found.update(w for w in swapped if w in self.vocabulary)  # two letters swapped ("Univeristy")
+        if len(found) > 1:  # "Universtity": "University" rather than a rare misspelling in a name
+            first, second = sorted(found, key=lambda w: -self.frequency.get(w, 0))[:2]
+            found = {first} if self.frequency.get(first, 0) >= 10 * self.frequency.get(second, 1) else found
         return found.pop() if len(found) == 1 else word
 
     def match(self, text: str) -> Match:

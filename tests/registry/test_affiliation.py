@@ -144,12 +144,28 @@ def test_a_long_name_of_common_words_is_specific_enough() -> None:
               for c, city in enumerate(cities)),
             Organisation("scau", "South China Agricultural University", [], [], "CN", "Guangzhou"),
             Organisation("au", "Agricultural University", [], [], "CN", "Baoding"),
+            Organisation("cau", "China Agricultural University", [], [], "CN", "Beijing"),
         ]
     )  # fmt: skip
-    assert {"south", "china", "agricultural", "university"} <= matcher.generic
+    assert {"south", "agricultural", "university"} <= matcher.generic and "china" not in matcher.generic
     assert matcher.match("Department of Entomology, South China Agricultural University").id == "scau"
     assert matcher.match("Department of Entomology, Agricultural University").id is None
     assert matcher.match("Department of Entomology, Agricultural University, Baoding").id == "au"
+    # a country among the words is a place: three common words, one of them "China", name one university
+    assert matcher.match("College of Biological Sciences, China Agricultural University").id == "cau"
+
+
+def test_a_misspelt_word_is_read_as_the_far_commoner_of_two_words_it_could_be() -> None:
+    matcher = AffiliationMatcher(
+        [
+            *(Organisation(f"u{n}", f"University of {city}", [], [], "DE", city)
+              for n, city in enumerate(["Göttingen", "Bonn", "Kiel", "Jena", "Halle", "Mainz", "Trier", "Ulm",
+                                        "Passau", "Bayreuth"])),
+            Organisation("typo", "Fachhochschule Universtiy Trier", [], [], "DE", "Trier"),
+        ]
+    )  # fmt: skip
+    # "Universtity" is one letter from both "University" (ten names) and "Universtiy" (one)
+    assert matcher.match("Universtity of Göttingen").id == "u0"
 
 
 def test_a_translated_university_never_reads_as_another_organisations_name() -> None:
