@@ -16,10 +16,10 @@ How it decides:
    University"; a translated or reordered name only where it is no other organisation's
    name: "Washington University" and "University of Washington" are different places.
    A run across a comma must be made of whole parts ("University of California, San
-   Francisco"). Where
-   names overlap the longest wins; a short name made only of common words ("University
-   Hospital", but not "China Agricultural University") needs its city to agree. Acronyms in capitals are used only when no name is
-   found, never when they are a country ("USA"), and when several organisations have
+   Francisco"). Where names overlap the longest wins; a short name made only of common
+   words ("University Hospital", but not "China Agricultural University") needs its city
+   to agree. Acronyms in capitals are used only when no name is found, never when they
+   are a country ("USA"), and when several organisations have
    them only with the place agreeing.
 3. A country named in the text (outside the name itself: "Georgia State University",
    "New Jersey") must agree with the organisation's; a city or country that
