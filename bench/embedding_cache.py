@@ -18,6 +18,8 @@ class CachedQueries(OneModel):  # its query(): the cached vector, weighed as the
         if self.path.exists():
             data = np.load(self.path)
             self.cache = dict(zip(data["keys"].tolist(), data["vectors"], strict=True))
+        if hasattr(self.inner, "words"):  # the lexicon's word model (a few words a query: not cached)
+            self.words, self.word_dim = self.inner.words, self.inner.word_dim
 
     @staticmethod
     def _key(text: str) -> str:

@@ -18,8 +18,17 @@ router = Router(auth=public, tags=["matching"])
 ERRORS: dict[int, type[Schema]] = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut}
 
 
+class ReadingOut(Schema):
+    word: str = SchemaField(description="a query word that no record uses")
+    read_as: str = SchemaField(description="the word of this record, nearest in meaning, that it was read as")
+
+
 class ReasonsOut(Schema):
     matched: list[str] = SchemaField(description="query words found in the record")
+    translated: list[ReadingOut] = SchemaField(
+        description="query words in another language than the records, with the record's word each was read as "
+        "(search only)"
+    )
     semantic: float = SchemaField(
         description="cosine similarity of the query, as the engine weighs it, and the record's best passage "
         "(for a query in another language than the records, less what it shares with every record)"

@@ -4,7 +4,9 @@ Fusion: both scores are min-max normalised over the union of the two candidate l
 mixed half and half, the lexical half scaled by the share of the query's terms that occur in
 the index at all. A query in the records' language keeps its full lexical half; a query in
 another language, whose words the index has never seen, is ranked by meaning alone, so a
-stray shared name or number cannot pose as a strong match (see docs/matching.md).
+stray shared name or number cannot pose as a strong match (see docs/matching.md). Such a
+query's words are also read as the index's own words nearest in meaning (lexicon.py), and
+those are searched with BM25 for a third, smaller part of the score.
 """
 
 import hashlib
@@ -18,13 +20,19 @@ from scipy import sparse
 
 from silkbridge.matching.embedding import Embedder
 from silkbridge.matching.lexical import BM25
-from silkbridge.matching.text import chunks, is_cjk, tokenize
+from silkbridge.matching.lexicon import Lexicon
+from silkbridge.matching.text import chunks, is_cjk, tokenize, words
 from silkbridge.matching.vectors import ANN_THRESHOLD, VectorIndex, top_k
 
 CANDIDATES = 100
 LEXICAL_WEIGHT = 0.5
+# The weight of the index words that a query's unknown words are read as (lexicon.py), times
+# the share of the query's words the index does not know
+TRANSLATED_WEIGHT = 0.1
 CHUNK_WORDS = 80
-FORMAT = 1
+FORMAT = 2  # 2: with the lexicon; the chunk vectors of format 1 are the same and are reused
+REUSABLE_FORMATS = (1, 2)
+WORD_KEY = "word "  # ``known`` holds the lexicon's vectors under "word <word>" (text hashes have no space)
 
 Progress = Callable[[int, int], None]
 
@@ -58,6 +66,12 @@ class Document:
         return texts + [f"{self.title}: {piece}" if self.title else piece for piece in pieces]
 
 
+@dataclass(frozen=True)
+class Reading:
+    word: str  # a query word that no record uses
+    read_as: str  # the record's word nearest in meaning that it was read as (lexicon.py)
+
+
 @dataclass
 class Reasons:
     matched: list[str] = field(default_factory=list)  # query words found in the record
@@ -65,6 +79,7 @@ class Reasons:
     fields: list[str] = field(default_factory=list)  # shared fields of science
     countries: list[str] = field(default_factory=list)  # shared countries
     partners: list[str] = field(default_factory=list)  # shared partners (recommendations)
+    translated: list[Reading] = field(default_factory=list)  # query words read as the record's words
     # the passage is worked out when first read: of a hundred hits, only those shown pay for it
     _find_passage: Callable[[], str] | None = field(default=None, repr=False, compare=False)
     _passage_text: str | None = field(default=None, repr=False, compare=False)
@@ -106,11 +121,19 @@ def _minmax(values: np.ndarray) -> np.ndarray:
 
 
 class Engine:
-    def __init__(self, documents: list[Document], lexical: BM25, vectors: VectorIndex, embedder: Embedder) -> None:
+    def __init__(
+        self,
+        documents: list[Document],
+        lexical: BM25,
+        vectors: VectorIndex,
+        embedder: Embedder,
+        lexicon: Lexicon | None = None,
+    ) -> None:
         self.documents = documents
         self.lexical = lexical
         self.vectors = vectors
         self.embedder = embedder
+        self.lexicon = lexicon  # None where the embedder has no word model (e5 alone, tests)
         self.positions = {doc.key: i for i, doc in enumerate(documents)}
         # the mean chunk vector: foreign queries are centred on it (embedding.CENTRING)
         self.centre = vectors.vectors.mean(axis=0) if len(vectors.vectors) else None
@@ -129,10 +152,12 @@ class Engine:
         batch: int = 512,
         ann_threshold: int = ANN_THRESHOLD,
     ) -> "Engine":
-        """Index ``documents``. ``known`` maps chunk-text hashes to vectors already computed
-        (a previous index): only new or changed texts are embedded."""
+        """Index ``documents``. ``known`` maps chunk-text hashes (and words, ``WORD_KEY``) to
+        vectors already computed (a previous index): only new or changed texts are embedded.
+        ``progress`` is told the texts embedded so far (words included) and how many."""
         documents = list(documents)
-        lexical = BM25.build([tokenize(doc.lexical_text()) for doc in documents])
+        lexical_texts = [doc.lexical_text() for doc in documents]
+        lexical = BM25.build([tokenize(text) for text in lexical_texts])
         texts: list[str] = []
         starts = [0]
         for doc in documents:
@@ -147,27 +172,47 @@ class Engine:
                 vectors[i] = known[h]
             else:
                 todo.append(i)
+        embed_words = getattr(embedder, "words", None)
+        vocabulary = Lexicon.vocabulary(lexical_texts) if embed_words else []
+        known_words = {k.removeprefix(WORD_KEY): v for k, v in known.items() if k.startswith(WORD_KEY)}
+        total = len(todo) + sum(w not in known_words for w in vocabulary)
+        done = 0
+
+        def embedded(count: int) -> None:
+            nonlocal done
+            done += count
+            if progress:
+                progress(done, total)
+
         for begin in range(0, len(todo), batch):
             part = todo[begin : begin + batch]
             vectors[part] = embedder.passages([texts[i] for i in part])
-            if progress:
-                progress(min(begin + batch, len(todo)), len(todo))
+            embedded(len(part))
+        lexicon = None
+        if embed_words:
+            dim = embedder.word_dim  # type: ignore[attr-defined]
+            lexicon = Lexicon.build(vocabulary, embed_words, dim, known_words, embedded, batch)
         index = VectorIndex(vectors, np.asarray(starts, dtype=np.int64), ann_threshold)
         index.build_ann()
-        engine = cls(documents, lexical, index, embedder)
+        engine = cls(documents, lexical, index, embedder, lexicon)
         engine.chunk_hashes = hashes
         return engine
 
     @staticmethod
     def saved_vectors(directory: Path, embedder: Embedder) -> dict[str, np.ndarray]:
-        """The chunk vectors of a saved index by text hash (for a rebuild to reuse), without
-        loading the rest; empty when there is none or it was made by another embedder."""
+        """The chunk vectors of a saved index by text hash and its words' vectors (``WORD_KEY``),
+        for a rebuild to reuse, without loading the rest; empty when there is none or it was
+        made by another embedder."""
         try:
             meta = json.loads((directory / "meta.json").read_text())
-            if meta.get("format") != FORMAT or meta.get("embedder") != embedder.name:
+            if meta.get("format") not in REUSABLE_FORMATS or meta.get("embedder") != embedder.name:
                 return {}
             arrays = np.load(directory / "vectors.npz")
-            return dict(zip((str(h) for h in arrays["hashes"]), arrays["vectors"], strict=True))
+            known = dict(zip((str(h) for h in arrays["hashes"]), arrays["vectors"], strict=True))
+            if (directory / "lexicon.npz").exists():
+                lexicon = np.load(directory / "lexicon.npz")
+                known.update(zip((WORD_KEY + str(w) for w in lexicon["words"]), lexicon["vectors"], strict=True))
+            return known
         except (OSError, ValueError, KeyError):
             return {}
 
@@ -190,6 +235,11 @@ class Engine:
             hashes=np.asarray(self.chunk_hashes),
         )
         self.vectors.save_ann(directory / "ann.usearch")
+        if self.lexicon is not None:
+            np.savez(
+                directory / "lexicon.npz", words=np.asarray(self.lexicon.words), vectors=self.lexicon.index.vectors
+            )
+            self.lexicon.index.save_ann(directory / "lexicon.usearch")
 
     @classmethod
     def load(cls, directory: Path, embedder: Embedder, ann_threshold: int = ANN_THRESHOLD) -> "Engine":
@@ -206,7 +256,11 @@ class Engine:
         vectors = VectorIndex(arrays["vectors"], arrays["starts"], ann_threshold)
         vectors.load_ann(directory / "ann.usearch")
         vectors.build_ann()
-        engine = cls(documents, lexical, vectors, embedder)
+        lexicon = None
+        if (directory / "lexicon.npz").exists():
+            saved = np.load(directory / "lexicon.npz")
+            lexicon = Lexicon.of([str(w) for w in saved["words"]], saved["vectors"], directory / "lexicon.usearch")
+        engine = cls(documents, lexical, vectors, embedder, lexicon)
         engine.chunk_hashes = [str(h) for h in arrays["hashes"]]
         return engine
 
@@ -242,7 +296,27 @@ class Engine:
         qvec = None
         if mode != "lexical":
             qvec = self.embedder.query(query, 1.0 - known, self.centre)
-        return self._rank(tokens, known, qvec, k, self._mask(kinds, audiences), mode, query=query)
+        translated = self._translate(query) if mode == "hybrid" and known < 1 else {}
+        return self._rank(
+            tokens, known, qvec, k, self._mask(kinds, audiences), mode, query=query, translated=translated
+        )
+
+    def _translate(self, query: str) -> dict[str, list[str]]:
+        """The query's words that no record uses, each with the index words nearest in meaning."""
+        if self.lexicon is None:
+            return {}
+        unknown = [w for w in words(query) if not self.lexical.term_ids(tokenize(w))]
+        if not unknown:
+            return {}
+        return self.lexicon.translate(unknown, self.embedder.words(unknown))  # type: ignore[attr-defined]
+
+    def _lexical(self, tokens: list[str], mask: np.ndarray | None, exclude: int | None) -> np.ndarray:
+        scores = self.lexical.scores(tokens)
+        if mask is not None:
+            scores = np.where(mask, scores, 0.0)
+        if exclude is not None:
+            scores[exclude] = 0.0
+        return scores
 
     def _rank(
         self,
@@ -255,18 +329,21 @@ class Engine:
         *,
         query: str = "",
         exclude: int | None = None,
+        translated: dict[str, list[str]] | None = None,
     ) -> list[Hit]:
         depth = max(CANDIDATES, k)
         candidates: list[np.ndarray] = []
-        lex_all = None
+        lex_all = tra_all = None
         if mode != "semantic" and tokens:
-            lex_all = self.lexical.scores(tokens)
-            if mask is not None:
-                lex_all = np.where(mask, lex_all, 0.0)
-            if exclude is not None:
-                lex_all[exclude] = 0.0
+            lex_all = self._lexical(tokens, mask, exclude)
             top = top_k(lex_all, depth)
             candidates.append(top[lex_all[top] > 0])
+        # (query word, index word it is read as, that word's terms)
+        readings = [(word, w, tokenize(w)) for word, ws in (translated or {}).items() for w in ws]
+        if readings:
+            tra_all = self._lexical([t for _word, _w, terms in readings for t in terms], mask, exclude)
+            top = top_k(tra_all, depth)
+            candidates.append(top[tra_all[top] > 0])
         if qvec is not None:
             allowed = mask
             if exclude is not None:
@@ -286,11 +363,16 @@ class Engine:
             score = sem
         else:
             score = (1 - LEXICAL_WEIGHT) * _minmax(sem) + LEXICAL_WEIGHT * known * _minmax(lex)
+            if tra_all is not None:
+                score = score + TRANSLATED_WEIGHT * (1 - known) * _minmax(tra_all[docs])
         order = np.lexsort((docs, -score))[:k]
         if qvec is not None:  # reported as a cosine: of the query as weighed and centred
             sem = sem / max(float(np.linalg.norm(qvec)), 1e-9)
-        words = self._query_words(query)
-        return [self._hit(int(docs[i]), float(score[i]), float(lex[i]), float(sem[i]), words, qvec) for i in order]
+        query_words = self._query_words(query)
+        return [
+            self._hit(int(docs[i]), float(score[i]), float(lex[i]), float(sem[i]), query_words, qvec, readings)
+            for i in order
+        ]
 
     def _known(self, tokens: list[str]) -> float:
         """The share of the query's distinct terms that occur in the index at all."""
@@ -302,11 +384,16 @@ class Engine:
         score: float,
         lex: float,
         sem: float,
-        words: list[tuple[str, list[str], bool]],
+        query_words: list[tuple[str, list[str], bool]],
         qvec: np.ndarray | None,
+        readings: list[tuple[str, str, list[str]]] | None = None,
     ) -> Hit:
-        reasons = Reasons(self._matched(words, doc) if lex > 0 else [], round(sem, 4))
-        if qvec is not None and words:
+        reasons = Reasons(self._matched(query_words, doc) if lex > 0 else [], round(sem, 4))
+        for word, read_as, terms in readings or []:
+            # the first of a word's readings that the record uses ("الري" read as "irrigation")
+            if (not reasons.translated or reasons.translated[-1].word != word) and self.lexical.matches(terms, doc):
+                reasons.translated.append(Reading(word, read_as))
+        if qvec is not None and query_words:
             reasons._find_passage = lambda: self._passage(doc, qvec)
         return Hit(self.documents[doc].key, score, lex, sem, reasons)
 

@@ -120,6 +120,21 @@ def tokenize(text: str) -> list[str]:
     return terms
 
 
+def words(text: str) -> list[str]:
+    """The distinct words of a text, in order, in lower case: what the lexicon embeds one by
+    one (lexicon.py). Chinese, Japanese and Korean text has no spaces, so each pair of
+    characters counts as a word (a lone character as itself). Stop words and anything with a
+    digit are left out."""
+    found: list[str] = []
+    for match in _WORD.finditer(_ARABIC_DIACRITICS.sub("", unicodedata.normalize("NFKC", text))):
+        for run in _cjk_runs(match.group()):
+            if is_cjk(run[0]):
+                found.extend(run[i : i + 2] for i in range(max(len(run) - 1, 1)))
+            elif len(run) > 1 and run.isalpha() and fold(run) not in STOPWORDS:
+                found.append(run.casefold())
+    return list(dict.fromkeys(found))
+
+
 # A sentence ends at . ! ? followed by a space (after a closing bracket or quote, if any):
 # "0.05", "e.g." inside a word and "(… record.)" stay whole. CJK full stops need no space.
 _SENTENCE_END = re.compile(r"(?<=[.!?][)\]\"'”’»])\s+|(?<=[.!?])\s+|(?<=[。！？؟])\s*")

@@ -84,6 +84,20 @@ class VectorIndex:
         order = np.argsort(-sims, kind="stable")[:k]
         return docs[order], sims[order]
 
+    def nearest_each(self, queries: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
+        """For an index of one vector per document (the lexicon's words): the ``k`` nearest
+        documents of each query at once, best first, and their similarities (rows of ``k``;
+        fewer columns when there are fewer documents)."""
+        k = min(k, self.size)
+        if self._ann is not None:
+            found = self._ann.search(queries, k)
+            keys = np.asarray(found.keys, dtype=np.int64).reshape(len(queries), -1)
+            return keys, (1.0 - np.asarray(found.distances, dtype=np.float32)).reshape(len(queries), -1)
+        sims = queries @ self.vectors.T
+        top = np.argpartition(-sims, k - 1, axis=1)[:, :k] if k < self.size else np.tile(np.arange(k), (len(sims), 1))
+        top = np.take_along_axis(top, np.argsort(-np.take_along_axis(sims, top, axis=1), axis=1), axis=1)
+        return top, np.take_along_axis(sims, top, axis=1)
+
 
 def top_k(scores: np.ndarray, k: int) -> np.ndarray:
     """Indices of the ``k`` highest scores, best first (ties by index)."""

@@ -1,12 +1,14 @@
+import json
 import math
 import subprocess
 import sys
 from pathlib import Path
 
 import numpy as np
+import pytest
 
 from silkbridge.matching.embedding import FakeEmbedder
-from silkbridge.matching.engine import Document, Engine
+from silkbridge.matching.engine import Document, Engine, IncompatibleIndex, Reading
 from silkbridge.matching.lexical import BM25
 from silkbridge.matching.vectors import VectorIndex
 
@@ -253,3 +255,105 @@ def test_each_result_names_the_passage_closest_in_meaning() -> None:
 def test_similar_records_show_no_passage() -> None:
     engine = Engine.build(DOCS, FakeEmbedder())
     assert all(hit.reasons.passage == "" for hit in engine.similar("organisation:1", 3))
+
+
+class Bilingual(CountingEmbedder):
+    """The fake model with a word model that knows a few translations: a word and its
+    translations share one vector; any other word gets a vector of its own."""
+
+    word_dim = 16
+    MEANINGS = {"irrigation": 0, "riego": 0, "الري": 0, "орошение": 0, "telescopes": 1, "telescopios": 1}
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.words_embedded: list[str] = []
+
+    def words(self, texts: list[str]) -> np.ndarray:
+        self.words_embedded.extend(texts)
+        vectors = np.zeros((len(texts), self.word_dim), dtype=np.float32)
+        for i, text in enumerate(texts):
+            vectors[i, self.MEANINGS.get(text, 2 + sum(map(ord, text)) % (self.word_dim - 2))] = 1.0
+        return vectors
+
+
+FARMS = [
+    Document("project:1", "Water for smallholder farms", text="Drip irrigation of vegetables."),
+    Document("project:2", "Radio astronomy", text="Large telescopes observe galaxies."),
+    Document("project:3", "Poultry health", text="Vaccines for chicken farms."),
+]
+
+
+def test_a_word_no_record_uses_is_searched_as_the_records_word_nearest_in_meaning() -> None:
+    engine = Engine.build(FARMS, Bilingual())
+    assert "irrigation" in engine.lexicon.words and "of" not in engine.lexicon.words  # type: ignore[union-attr]
+    for query in ("riego", "الري", "орошение"):
+        hits = engine.search(query, 3)
+        assert hits[0].key == "project:1", query
+        assert hits[0].reasons.translated == [Reading(query, "irrigation")], query
+        assert hits[0].reasons.matched == []  # the record does not contain the query's own word
+        assert all(not h.reasons.translated for h in hits[1:])
+    assert engine.search("telescopios", 1)[0].reasons.translated == [Reading("telescopios", "telescopes")]
+    # a word the records use is searched as it is, never translated
+    assert engine.search("irrigation", 1)[0].reasons.translated == []
+    # embeddings alone and BM25 alone stay what they were
+    assert all(
+        not h.reasons.translated for mode in ("lexical", "semantic") for h in engine.search("riego", 3, mode=mode)
+    )
+
+
+def test_without_a_word_model_nothing_is_translated() -> None:
+    engine = Engine.build(FARMS, FakeEmbedder())
+    assert engine.lexicon is None
+    assert all(not h.reasons.translated for h in engine.search("riego", 3))
+
+
+def test_the_lexicon_is_saved_and_its_vectors_reused_by_a_rebuild(tmp_path: Path) -> None:
+    first = Bilingual()
+    engine = Engine.build(FARMS, first)
+    assert sorted(first.words_embedded) == sorted(engine.lexicon.words)  # type: ignore[union-attr]
+    engine.save(tmp_path)
+    loaded = Engine.load(tmp_path, Bilingual())
+    assert loaded.lexicon is not None and loaded.lexicon.words == engine.lexicon.words  # type: ignore[union-attr]
+    assert loaded.search("riego", 1)[0].reasons.translated == [Reading("riego", "irrigation")]
+    again = Bilingual()
+    more = [*FARMS, Document("project:4", "Desert greenhouses", text="Irrigation under glass.")]
+    rebuilt = Engine.build(more, again, known=Engine.saved_vectors(tmp_path, again))
+    assert again.words_embedded == ["desert", "greenhouses", "glass"]  # only the new words
+    assert again.embedded == 1  # and the new record's one piece
+    assert rebuilt.search("riego", 2)[1].reasons.translated == [Reading("riego", "irrigation")]
+
+
+def test_an_index_of_the_format_before_the_lexicon_is_rebuilt_reusing_its_vectors(tmp_path: Path) -> None:
+    Engine.build(FARMS, FakeEmbedder()).save(tmp_path)
+    meta = json.loads((tmp_path / "meta.json").read_text())
+    (tmp_path / "meta.json").write_text(json.dumps({**meta, "format": 1}))
+    with pytest.raises(IncompatibleIndex):
+        Engine.load(tmp_path, FakeEmbedder())
+    counting = CountingEmbedder()
+    Engine.build(FARMS, counting, known=Engine.saved_vectors(tmp_path, counting))
+    assert counting.embedded == 0
+
+
+def test_progress_counts_the_words_embedded_with_the_texts() -> None:
+    seen: list[tuple[int, int]] = []
+    engine = Engine.build(FARMS, Bilingual(), progress=lambda done, total: seen.append((done, total)))
+    texts = sum(len(d.chunk_texts()) for d in FARMS)
+    assert seen[-1] == (texts + len(engine.lexicon.words),) * 2  # type: ignore[union-attr]
+    assert [done for done, _ in seen] == sorted(done for done, _ in seen)
+
+
+def test_the_nearest_words_by_hnsw_are_those_of_the_exact_product() -> None:
+    rng = np.random.default_rng(3)
+    vectors = rng.normal(size=(3_000, 24)).astype(np.float32)
+    vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
+    starts = np.arange(len(vectors) + 1, dtype=np.int64)
+    exact, graph = VectorIndex(vectors, starts), VectorIndex(vectors, starts, ann_threshold=100)
+    graph.build_ann()
+    assert graph.uses_ann and not exact.uses_ann
+    queries = vectors[:40] + 0.05 * rng.normal(size=(40, 24)).astype(np.float32)
+    queries /= np.linalg.norm(queries, axis=1, keepdims=True)
+    (found, sims), (expected, expected_sims) = graph.nearest_each(queries, 3), exact.nearest_each(queries, 3)
+    assert found.shape == expected.shape == (40, 3)
+    assert (found[:, 0] == np.arange(40)).all() and (expected[:, 0] == np.arange(40)).all()
+    assert np.allclose(sims[:, 0], expected_sims[:, 0], atol=2e-3)  # f16 in the graph
+    assert (np.diff(expected_sims, axis=1) <= 0).all()  # best first

@@ -70,6 +70,15 @@ def test_a_query_in_chinese_russian_or_arabic_finds_the_english_record(no_networ
     engine = Engine.build(documents, get_embedder("default"))
     for query in ("小农户滴灌节水", "капельное орошение для фермеров", "الري بالتنقيط للمزارعين"):
         assert engine.search(query, 1)[0].key == "a", query
+    # the words themselves, read as the records' words by the packaged model (lexicon.py)
+    assert engine.lexicon is not None
+    readings = engine.lexicon.translate(
+        ["الري", "орошение", "灌溉", "telescopios"], engine.embedder.words(["الري", "орошение", "灌溉", "telescopios"])
+    )  # type: ignore[attr-defined]
+    assert readings["орошение"][0] == readings["灌溉"][0] == "irrigation", readings
+    assert "irrigation" in readings["الري"] and readings["telescopios"][0] == "telescopes", readings
+    hit = engine.search("الري بالتنقيط للمزارعين", 1)[0]
+    assert any(r.read_as in ("irrigation", "drip") for r in hit.reasons.translated), hit.reasons
 
 
 def test_the_onnx_encoder_agrees_with_the_packaged_engine(no_network: None) -> None:

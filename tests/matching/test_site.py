@@ -275,3 +275,30 @@ def test_with_a_task_queue_an_outdated_index_is_queued_once_and_an_empty_one_sea
         assert client.get("/api/v1/search", {"q": "soil"}).json() == {"count": 0, "results": []}
         index._loaded[settings.SILKBRIDGE_MATCHING_DIR].checked_at = 0  # the pointer is read again
     assert DBTaskResult.objects.count() == 1
+
+
+@pytest.mark.parametrize(
+    ("language", "label"),
+    [("en", "Read in the record's language:"), ("ar", "مقروءة بلغة السجل:"), ("zh-hans", "按记录的语言理解：")],
+)
+def test_a_query_word_read_in_the_records_language_is_shown_isolated(language: str, label: str) -> None:
+    from django.template.loader import render_to_string
+    from django.utils import translation
+
+    from silkbridge.matching.engine import Reading, Reasons
+
+    reasons = Reasons(translated=[Reading("الري", "irrigation"), Reading("بالتنقيط", "drip")])
+    with translation.override(language):
+        html = render_to_string("matching/_reasons.html", {"reasons": reasons})
+    assert f"<li>{label} <bdi>الري</bdi> (<bdi>irrigation</bdi>), <bdi>بالتنقيط</bdi> (<bdi>drip</bdi>)</li>" in html
+    assert "<li>" not in render_to_string("matching/_reasons.html", {"reasons": Reasons()})
+
+
+def test_the_api_gives_each_reading_of_a_query_word(client: Any, records: dict[str, Any]) -> None:
+    from silkbridge.api.matching import ReasonsOut
+    from silkbridge.matching.engine import Reading, Reasons
+
+    out = ReasonsOut.from_orm(Reasons(translated=[Reading("riego", "irrigation")])).dict()
+    assert out["translated"] == [{"word": "riego", "read_as": "irrigation"}]
+    response = client.get("/api/v1/search", {"q": "soil erosion"})
+    assert all(r["reasons"]["translated"] == [] for r in response.json()["results"])  # no foreign word in it

@@ -1,0 +1,93 @@
+"""Query words that no record uses, read as the records' own words nearest in meaning.
+
+A question in Arabic over English records shares no word with them: BM25 finds nothing and
+the ranking rests on sentence similarity alone, which across languages is weakest at the
+detail that tells records on one topic apart (a name, a place, a term). The lexicon holds
+the distinct words of the indexed texts (``text.words``: a pair of characters counts as a
+word in Chinese), each embedded on its own by the word model, the multilingual Universal
+Sentence Encoder (trained on translation pairs: a word and its translations lie close). A
+query word the index does not know is embedded the same way and read as its
+``TRANSLATIONS`` nearest words (those at least ``MIN_SIMILARITY`` close), which BM25 then
+searches beside the query's own words ("الري" as "irrigation", "irrigated", "irrigate").
+Measured on XQuAD in docs/matching.md.
+"""
+
+from collections import Counter
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from silkbridge.matching.text import words
+from silkbridge.matching.vectors import VectorIndex
+
+TRANSLATIONS = 3  # nearest words per unknown query word
+MIN_SIMILARITY = 0.5  # of those, the ones at least this close (USE's cosine)
+# At most this many words (the most frequent ones): a vector of 512 floats each, so at most
+# about 100 MB in every app server.
+MAX_WORDS = 50_000
+# Above this many words an HNSW graph finds the nearest, below an exact product (4 ms for the
+# 11 words of a question among 6,500 on session 9's machine)
+ANN_WORDS = 10_000
+
+Embed = Callable[[list[str]], np.ndarray]
+
+
+@dataclass
+class Lexicon:
+    words: list[str]
+    index: VectorIndex  # one L2-normalised vector per word, in the order of ``words``
+
+    @staticmethod
+    def vocabulary(texts: Iterable[str]) -> list[str]:
+        """The words of ``texts`` by the number of texts they occur in (the first seen first
+        among equals), at most ``MAX_WORDS``."""
+        counts = Counter(w for text in texts for w in words(text))
+        return [w for w, _n in counts.most_common(MAX_WORDS)]
+
+    @classmethod
+    def build(
+        cls,
+        vocabulary: list[str],
+        embed: Embed,
+        dim: int,
+        known: dict[str, np.ndarray],
+        progress: Callable[[int], None] | None = None,
+        batch: int = 512,
+    ) -> "Lexicon":
+        """``vocabulary`` embedded by ``embed``, except the words ``known`` already;
+        ``progress`` is told how many words each batch embedded."""
+        vectors = np.zeros((len(vocabulary), dim), dtype=np.float32)
+        todo = []
+        for i, word in enumerate(vocabulary):
+            vector = known.get(word)
+            if vector is not None and len(vector) == dim:
+                vectors[i] = vector
+            else:
+                todo.append(i)
+        for begin in range(0, len(todo), batch):
+            part = todo[begin : begin + batch]
+            vectors[part] = embed([vocabulary[i] for i in part])
+            if progress:
+                progress(len(part))
+        return cls.of(vocabulary, vectors)
+
+    @classmethod
+    def of(cls, vocabulary: list[str], vectors: np.ndarray, graph: Path | None = None) -> "Lexicon":
+        """The lexicon of these words and vectors; ``graph``: a saved HNSW graph of them."""
+        index = VectorIndex(vectors, np.arange(len(vocabulary) + 1, dtype=np.int64), ANN_WORDS)
+        if graph is not None:
+            index.load_ann(graph)
+        index.build_ann()
+        return cls(vocabulary, index)
+
+    def translate(self, unknown: list[str], vectors: np.ndarray) -> dict[str, list[str]]:
+        """Each unknown word (with its vector from the same model) as its nearest words."""
+        if not self.words:
+            return {}
+        found, similarity = self.index.nearest_each(np.asarray(vectors, dtype=np.float32), TRANSLATIONS)
+        return {
+            word: [self.words[i] for i, s in zip(ids, sims, strict=True) if s >= MIN_SIMILARITY]
+            for word, ids, sims in zip(unknown, found, similarity, strict=True)
+        }
