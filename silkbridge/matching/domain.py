@@ -19,9 +19,9 @@ from silkbridge.registry.queries import visible_experts
 
 MAX_RESULTS = 100
 # The engine ranks every candidate; the site lists those that contain a query word (for
-# Chinese or Japanese, a pair of characters) and,
-# of the others, those whose meaning is within reach of the best (scores run from 0 for the
-# weakest candidate to 1 for one that is best on both counts).
+# Chinese or Japanese, a pair of characters) and, of the others, those whose meaning is
+# within reach of the best (scores run from 0 for the weakest candidate to 1 for one that is
+# best on both counts, 1.15 for a foreign query's best also by the words it was read as).
 MIN_SCORE = 0.25
 
 

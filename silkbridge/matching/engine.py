@@ -28,7 +28,7 @@ CANDIDATES = 100
 LEXICAL_WEIGHT = 0.5
 # The weight of the index words that a query's unknown words are read as (lexicon.py), times
 # the share of the query's words the index does not know
-TRANSLATED_WEIGHT = 0.1
+TRANSLATED_WEIGHT = 0.15
 CHUNK_WORDS = 80
 FORMAT = 2  # 2: with the lexicon; the chunk vectors of format 1 are the same and are reused
 REUSABLE_FORMATS = (1, 2)
