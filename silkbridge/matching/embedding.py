@@ -188,7 +188,7 @@ class EnsembleEmbedder:
     def words(self, texts: list[str]) -> np.ndarray:
         """Single words, for the lexicon (lexicon.py): USE's vectors alone. Per word USE is a
         tenth of e5's cost (one e5 run is ~7 ms however short the text), and on XQuAD its
-        word vectors read as well as both models' (docs/matching.md)."""
+        word vectors read about as well as both models' (docs/matching.md)."""
         # a query's few words in one call: split among threads they took twice as long
         return self.use.queries(texts, split=len(texts) > 64)
 
