@@ -19,7 +19,7 @@ from pathlib import Path
 
 import numpy as np
 
-from silkbridge.matching.text import words
+from silkbridge.matching.text import is_cjk, words
 from silkbridge.matching.vectors import VectorIndex
 
 TRANSLATIONS = 3  # nearest words per unknown query word
@@ -83,11 +83,14 @@ class Lexicon:
         return cls(vocabulary, index)
 
     def translate(self, unknown: list[str], vectors: np.ndarray) -> dict[str, list[str]]:
-        """Each unknown word (with its vector from the same model) as its nearest words."""
+        """Each unknown word (with its vector from the same model) as its nearest words. A
+        pair of CJK characters is read only as words of other scripts: its nearest pairs are
+        often pieces of names ("滴灌", drip irrigation, met "水苗", from "彭水苗族")."""
         if not self.words:
             return {}
-        found, similarity = self.index.nearest_each(np.asarray(vectors, dtype=np.float32), TRANSLATIONS)
-        return {
-            word: [self.words[i] for i, s in zip(ids, sims, strict=True) if s >= MIN_SIMILARITY]
-            for word, ids, sims in zip(unknown, found, similarity, strict=True)
-        }
+        found, similarity = self.index.nearest_each(np.asarray(vectors, dtype=np.float32), 4 * TRANSLATIONS)
+        readings = {}
+        for word, ids, sims in zip(unknown, found, similarity, strict=True):
+            near = (self.words[i] for i, s in zip(ids, sims, strict=True) if s >= MIN_SIMILARITY)
+            readings[word] = [w for w in near if not (is_cjk(word[0]) and is_cjk(w[0]))][:TRANSLATIONS]
+        return readings

@@ -357,3 +357,16 @@ def test_the_nearest_words_by_hnsw_are_those_of_the_exact_product() -> None:
     assert (found[:, 0] == np.arange(40)).all() and (expected[:, 0] == np.arange(40)).all()
     assert np.allclose(sims[:, 0], expected_sims[:, 0], atol=2e-3)  # f16 in the graph
     assert (np.diff(expected_sims, axis=1) <= 0).all()  # best first
+
+
+def test_a_pair_of_chinese_characters_is_read_only_as_a_word_of_another_script() -> None:
+    class Near(Bilingual):  # "滴灌" lies as close to the name piece "水苗" as to "irrigation"
+        MEANINGS = {**Bilingual.MEANINGS, "滴灌": 0, "水苗": 0}
+
+    documents = [*FARMS, Document("organisation:9", "彭水苗族自治县人民医院")]
+    engine = Engine.build(documents, Near())
+    assert "水苗" in engine.lexicon.words  # type: ignore[union-attr]
+    readings = {h.key: h.reasons.translated for h in engine.search("滴灌", 5)}
+    assert readings["project:1"] == [Reading("滴灌", "irrigation")]
+    assert readings["organisation:9"] == []  # not read as "水苗"
+    assert engine.search("riego", 1)[0].reasons.translated == [Reading("riego", "irrigation")]
