@@ -8,8 +8,8 @@ word in Chinese), each embedded on its own by the word model, the multilingual U
 Sentence Encoder (trained on translation pairs: a word and its translations lie close). A
 query word the index does not know is embedded the same way and read as its
 ``TRANSLATIONS`` nearest words (those at least ``MIN_SIMILARITY`` close), which BM25 then
-searches beside the query's own words ("الري" as "irrigation", "irrigated", "irrigate").
-Measured on XQuAD in docs/matching.md.
+searches beside the query's own words (over XQuAD's English paragraphs "دنفر" is read as
+"denver"). Measured on XQuAD in docs/matching.md.
 """
 
 from collections import Counter
