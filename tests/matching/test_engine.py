@@ -259,7 +259,7 @@ def test_similar_records_show_no_passage() -> None:
 
 class Bilingual(CountingEmbedder):
     """The fake model with a word model that knows a few translations: a word and its
-    translations share one vector; any other word gets a vector of its own."""
+    translations share one direction; any other word gets one of the other 14 (by its letters)."""
 
     word_dim = 16
     MEANINGS = {"irrigation": 0, "riego": 0, "الري": 0, "орошение": 0, "telescopes": 1, "telescopios": 1}
