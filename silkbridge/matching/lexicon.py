@@ -79,7 +79,7 @@ class Lexicon:
         index = VectorIndex(vectors, np.arange(len(vocabulary) + 1, dtype=np.int64), ANN_WORDS)
         if graph is not None:
             index.load_ann(graph)
-        index.build_ann()
+        index.build_ann(threads=1)  # the same readings from one build to the next (vectors.py)
         return cls(vocabulary, index)
 
     def translate(self, unknown: list[str], vectors: np.ndarray) -> dict[str, list[str]]:

@@ -28,11 +28,15 @@ class VectorIndex:
     def uses_ann(self) -> bool:
         return len(self.vectors) > self.ann_threshold
 
-    def build_ann(self) -> None:
+    def build_ann(self, threads: int = 0) -> None:
+        """The HNSW graph, above the threshold. ``threads`` 0: every core; a graph built by
+        several threads is not the same from one build to the next and a little less exact
+        (of 40 near-copies among 3,000 random vectors, up to 5 were missed; built by one
+        thread, none, every time)."""
         if not self.uses_ann or self._ann is not None:
             return
         index = _usearch_index()(ndim=self.vectors.shape[1], metric="cos", dtype="f16", connectivity=16)
-        index.add(np.arange(len(self.vectors), dtype=np.uint64), self.vectors, log=False)
+        index.add(np.arange(len(self.vectors), dtype=np.uint64), self.vectors, log=False, threads=threads)
         self._ann = index
 
     def save_ann(self, path: Path) -> None:
