@@ -393,10 +393,12 @@ class Engine:
         readings: list[tuple[str, str, list[str]]] | None = None,
     ) -> Hit:
         reasons = Reasons(self._matched(query_words, doc) if lex > 0 else [], round(sem, 4))
+        explained: set[str] = set()
         for word, read_as, terms in readings or []:
             # the first of a word's readings that the record uses ("الري" read as "irrigation")
-            if (not reasons.translated or reasons.translated[-1].word != word) and self.lexical.matches(terms, doc):
+            if word not in explained and self.lexical.matches(terms, doc):
                 reasons.translated.append(Reading(word, read_as))
+                explained.add(word)
         if qvec is not None and query_words:
             reasons._find_passage = lambda: self._passage(doc, qvec)
         return Hit(self.documents[doc].key, score, lex, sem, reasons)

@@ -98,7 +98,7 @@ class VectorIndex:
             keys = np.asarray(found.keys, dtype=np.int64).reshape(len(queries), -1)
             return keys, (1.0 - np.asarray(found.distances, dtype=np.float32)).reshape(len(queries), -1)
         sims = queries @ self.vectors.T
-        top = np.argpartition(-sims, k - 1, axis=1)[:, :k] if k < self.size else np.tile(np.arange(k), (len(sims), 1))
+        top = np.argpartition(-sims, k - 1, axis=1)[:, :k]
         top = np.take_along_axis(top, np.argsort(-np.take_along_axis(sims, top, axis=1), axis=1), axis=1)
         return top, np.take_along_axis(sims, top, axis=1)
 

@@ -5,8 +5,8 @@ How it decides:
 1. Normalise (accents, case, punctuation, common abbreviations such as "Univ." and
    "Dept.", British/American spellings, small words in several languages) and cut the text
    into parts at commas, brackets and footnote numbers; a word the names do not use that is
-   one letter away from exactly one word they use (or from several, one of them ten times as common:
-   "Universtity") is read as that word ("Insitute").
+   one letter away from exactly one word they use ("Insitute"), or from several of which
+   one is ten times as common ("Universtity"), is read as that word.
 2. Every run of consecutive tokens is looked up among the names of all organisations:
    display names, labels in every language, aliases, and names without the city or country
    they end with ("Hebrew University" for "Hebrew University of Jerusalem") or with the
@@ -215,7 +215,8 @@ class AffiliationMatcher:
                     if variant and variant not in self.by_key and variant not in self.by_short:
                         self.by_variant[variant].setdefault(index, via)
         # Misspelt words ("Insitute", "Wuerzburg"): a word the names do not use that is one
-        # letter away from exactly one word they use is read as that word.
+        # letter away from exactly one word they use (or from one far commoner than the
+        # others, by ``frequency``) is read as that word.
         self.vocabulary = {t for name_key in self.by_key for t in name_key.split()}
         self.vocabulary.update(t for city in self.city_tokens for t in city.split())
         self.one_letter_less: dict[str, set[str]] = defaultdict(set)
@@ -272,11 +273,12 @@ class AffiliationMatcher:
                 whole = i in boundaries and j in boundaries
                 if not whole and any(i < b < j for b in boundaries):
                     continue  # a name across a comma is made of whole parts
-                for org in self.by_key.get(key(span), ()):
+                name = key(span)
+                for org in self.by_key.get(name, ()):
                     found.append(_Candidate(org, i, j, whole, "name"))
-                for org in self.by_short.get(key(span), ()):
+                for org in self.by_short.get(name, ()):
                     found.append(_Candidate(org, i, j, whole, "name without its place"))
-                for org, via in self.by_variant.get(key(span), {}).items():
+                for org, via in self.by_variant.get(name, {}).items():
                     found.append(_Candidate(org, i, j, whole, via))
         if not found:  # acronyms are ambiguous: only when no name is found, and only rare ones
             for word in set(re.findall(r"\b[A-Z][A-Z&\-]{2,}\b", raw)):
