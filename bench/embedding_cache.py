@@ -6,7 +6,7 @@ from pathlib import Path
 
 import numpy as np
 
-from silkbridge.matching.embedding import Embedder, OneModel, get_embedder
+from silkbridge.matching.embedding import Embedder, OneModel, WordModel, get_embedder
 
 
 class CachedQueries(OneModel):  # its query(): the cached vector, weighed as the engine would
@@ -18,7 +18,7 @@ class CachedQueries(OneModel):  # its query(): the cached vector, weighed as the
         if self.path.exists():
             data = np.load(self.path)
             self.cache = dict(zip(data["keys"].tolist(), data["vectors"], strict=True))
-        if hasattr(self.inner, "words"):  # the lexicon's word model (a few words a query: not cached)
+        if isinstance(self.inner, WordModel):  # the lexicon's word model (a few words a query: not cached)
             self.words, self.word_dim = self.inner.words, self.inner.word_dim
 
     @staticmethod

@@ -25,7 +25,7 @@ import numpy as np
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-from silkbridge.matching.embedding import get_embedder  # noqa: E402
+from silkbridge.matching.embedding import WordModel, get_embedder  # noqa: E402
 from silkbridge.matching.engine import Document, Engine  # noqa: E402
 from silkbridge.matching.lexical import BM25  # noqa: E402
 from silkbridge.matching.lexicon import Lexicon  # noqa: E402
@@ -97,8 +97,8 @@ def main() -> int:
     embedder.passages(["warm-up"])
     sample = typical(rows[1000:], args.sample)
     started = time.monotonic()
-    words = getattr(embedder, "words", None)
-    built = Engine.build(sample, ChunksOnly(embedder) if words else embedder)  # type: ignore[arg-type]
+    word_model = embedder if isinstance(embedder, WordModel) else None
+    built = Engine.build(sample, ChunksOnly(embedder) if word_model else embedder)  # type: ignore[arg-type]
     rate = len(sample) / (time.monotonic() - started)
     chunks = len(built.vectors.vectors) / len(sample)
     if args.embedding_only:
@@ -126,10 +126,10 @@ def main() -> int:
     vectors.build_ann()
     ann_s = time.monotonic() - started
     lexicon, lexicon_s = None, 0.0
-    if words:
+    if word_model:
         started = time.monotonic()
         vocabulary = Lexicon.vocabulary(d.lexical_text() for d in documents)
-        lexicon = Lexicon.build(vocabulary, words, embedder.word_dim, {})  # type: ignore[attr-defined]
+        lexicon = Lexicon.build(vocabulary, word_model.words, word_model.word_dim, {})
         lexicon_s = time.monotonic() - started
     engine = Engine(documents, lexical, vectors, embedder, lexicon)
 

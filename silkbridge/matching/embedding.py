@@ -10,7 +10,7 @@ import os
 import threading
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any, Protocol, runtime_checkable
 
 import numpy as np
 
@@ -31,6 +31,16 @@ class Embedder(Protocol):
     def query(self, text: str, foreign: float, centre: np.ndarray | None = None) -> np.ndarray:
         """One query's vector, weighed: ``weigh(queries([text])[0], foreign, centre)``."""
         ...
+
+
+@runtime_checkable
+class WordModel(Protocol):
+    """An embedder that also embeds single words, for the lexicon (lexicon.py)."""
+
+    @property
+    def word_dim(self) -> int: ...
+
+    def words(self, texts: list[str]) -> np.ndarray: ...
 
 
 # A query in another language than the records loses its part along the collection's

@@ -18,7 +18,7 @@ from pathlib import Path
 import numpy as np
 from scipy import sparse
 
-from silkbridge.matching.embedding import Embedder
+from silkbridge.matching.embedding import Embedder, WordModel
 from silkbridge.matching.lexical import BM25
 from silkbridge.matching.lexicon import Lexicon
 from silkbridge.matching.text import chunks, is_cjk, tokenize, words
@@ -138,6 +138,7 @@ class Engine:
         self.vectors = vectors
         self.embedder = embedder
         self.lexicon = lexicon  # None where the embedder has no word model (e5 alone, tests)
+        self.word_model = embedder if isinstance(embedder, WordModel) else None
         self.positions = {doc.key: i for i, doc in enumerate(documents)}
         # the mean chunk vector: foreign queries are centred on it (embedding.CENTRING)
         self.centre = vectors.vectors.mean(axis=0) if len(vectors.vectors) else None
@@ -176,8 +177,8 @@ class Engine:
                 vectors[i] = known[h]
             else:
                 todo.append(i)
-        embed_words = getattr(embedder, "words", None)
-        vocabulary = Lexicon.vocabulary(lexical_texts) if embed_words else []
+        word_model = embedder if isinstance(embedder, WordModel) else None
+        vocabulary = Lexicon.vocabulary(lexical_texts) if word_model else []
         known_words = {k.removeprefix(WORD_KEY): v for k, v in known.items() if k.startswith(WORD_KEY)}
         total = len(todo) + sum(w not in known_words for w in vocabulary)
         done = 0
@@ -193,9 +194,8 @@ class Engine:
             vectors[part] = embedder.passages([texts[i] for i in part])
             embedded(len(part))
         lexicon = None
-        if embed_words:
-            dim = embedder.word_dim  # type: ignore[attr-defined]
-            lexicon = Lexicon.build(vocabulary, embed_words, dim, known_words, embedded, batch)
+        if word_model:
+            lexicon = Lexicon.build(vocabulary, word_model.words, word_model.word_dim, known_words, embedded, batch)
         index = VectorIndex(vectors, np.asarray(starts, dtype=np.int64), ann_threshold)
         index.build_ann()
         engine = cls(documents, lexical, index, embedder, lexicon)
@@ -307,12 +307,12 @@ class Engine:
 
     def _translate(self, query: str) -> dict[str, list[str]]:
         """The query's words that no record uses, each with the index words nearest in meaning."""
-        if self.lexicon is None:
+        if self.lexicon is None or self.word_model is None:
             return {}
         unknown = [w for w in words(query) if not self.lexical.term_ids(tokenize(w))]
         if not unknown:
             return {}
-        return self.lexicon.translate(unknown, self.embedder.words(unknown))  # type: ignore[attr-defined]
+        return self.lexicon.translate(unknown, self.word_model.words(unknown))
 
     def _lexical(self, tokens: list[str], mask: np.ndarray | None, exclude: int | None) -> np.ndarray:
         scores = self.lexical.scores(tokens)

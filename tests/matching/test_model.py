@@ -108,13 +108,13 @@ def test_the_onnx_encoder_agrees_with_the_packaged_engine(no_network: None) -> N
     assert float((ours.passages(texts[:1]) @ ours.passages(texts[1:2]).T)[0, 0]) < 0.95
 
 
-def _cosines_to_the_float_encoder(model_path: Any, texts: list[str]) -> np.ndarray:
+def _cosines_to_the_float_encoder(model: Any, model_path: Any, texts: list[str]) -> np.ndarray:
+    """Cosines of the int8 graph at ``model_path`` to the float graph, fed by ``model``'s
+    tokenizer and embeddings (an ``E5Onnx``)."""
     import onnxruntime
 
-    from silkbridge.matching.e5onnx import UNFUSED, E5Onnx, encoder_graph
-    from silkbridge.matching.embedding import model_cache
+    from silkbridge.matching.e5onnx import UNFUSED, encoder_graph
 
-    model = E5Onnx(1, model_cache())
     cpu = ["CPUExecutionProvider"]
     exact = onnxruntime.InferenceSession(encoder_graph(model.packed).SerializeToString(), providers=cpu)
     int8 = onnxruntime.InferenceSession(str(model_path), providers=cpu, disabled_optimizers=UNFUSED)
@@ -145,12 +145,15 @@ def test_the_int8_encoder_keeps_the_float_encoders_vectors(tmp_path: Any, monkey
     in float; quantising those channels with the rest falls below (measured 0.997 over 400
     XQuAD texts, docs/matching.md)."""
     from silkbridge.matching import e5onnx
+    from silkbridge.matching.embedding import model_cache
 
-    source = e5onnx.model_file()
-    packed = e5onnx.read_packed(source)
-    kept = _cosines_to_the_float_encoder(e5onnx.built_model(packed, source, tmp_path / "split"), QUANTISATION_TEXTS)
+    model = e5onnx.E5Onnx(1, model_cache())
+    source, packed = e5onnx.model_file(), model.packed
+    split = e5onnx.built_model(packed, source, tmp_path / "split")
+    kept = _cosines_to_the_float_encoder(model, split, QUANTISATION_TEXTS)
     monkeypatch.setattr(e5onnx, "OUTLIER_CHANNELS", {})
-    lost = _cosines_to_the_float_encoder(e5onnx.built_model(packed, source, tmp_path / "plain"), QUANTISATION_TEXTS)
+    plain = e5onnx.built_model(packed, source, tmp_path / "plain")
+    lost = _cosines_to_the_float_encoder(model, plain, QUANTISATION_TEXTS)
     assert kept.mean() >= 0.998 and kept.min() >= 0.996, kept
     assert lost.mean() < kept.mean() - 0.001, (lost, kept)
 
