@@ -34,6 +34,7 @@ lint: install
 	$(VENV)/bin/ruff check silkbridge tests bench
 	$(VENV)/bin/ruff format --check silkbridge tests bench
 	$(VENV)/bin/mypy silkbridge
+	$(VENV)/bin/lint-imports
 
 fmt: install
 	$(VENV)/bin/ruff check --fix silkbridge tests bench

@@ -6,18 +6,18 @@ from django.views.static import serve
 
 from silkbridge.api import views as api_views
 from silkbridge.api.urls import api
-from silkbridge.registry import views as registry_views
+from silkbridge.portal import views as portal_views
 
 urlpatterns = [
     path("api/v1/", api.urls),
     path(f"{settings.MEDIA_URL.strip('/')}/<path:path>", serve, {"document_root": settings.MEDIA_ROOT}),
 ]
 urlpatterns += i18n_patterns(
-    path("", registry_views.home, name="home"),
+    path("", portal_views.home, name="home"),
+    path("", include("silkbridge.portal.urls")),
     path("", include("silkbridge.registry.urls")),
     path("", include("silkbridge.indicators.urls")),
     path("", include("silkbridge.cooperation.urls")),
-    path("", include("silkbridge.matching.urls")),
     path("open-data/", api_views.downloads, name="open_data"),
     path("open-data/<slug:table>.<str:extension>", api_views.download, name="open_data_file"),
     path("accounts/", include("silkbridge.accounts.urls")),

@@ -70,8 +70,8 @@ def create_api_token(*, user: Any, name: str) -> tuple[ApiToken, str]:
 
 
 def revoke_api_token(token: ApiToken, *, actor: Any) -> None:
-    if token.revoked_at is None:
-        token.revoked_at = timezone.now()
+    if token.is_active:
+        token.revoke()
         token.save(update_fields=["revoked_at"])
         audit.record(actor=actor, action="revoke-token", obj=token)
 

@@ -1,3 +1,4 @@
+from collections.abc import Callable
 from typing import Any
 
 from django import forms
@@ -6,7 +7,15 @@ from django.contrib.auth.forms import AuthenticationForm
 from django.utils.translation import gettext_lazy as _
 
 from silkbridge.accounts.models import User
-from silkbridge.registry.forms import resolve_organisation
+
+# Resolves a typed organisation to its registry record, or raises a ValidationError that says
+# why. Accounts sit below the registry and do not import it: the registry registers its
+# resolver in RegistryConfig.ready().
+_organisation_resolver: list[Callable[[str], Any]] = []
+
+
+def register_organisation_resolver(resolve: Callable[[str], Any]) -> None:
+    _organisation_resolver[:] = [resolve]
 
 
 class SignUpForm(forms.Form):
@@ -39,7 +48,7 @@ class SignUpForm(forms.Form):
         self.organisation_record = None
         if text:
             try:
-                self.organisation_record = resolve_organisation(text)
+                self.organisation_record = _organisation_resolver[0](text)
             except forms.ValidationError:
                 if not self.data.get("keep_as_typed"):
                     raise

@@ -13,11 +13,13 @@ from ninja import Query, Router, Schema, Status
 from ninja.pagination import paginate
 
 from silkbridge.api.auth import public, token_required
-from silkbridge.api.registry import ERRORS, Pagination
+from silkbridge.api.registry import Pagination
+from silkbridge.api.schemas import ERRORS
 from silkbridge.cooperation import domain, queries
 from silkbridge.cooperation.enums import AgreementKind, AgreementStatus
-from silkbridge.cooperation.importing import FORMS, form_data, record_columns
-from silkbridge.cooperation.models import Agreement, DemonstrationCentre, JointLab, Project
+from silkbridge.cooperation.importing import form_data, record_columns
+from silkbridge.cooperation.kinds import RECORDS
+from silkbridge.cooperation.models import Agreement
 
 router = Router(auth=public, tags=["cooperation"])
 
@@ -163,26 +165,11 @@ def _active(qs: Any, active_now: Any, active: bool | None) -> Any:
     return qs.filter(pk__in=ids) if active else qs.exclude(pk__in=ids)
 
 
-ACTIVE = {"labs": queries.labs_active, "centres": queries.centres_open, "projects": queries.projects_active}
-MODELS: dict[str, Any] = {
-    "agreements": Agreement,
-    "labs": JointLab,
-    "centres": DemonstrationCentre,
-    "projects": Project,
-}
-
-
 def _records(kind: str, filters: ActiveFilter) -> Any:
-    qs = queries.records(MODELS[kind], q=filters.q, country=filters.country, field=filters.field)
+    spec = RECORDS[kind]
+    qs = queries.records(spec.model, q=filters.q, country=filters.country, field=filters.field)
     qs = qs.prefetch_related("partners", "fields").order_by("id")
-    return _active(qs, ACTIVE[kind](on=filters.day()), filters.active)
-
-
-def _record(kind: str, pk: int) -> Any:
-    record = MODELS[kind].objects.filter(pk=pk).first()
-    if record is None:
-        raise Http404
-    return record
+    return _active(qs, spec.active(on=filters.day()), filters.active)  # type: ignore[misc]
 
 
 @router.get("/labs", response=list[LabOut])
@@ -193,7 +180,7 @@ def list_labs(request: HttpRequest, filters: Query[ActiveFilter]) -> Any:
 
 @router.get("/labs/{pk}", response={200: LabOut, **ERRORS})
 def get_lab(request: HttpRequest, pk: int) -> Any:
-    return _record("labs", pk)
+    return domain.get_record_for_user(request.user, "labs", pk)
 
 
 @router.get("/centres", response=list[CentreOut])
@@ -204,7 +191,7 @@ def list_centres(request: HttpRequest, filters: Query[ActiveFilter]) -> Any:
 
 @router.get("/centres/{pk}", response={200: CentreOut, **ERRORS})
 def get_centre(request: HttpRequest, pk: int) -> Any:
-    return _record("centres", pk)
+    return domain.get_record_for_user(request.user, "centres", pk)
 
 
 @router.get("/projects", response=list[ProjectOut])
@@ -215,19 +202,15 @@ def list_projects(request: HttpRequest, filters: Query[ActiveFilter]) -> Any:
 
 @router.get("/projects/{pk}", response={200: ProjectOut, **ERRORS})
 def get_project(request: HttpRequest, pk: int) -> Any:
-    return _record("projects", pk)
+    return domain.get_record_for_user(request.user, "projects", pk)
 
 
 @router.patch("/cooperation/{kind}/{pk}", response={200: dict[str, Any], **ERRORS}, auth=token_required)
 def patch_record(request: HttpRequest, kind: str, pk: int, patch: RecordPatch) -> Any:
     """Change a record: the same validation as the edit page and the import."""
-    if kind not in MODELS:
-        raise Http404
-    record = _record(kind, pk)
-    if not request.user.has_perm("cooperation.change_record", record):
-        raise PermissionDenied
+    record = domain.get_record_for_user(request.user, kind, pk, write=True)
     current = {column: value for column, value in record_columns(kind, record).items()}
-    form = FORMS[kind](form_data(kind, {**current, **patch.values}), instance=copy.copy(record))
+    form = RECORDS[kind].form(form_data(kind, {**current, **patch.values}), instance=copy.copy(record))
     if not form.is_valid():
         raise ValidationError(form.errors.get_json_data())
     changes = domain.save_record(record, data=form.domain_data(), actor=request.user)
@@ -236,9 +219,7 @@ def patch_record(request: HttpRequest, kind: str, pk: int, patch: RecordPatch) -
 
 @router.delete("/cooperation/{kind}/{pk}", response={204: None, **ERRORS}, auth=token_required)
 def delete_record(request: HttpRequest, kind: str, pk: int) -> Any:
-    if kind not in MODELS:
-        raise Http404
-    record = _record(kind, pk)
+    record = domain.get_record_for_user(request.user, kind, pk)
     if not request.user.has_perm("cooperation.delete_record", record):
         raise PermissionDenied
     domain.delete_record(record, actor=request.user)

@@ -8,14 +8,13 @@ from ninja import Field as SchemaField
 from ninja import Query, Router, Schema
 
 from silkbridge.api.auth import public
-from silkbridge.api.schemas import ErrorOut
+from silkbridge.api.schemas import ERRORS
 from silkbridge.matching import domain
 from silkbridge.matching.domain import Result
 from silkbridge.matching.queries import exposure_report
 from silkbridge.registry import domain as registry
 
 router = Router(auth=public, tags=["matching"])
-ERRORS: dict[int, type[Schema]] = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut}
 
 
 class ReadingOut(Schema):
@@ -126,7 +125,7 @@ def partners(request: HttpRequest, pk: int, limit: int = Query(5, ge=1, le=50)) 
             "shared_partners": [p.pk for p in s.shared_partners],
             "country_share": s.country_share,
         }
-        for s in domain.potential_partners(org, limit=limit)
+        for s in domain.potential_partners(org, user=request.user, limit=limit)
     ]
 
 

@@ -12,8 +12,8 @@ from ninja.pagination import PageNumberPagination, paginate
 
 from silkbridge.api.auth import public, token_required
 from silkbridge.api.schemas import (
+    ERRORS,
     CountryOut,
-    ErrorOut,
     ExpertOut,
     ExpertPatch,
     FieldOut,
@@ -37,9 +37,6 @@ class Pagination(PageNumberPagination):
         size = self._get_page_size(pagination.page_size)
         start = (pagination.page - 1) * size
         return {"items": slice_rows(queryset, start, start + size), "count": queryset.count()}
-
-
-ERRORS: dict[int, type[Schema]] = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut}
 
 
 class OrganisationFilters(Schema):

@@ -128,3 +128,7 @@ class MeOut(Schema):
 class ErrorOut(Schema):
     code: str
     message: str
+
+
+# The error responses every operation may give, for the contract.
+ERRORS: dict[int, type[Schema]] = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut}

@@ -3,28 +3,46 @@ records one audit entry (who, when, what changed)."""
 
 from typing import Any
 
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.http import Http404
 
-from silkbridge.cooperation.models import AgreementParty, CentreYear, CooperationRecord, Output, Partnership
+from silkbridge.cooperation.models import (
+    RECORD_MODELS,
+    AgreementParty,
+    CentreYear,
+    CooperationRecord,
+    DemonstrationCentre,
+    Output,
+    Partnership,
+)
 from silkbridge.core import audit
 
-SCALARS_SKIPPED = {"name", "summary", "partners", "parties", "fields", "years"}
+
+def get_record_for_user(user: Any, kind: str, pk: int, *, write: bool = False) -> CooperationRecord:
+    """A cooperation record of ``kind`` (a slug): 404 when there is none, 403 when ``write``
+    and the user may not change it. Every record is public to read."""
+    model = RECORD_MODELS.get(kind)
+    record = model.objects.filter(pk=pk).first() if model else None
+    if record is None:
+        raise Http404
+    if write and not user.has_perm("cooperation.change_record", record):
+        raise PermissionDenied
+    return record
+
+
+RELATIONS = {"partners", "parties", "fields", "years"}
 
 
 def _snapshot(record: Any) -> dict[str, Any]:
-    skipped = {"created_at", "updated_at", "search_text"}
-    values = {
-        f.attname: audit.plain(getattr(record, f.attname))
-        for f in record._meta.concrete_fields
-        if f.attname not in skipped
-    }
-    if record.pk and hasattr(record, "fields"):
+    values = audit.snapshot(record, skip={"created_at", "updated_at", "search_text"})
+    if record.pk and isinstance(record, CooperationRecord):
         values["fields"] = sorted(record.fields.values_list("code", flat=True))
-        if hasattr(record, "parties"):
-            values["parties"] = sorted(str(p) for p in record.parties.select_related("country", "organisation"))
+        if record.partnership_field:
+            values["partners"] = sorted(f"{p.organisation_id}:{p.role}" for p in record.partners.all())  # type: ignore[attr-defined]
         else:
-            values["partners"] = sorted(f"{p.organisation_id}:{p.role}" for p in record.partners.all())
-        if hasattr(record, "years"):
+            values["parties"] = sorted(str(p) for p in record.parties.select_related("country", "organisation"))  # type: ignore[attr-defined]
+        if isinstance(record, DemonstrationCentre):
             values["years"] = [f"{y.year}: {y.people_trained}, {y.technologies_adopted}" for y in record.years.all()]
     return values
 
@@ -34,19 +52,8 @@ def save_record(record: CooperationRecord, *, data: dict[str, Any], actor: Any) 
     """Create or update `record` from validated form data; returns the audited changes."""
     before = _snapshot(record) if record.pk else {}
     for key, value in data.items():
-        if key not in SCALARS_SKIPPED:
+        if key not in RELATIONS:
             setattr(record, key, value)
-    for key in ("name", "summary"):
-        if key in data:
-            field_name, lang, text = data[key]
-            if field_name:
-                setattr(
-                    record,
-                    field_name,
-                    {**getattr(record, field_name), lang: text} if text else getattr(record, field_name),
-                )
-            else:
-                record.title = text  # type: ignore[attr-defined]
     record.refresh_search_text()
     created = record.pk is None
     record.save()
@@ -54,9 +61,8 @@ def save_record(record: CooperationRecord, *, data: dict[str, Any], actor: Any) 
         record.fields.set(data["fields"] or [])
     if "partners" in data:
         record.partners.all().delete()  # type: ignore[attr-defined]
-        key = {"demonstrationcentre": "centre", "jointlab": "lab"}.get(record._meta.model_name or "", "project")
         Partnership.objects.bulk_create(
-            Partnership(organisation=o, role=r, **{key: record}) for o, r in data["partners"]
+            Partnership(organisation=o, role=r, **{record.partnership_field: record}) for o, r in data["partners"]
         )
     if "parties" in data:
         countries, organisations = data["parties"]

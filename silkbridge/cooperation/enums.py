@@ -29,3 +29,14 @@ class OutputKind(models.TextChoices):
     DATASET = "dataset", _("Dataset")
     TRAINING = "training", _("Training")
     TECHNOLOGY_TRANSFER = "technology_transfer", _("Technology transfer")
+
+
+class RecordKind(models.TextChoices):
+    """The kinds of cooperation record: the slug of their pages, import files and API paths.
+    Each model names its own (``record_kind``); ``cooperation.kinds`` gives its form and more."""
+
+    AGREEMENTS = "agreements", _("Agreements")
+    LABS = "labs", _("Joint laboratories")
+    CENTRES = "centres", _("Demonstration centres")
+    PROJECTS = "projects", _("Projects")
+    OUTPUTS = "outputs", _("Outputs")

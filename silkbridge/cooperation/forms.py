@@ -73,9 +73,19 @@ class RecordForm(forms.ModelForm):
                 self.add_error(end, _("This date is before %(start)s.") % {"start": self.fields[start].label})
         return data
 
+    def in_language(self, field: str, text: str) -> dict[str, str]:
+        """The record's texts by language, with ``text`` as the page's language's (an empty
+        text leaves them as they are)."""
+        texts: dict[str, str] = getattr(self.instance, field)
+        return {**texts, get_language() or "en": text} if text else texts
+
     def domain_data(self) -> dict[str, Any]:
+        """The record's new values by model field, plus ``partners`` (organisation, role)."""
         data = {name: self.cleaned_data.get(name) for name in self._meta.fields or []}
-        data["name"] = (self.name_field, get_language() or "en", self.cleaned_data["name"])
+        if self.name_field:
+            data[self.name_field] = self.in_language(self.name_field, self.cleaned_data["name"])
+        else:
+            data["title"] = self.cleaned_data["name"]
         if "partners_text" in self.fields:
             data["partners"] = self.cleaned_data["partners_text"]
         return data
@@ -140,7 +150,7 @@ class AgreementForm(RecordForm):
             self.cleaned_data["countries_text"],
             [org for org, _role in self.cleaned_data["partners_text"]],
         )
-        data["summary"] = ("summaries", get_language() or "en", self.cleaned_data.get("summary", ""))
+        data["summaries"] = self.in_language("summaries", self.cleaned_data.get("summary", ""))
         return data
 
 

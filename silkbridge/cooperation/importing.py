@@ -17,16 +17,14 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from silkbridge.cooperation import domain
-from silkbridge.cooperation.forms import AgreementForm, CentreForm, JointLabForm, OutputForm, ProjectForm, RecordForm
+from silkbridge.cooperation.enums import RecordKind
+from silkbridge.cooperation.forms import RecordForm
+from silkbridge.cooperation.kinds import IMPORTABLE
 from silkbridge.registry.enums import NameResolution
 from silkbridge.registry.forms import OrganisationResolver
 from silkbridge.registry.identity import explain_match
 
 MAX_BYTES = 5 * 1024 * 1024
-FORMS: dict[str, Any] = {
-    "agreements": AgreementForm, "labs": JointLabForm, "centres": CentreForm, "projects": ProjectForm,
-    "outputs": OutputForm,
-}  # fmt: skip
 RENAMED = {"partners_text": "partners", "countries_text": "countries"}  # form field -> column
 LISTS = {"fields", "partners"}  # columns holding several values separated by ";"
 
@@ -64,7 +62,7 @@ class ImportReport:
 
 def columns(kind: str) -> list[tuple[str, str, str]]:
     """(column, label, help) for the template and the documentation of `kind`."""
-    form = FORMS[kind]()
+    form = IMPORTABLE[kind].form()
     out = []
     for name, bound in form.fields.items():
         column = RENAMED.get(name, name)
@@ -120,7 +118,7 @@ def _read_xlsx(content: bytes) -> list[dict[str, str]]:
 def form_data(kind: str, row: dict[str, Any]) -> dict[str, Any]:
     """Form data from a row keyed by import columns; list columns take ";"-separated text or lists."""
     data: dict[str, Any] = {}
-    for name in FORMS[kind].base_fields:
+    for name in IMPORTABLE[kind].form.base_fields:
         value = row.get(RENAMED.get(name, name))
         items = value if isinstance(value, list) else [v.strip() for v in str(value or "").split(";") if v.strip()]
         if name == "fields":
@@ -134,7 +132,7 @@ def form_data(kind: str, row: dict[str, Any]) -> dict[str, Any]:
 
 def record_columns(kind: str, record: Any) -> dict[str, Any]:
     """A record's current values keyed by import column (the starting point of an API PATCH)."""
-    form = FORMS[kind](instance=record)
+    form = IMPORTABLE[kind].form(instance=record)
     values = {}
     for name, form_field in form.fields.items():
         initial = form.get_initial_for_field(form_field, name)
@@ -149,10 +147,10 @@ def record_columns(kind: str, record: Any) -> dict[str, Any]:
 
 
 def run_import(kind: str, rows: list[dict[str, str]], *, actor: Any, dry_run: bool = False) -> ImportReport:
-    form_class = FORMS[kind]
+    form_class = IMPORTABLE[kind].form
     model = form_class._meta.model
     report = ImportReport(rows=len(rows), dry_run=dry_run)
-    required = {"external_id", "record"} if kind == "outputs" else {"external_id", "name"}
+    required = {"external_id", "record"} if kind == RecordKind.OUTPUTS else {"external_id", "name"}
     missing = required - set(rows[0] if rows else {})
     if missing or not rows:
         reason = _("Missing column or no rows: this file needs at least the columns %(columns)s.") % {
@@ -190,7 +188,7 @@ def run_import(kind: str, rows: list[dict[str, str]], *, actor: Any, dry_run: bo
     with transaction.atomic():
         for record, form in valid:
             created = record.pk is None
-            save = domain.save_output if kind == "outputs" else domain.save_record
+            save = domain.save_output if kind == RecordKind.OUTPUTS else domain.save_record
             changes = save(record, data=form.domain_data(), actor=actor)
             report.created += created
             report.updated += bool(not created and changes)

@@ -6,6 +6,7 @@ Date rules (also the indicators' method): a start date counts from that day; an 
 day no longer in force."""
 
 from datetime import date
+from typing import Any, ClassVar
 
 from django.db import models
 from django.db.models import Q
@@ -13,7 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from silkbridge.cooperation.enums import AgreementKind, AgreementStatus, OutputKind, PartnerRole
+from silkbridge.cooperation.enums import AgreementKind, AgreementStatus, OutputKind, PartnerRole, RecordKind
 from silkbridge.core.models import TimeStampedModel
 from silkbridge.core.text import fold
 from silkbridge.core.translation import pick
@@ -29,17 +30,48 @@ class CooperationRecord(TimeStampedModel):
     is_demo = models.BooleanField(_("demo data"), default=False)
     search_text = models.TextField(editable=False, default="")
 
+    record_kind: ClassVar[RecordKind]
+    # The partnership field that names records of this kind ("lab"); "" where the record has
+    # parties instead of partners (agreements).
+    partnership_field: ClassVar[str] = ""
+    # The fields of its start and its end (both may be empty).
+    period_fields: ClassVar[tuple[str, str]]
+
     class Meta:
         abstract = True
 
+    @property
+    def period(self) -> tuple[date | None, date | None]:
+        start, end = self.period_fields
+        return getattr(self, start), getattr(self, end)
+
+    @property
+    def involved(self) -> list[Any]:
+        """Who takes part, for lists: the partner organisations (prefetched ``partners``)."""
+        return [p.organisation for p in self.partners.all()]  # type: ignore[attr-defined]
+
+    @property
+    def list_note(self) -> str:
+        """A short line under the name in lists; empty where a kind has nothing to add."""
+        return ""
+
+    def get_absolute_url(self) -> str:
+        return reverse("cooperation:detail", args=[self.record_kind, self.pk])
+
     def searchable(self) -> list[str]:
         return [self.external_id or ""]
+
+    def involved_organisation_ids(self) -> set[int]:
+        """The organisations that take part (partners, or organisation parties)."""
+        return {p.organisation_id for p in self.partners.all()}  # type: ignore[attr-defined]
 
     def refresh_search_text(self) -> None:
         self.search_text = fold(" | ".join(part for part in self.searchable() if part))
 
 
 class Agreement(CooperationRecord):
+    record_kind = RecordKind.AGREEMENTS
+    period_fields = ("signed_on", "expires_on")
     kind = models.CharField(_("kind"), max_length=20, choices=AgreementKind.choices)
     titles = models.JSONField(_("title by language"), default=dict)
     summaries = models.JSONField(_("summary by language"), default=dict, blank=True)
@@ -61,11 +93,19 @@ class Agreement(CooperationRecord):
     def title(self) -> str:
         return pick(self.titles)
 
-    def get_absolute_url(self) -> str:
-        return reverse("cooperation:detail", args=["agreements", self.pk])
-
     def searchable(self) -> list[str]:
         return [*super().searchable(), *self.titles.values(), *self.summaries.values()]
+
+    def involved_organisation_ids(self) -> set[int]:
+        return {p.organisation_id for p in self.parties.all() if p.organisation_id}
+
+    @property
+    def involved(self) -> list[Any]:
+        return list(self.parties.all())
+
+    @property
+    def list_note(self) -> str:
+        return f"{self.get_kind_display()} · {self.status.label}"
 
     @property
     def status(self) -> AgreementStatus:
@@ -110,6 +150,9 @@ class AgreementParty(models.Model):
 
 
 class JointLab(CooperationRecord):
+    record_kind = RecordKind.LABS
+    partnership_field = "lab"
+    period_fields = ("established_on", "closed_on")
     names = models.JSONField(_("name by language"), default=dict)
     description = models.TextField(_("description"), blank=True)
     established_on = models.DateField(_("established on"), null=True, blank=True)
@@ -123,14 +166,14 @@ class JointLab(CooperationRecord):
     def __str__(self) -> str:
         return pick(self.names)
 
-    def get_absolute_url(self) -> str:
-        return reverse("cooperation:detail", args=["labs", self.pk])
-
     def searchable(self) -> list[str]:
         return [*super().searchable(), *self.names.values(), self.description]
 
 
 class DemonstrationCentre(CooperationRecord):
+    record_kind = RecordKind.CENTRES
+    partnership_field = "centre"
+    period_fields = ("opened_on", "closed_on")
     names = models.JSONField(_("name by language"), default=dict)
     host_country = models.ForeignKey(
         Country, on_delete=models.PROTECT, related_name="+", verbose_name=_("host country")
@@ -148,9 +191,6 @@ class DemonstrationCentre(CooperationRecord):
 
     def __str__(self) -> str:
         return pick(self.names)
-
-    def get_absolute_url(self) -> str:
-        return reverse("cooperation:detail", args=["centres", self.pk])
 
     def searchable(self) -> list[str]:
         return [*super().searchable(), *self.names.values(), self.site, self.technologies]
@@ -173,6 +213,9 @@ class CentreYear(models.Model):
 
 
 class Project(CooperationRecord):
+    record_kind = RecordKind.PROJECTS
+    partnership_field = "project"
+    period_fields = ("start_on", "end_on")
     title = models.CharField(_("title"), max_length=500)
     abstract = models.TextField(_("abstract"), blank=True)
     start_on = models.DateField(_("start"), null=True, blank=True)
@@ -190,9 +233,6 @@ class Project(CooperationRecord):
 
     def __str__(self) -> str:
         return self.title
-
-    def get_absolute_url(self) -> str:
-        return reverse("cooperation:detail", args=["projects", self.pk])
 
     def searchable(self) -> list[str]:
         return [*super().searchable(), self.title, self.abstract, self.funding_programme]
@@ -248,3 +288,9 @@ class Output(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.year}"
+
+
+# Each record kind's model, by its slug (``cooperation.kinds`` adds forms and more).
+RECORD_MODELS: dict[str, type[CooperationRecord]] = {
+    model.record_kind: model for model in (Agreement, JointLab, DemonstrationCentre, Project)
+}

@@ -11,18 +11,12 @@ from silkbridge.accounts.enums import MembershipRole
 from silkbridge.registry.rules import is_moderator, is_staff
 
 
-def involved_organisations(record: Any) -> set[int]:
-    if hasattr(record, "parties"):
-        return {p.organisation_id for p in record.parties.all() if p.organisation_id}
-    return {p.organisation_id for p in record.partners.all()}
-
-
 @rules.predicate
 def edits_an_involved_organisation(user: Any, record: Any) -> bool:
     if not user.is_authenticated or record is None:
         return False
     edited = set(user.memberships.filter(role=MembershipRole.EDITOR).values_list("organisation_id", flat=True))
-    return bool(edited & involved_organisations(record))
+    return bool(edited & record.involved_organisation_ids())
 
 
 @rules.predicate

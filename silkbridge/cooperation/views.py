@@ -1,7 +1,5 @@
 import copy
 import io
-from dataclasses import dataclass
-from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
@@ -11,44 +9,23 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.functional import Promise
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
 from silkbridge.cooperation import domain, importing, queries
-from silkbridge.cooperation.forms import AgreementForm, CentreForm, ImportForm, JointLabForm, ProjectForm, RecordForm
-from silkbridge.cooperation.models import Agreement, DemonstrationCentre, JointLab, Project
+from silkbridge.cooperation.forms import ImportForm
+from silkbridge.cooperation.kinds import IMPORTABLE, RECORDS, Kind, record_kind
 from silkbridge.core.audit import history
 from silkbridge.core.pagination import page_of
 from silkbridge.core.views import confirm_delete
 from silkbridge.registry.forms import OrganisationFilterForm
 
 
-@dataclass(frozen=True)
-class Kind:
-    model: type[Any]
-    form: type[RecordForm]
-    title: Promise
-    prefetch: tuple[str, ...]
-
-
-KINDS = {
-    "agreements": Kind(
-        Agreement, AgreementForm, gettext_lazy("Agreements"), ("parties__country", "parties__organisation")
-    ),
-    "labs": Kind(JointLab, JointLabForm, gettext_lazy("Joint laboratories"), ("partners__organisation",)),
-    "centres": Kind(
-        DemonstrationCentre, CentreForm, gettext_lazy("Demonstration centres"), ("partners__organisation",)
-    ),
-    "projects": Kind(Project, ProjectForm, gettext_lazy("Projects"), ("partners__organisation",)),
-}
-
-
 def _kind(slug: str) -> Kind:
-    if slug not in KINDS:
-        raise Http404
-    return KINDS[slug]
+    try:
+        return record_kind(slug)
+    except LookupError:
+        raise Http404 from None
 
 
 def record_list(request: HttpRequest, kind: str) -> HttpResponse:
@@ -58,7 +35,7 @@ def record_list(request: HttpRequest, kind: str) -> HttpResponse:
     qs = queries.records(spec.model, q=filters["q"], country=filters["country"], field=filters["field"])
     page = page_of(qs.prefetch_related(*spec.prefetch), request.GET.get("page"), settings.SILKBRIDGE_PAGE_SIZE)
     context = {"kind": kind, "spec": spec, "form": form, "page": page, "today": timezone.localdate(),
-               "kinds": KINDS}  # fmt: skip
+               "kinds": RECORDS}  # fmt: skip
     return render(request, "cooperation/list.html", context)
 
 
@@ -73,13 +50,11 @@ def record_detail(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def record_edit(request: HttpRequest, kind: str, pk: int | None = None) -> HttpResponse:
     spec = _kind(kind)
-    record = get_object_or_404(spec.model, pk=pk) if pk else spec.model()
-    allowed = (
-        request.user.has_perm("cooperation.change_record", record)
-        if pk
-        else request.user.has_perm("cooperation.add_record")
-    )
-    if not allowed:
+    if pk:
+        record = domain.get_record_for_user(request.user, kind, pk, write=True)
+    elif request.user.has_perm("cooperation.add_record"):
+        record = spec.model()
+    else:
         raise PermissionDenied
     form = spec.form(request.POST or None, instance=copy.copy(record))
     if request.method == "POST" and form.is_valid():
@@ -89,7 +64,7 @@ def record_edit(request: HttpRequest, kind: str, pk: int | None = None) -> HttpR
     context = {
         "kind": kind, "spec": spec, "record": record, "form": form,
         "cancel_url": record.get_absolute_url() if record.pk else reverse("cooperation:list", args=[kind]),
-        "extra_template": "cooperation/_years.html" if hasattr(form, "years") else "",
+        "extra_template": spec.form_template,
     }  # fmt: skip
     return render(request, "cooperation/form.html", context)
 
@@ -97,7 +72,7 @@ def record_edit(request: HttpRequest, kind: str, pk: int | None = None) -> HttpR
 @login_required
 @require_http_methods(["GET", "POST"])
 def record_delete(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
-    record = get_object_or_404(_kind(kind).model, pk=pk)
+    record = domain.get_record_for_user(request.user, kind, pk)
     return confirm_delete(
         request, record, perm="cooperation.delete_record", delete=domain.delete_record,
         success_url=reverse("cooperation:list", args=[kind]),
@@ -105,7 +80,7 @@ def record_delete(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
 
 
 def record_history(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
-    record = get_object_or_404(_kind(kind).model, pk=pk)
+    record = domain.get_record_for_user(request.user, kind, pk)
     page = page_of(history(record), request.GET.get("page"), settings.SILKBRIDGE_PAGE_SIZE)
     return render(request, "registry/history.html", {"object": record, "page": page})
 
@@ -127,13 +102,13 @@ def import_records(request: HttpRequest) -> HttpResponse:
         else:
             kind, dry_run = form.cleaned_data["kind"], form.cleaned_data["dry_run"]
             report = importing.run_import(kind, rows, actor=request.user, dry_run=dry_run)
-    docs = {slug: importing.columns(slug) for slug in importing.FORMS}
-    kinds = {**{slug: spec.title for slug, spec in KINDS.items()}, "outputs": gettext_lazy("Outputs")}
+    docs = {slug: importing.columns(slug) for slug in IMPORTABLE}
+    kinds = {slug: kind.title for slug, kind in IMPORTABLE.items()}
     return render(request, "cooperation/import.html", {"form": form, "report": report, "docs": docs, "kinds": kinds})
 
 
 def import_template(request: HttpRequest, kind: str, extension: str) -> HttpResponse:
-    if kind not in importing.FORMS or extension not in ("csv", "xlsx"):
+    if kind not in IMPORTABLE or extension not in ("csv", "xlsx"):
         raise Http404
     header = [c for c, _label, _help in importing.columns(kind)]
     if extension == "xlsx":

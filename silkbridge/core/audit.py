@@ -1,5 +1,6 @@
 """The audit log: every write through a domain function records one entry."""
 
+from collections.abc import Iterable
 from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
@@ -29,6 +30,27 @@ def plain(value: Any) -> Any:
     if value is None or isinstance(value, str | int | float | bool | dict | list):
         return value
     return str(value)
+
+
+def snapshot(obj: models.Model, names: Iterable[str] | None = None, *, skip: Iterable[str] = ()) -> dict[str, Any]:
+    """Field values as an audit entry holds them: the named fields (by default every column,
+    by its attname) less ``skip``; many-to-many as sorted primary keys, a related record by
+    its primary key, other values through ``plain``."""
+    skipped = set(skip)
+    if names is None:
+        names = [f.attname for f in obj._meta.concrete_fields]
+    values: dict[str, Any] = {}
+    for name in names:
+        if name in skipped:
+            continue
+        value = getattr(obj, name)
+        if isinstance(value, models.Manager):  # many-to-many
+            values[name] = sorted(str(pk) for pk in value.values_list("pk", flat=True))
+        elif isinstance(value, models.Model):
+            values[name] = str(value.pk)
+        else:
+            values[name] = plain(value)
+    return values
 
 
 def diff(before: dict[str, Any], after: dict[str, Any]) -> dict[str, list[Any]]:

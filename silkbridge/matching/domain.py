@@ -9,13 +9,9 @@ from typing import Any
 from django.db.models import Case, F, PositiveBigIntegerField, Q, Value, When
 from django.utils import timezone
 
-from silkbridge.cooperation.models import Project
-from silkbridge.matching import index
-from silkbridge.matching.documents import project_countries
+from silkbridge.matching import index, sources
 from silkbridge.matching.engine import Hit, Reasons
 from silkbridge.matching.models import Exposure
-from silkbridge.registry.models import Country, Organisation
-from silkbridge.registry.queries import visible_experts
 
 MAX_RESULTS = 100
 # The engine ranks every candidate; the site lists those that contain a query word (for
@@ -38,25 +34,7 @@ class Result:
 
     @property
     def country_codes(self) -> list[str]:
-        if self.kind == "project":
-            return project_countries(self.obj)
-        return [self.obj.country_id] if self.obj.country_id else []
-
-
-def audiences_for(user: Any) -> set[str]:
-    if user.is_authenticated and user.is_staff:
-        return {"public", "members", "hidden"}
-    if user.is_authenticated and user.is_active:
-        return {"public", "members"}
-    return {"public"}
-
-
-def _querysets(user: Any) -> dict[str, Any]:
-    return {
-        "organisation": Organisation.objects.select_related("country"),
-        "expert": visible_experts(user).select_related("country"),
-        "project": Project.objects.prefetch_related("partners__organisation"),
-    }
+        return sources.source(self.kind).countries(self.obj)
 
 
 def load_results(hits: list[Hit], user: Any) -> list[Result]:
@@ -66,8 +44,7 @@ def load_results(hits: list[Hit], user: Any) -> list[Result]:
     for hit in hits:
         kind, pk = hit.key.split(":")
         wanted.setdefault(kind, []).append(int(pk))
-    querysets = _querysets(user)
-    objects = {kind: querysets[kind].in_bulk(pks) for kind, pks in wanted.items()}
+    objects = {kind: sources.source(kind).visible(user).in_bulk(pks) for kind, pks in wanted.items()}
     results = []
     for hit in hits:
         kind, pk = hit.key.split(":")
@@ -81,10 +58,10 @@ def search(query: str, *, user: Any, kinds: list[str] | None = None) -> list[Hit
     """Up to MAX_RESULTS hits for a free-text query, best first, among the records this
     user may see; the caller loads (``load_results``) only the ones it shows."""
     engine = index.current().engine
-    return _relevant(engine.search(query, MAX_RESULTS, kinds=kinds, audiences=audiences_for(user)))
+    return _relevant(engine.search(query, MAX_RESULTS, kinds=kinds, audiences=sources.audiences_for(user)))
 
 
-def similar_organisations(org: Organisation, *, user: Any, limit: int = 5) -> list[Result]:
+def similar_organisations(org: Any, *, user: Any, limit: int = 5) -> list[Result]:
     engine = index.current().engine
     hits = engine.similar(f"organisation:{org.pk}", limit, kinds=["organisation"])
     return load_results(_relevant(hits), user)
@@ -92,26 +69,25 @@ def similar_organisations(org: Organisation, *, user: Any, limit: int = 5) -> li
 
 @dataclass
 class Suggestion:
-    organisation: Organisation
+    organisation: Any
     score: float
-    shared_partners: list[Organisation]
-    country: Country | None
+    shared_partners: list[Any]
+    country: str  # ISO code of the country most of the current partners are in, or ""
     country_share: float
 
 
-def potential_partners(org: Organisation, *, limit: int = 5) -> list[Suggestion]:
+def potential_partners(org: Any, *, user: Any, limit: int = 5) -> list[Suggestion]:
     """Organisations this one has not worked with yet, from the collaboration history."""
     graph = index.current().graph
     recommendations = graph.recommend(str(org.pk), limit)
     ids = {int(r.partner) for r in recommendations} | {int(z) for r in recommendations for z in r.shared_partners}
-    orgs = Organisation.objects.select_related("country").in_bulk(ids)
-    countries = Country.objects.in_bulk([r.country for r in recommendations if r.country])
+    orgs = sources.source("organisation").visible(user).in_bulk(ids)
     return [
         Suggestion(
             orgs[int(r.partner)],
             r.score,
             [orgs[int(z)] for z in r.shared_partners if int(z) in orgs],
-            countries.get(r.country),
+            r.country or "",
             r.country_share,
         )
         for r in recommendations

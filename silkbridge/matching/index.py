@@ -18,11 +18,12 @@ from datetime import date
 from pathlib import Path
 
 from django.conf import settings
+from django_tasks import task
 
-from silkbridge.matching.documents import all_documents, collaboration_rows
 from silkbridge.matching.embedding import Embedder, get_embedder
 from silkbridge.matching.engine import Engine, IncompatibleIndex
 from silkbridge.matching.partners import CollaborationGraph, Participation
+from silkbridge.matching.sources import all_documents, collaboration_rows
 
 Progress = Callable[[str], None]
 
@@ -84,8 +85,6 @@ def current() -> Loaded:
             return loaded
         pointer = _pointer()
         if pointer is None and loaded is None:
-            from silkbridge.matching.tasks import refresh_index
-
             refresh_index.enqueue(time.time())
             pointer = _pointer()
         if pointer is None:
@@ -106,8 +105,6 @@ def _replace_outdated(root: Path, pointer: dict, loaded: Loaded | None) -> Loade
     what it had loaded, or an empty index."""
     outdated = root / pointer["folder"]
     if outdated not in _outdated:
-        from silkbridge.matching.tasks import refresh_index
-
         _outdated.add(outdated)
         refresh_index.enqueue(time.time())
         replaced = _pointer()
@@ -177,3 +174,10 @@ def rebuild(progress: Progress | None = None, *, requested_at: float | None = No
         if progress:
             progress(f"index {folder}: {len(documents)} records, {len(engine.vectors.vectors)} vectors")
         return True
+
+
+@task()
+def refresh_index(requested_at: float) -> bool:
+    """Bring the index up to date with every change committed before ``requested_at``;
+    a no-op when a newer rebuild already did (many edits cost one rebuild)."""
+    return rebuild(requested_at=requested_at)

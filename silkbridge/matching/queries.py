@@ -1,4 +1,5 @@
 from collections import Counter
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date
 
@@ -6,7 +7,6 @@ from django.db.models import Sum
 
 from silkbridge.matching import index
 from silkbridge.matching.models import Exposure
-from silkbridge.registry.models import Country
 
 
 @dataclass
@@ -24,9 +24,15 @@ class ExposureRow:
         return self.appearance_share / self.record_share if self.record_share else None
 
 
-def exposure_report(*, kind: str | None = None, since: date | None = None) -> list[ExposureRow]:
+def exposure_report(
+    *,
+    kind: str | None = None,
+    since: date | None = None,
+    country_names: Callable[[Iterable[str]], dict[str, str]] = lambda codes: {},
+) -> list[ExposureRow]:
     """Per country: publicly searchable records in the index and how often records of that
-    country appeared in search results (since ``since``), each as counts and shares."""
+    country appeared in search results (since ``since``), each as counts and shares; named
+    by ``country_names`` (ISO code where it has no name)."""
     records: Counter[str] = Counter()
     for doc in index.current().engine.documents:
         if doc.audience == "public" and (kind is None or doc.kind == kind):
@@ -41,7 +47,7 @@ def exposure_report(*, kind: str | None = None, since: date | None = None) -> li
     total_records = sum(records.values()) or 1
     total_shown = sum(appearances.values()) or 1
     codes = set(records) | set(appearances)
-    names = {c.code: c.name for c in Country.objects.filter(code__in=codes)}
+    names = country_names(codes)
     rows = [
         ExposureRow(
             code,

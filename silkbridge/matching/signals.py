@@ -1,75 +1,59 @@
 """Keep the index fresh: any committed change to a searchable record, or to who worked with
-whom, queues one index refresh after the transaction commits."""
+whom, queues one index refresh after the transaction commits. Which models count is what
+the domain apps registered (``sources``)."""
 
 import os
-import threading
 import time
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
-from functools import wraps
 from typing import Any
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Model
 from django.db.models.signals import m2m_changed, post_delete, post_save
 
-from silkbridge.cooperation.models import Partnership, Project
-from silkbridge.registry.models import Expert, Organisation
-
-_state = threading.local()
+from silkbridge.core import bulk
+from silkbridge.matching import index, sources
+from silkbridge.matching.embedding import get_embedder
 
 
 def schedule_refresh(**_: Any) -> None:
     """Queue a refresh once the current transaction commits. The moment is taken now, inside
     the transaction, so that one rebuild after the commit satisfies every change in it."""
-    if getattr(_state, "paused", 0):
+    if bulk.is_paused():
         return
     requested_at = time.time()
 
-    def enqueue() -> None:
-        from silkbridge.matching.tasks import refresh_index
-
-        refresh_index.enqueue(requested_at)
-
-    transaction.on_commit(enqueue)
+    transaction.on_commit(lambda: index.refresh_index.enqueue(requested_at))
 
 
-@contextmanager
-def paused() -> Iterator[None]:
-    """No refresh per record while bulk writes (imports, demo data) run."""
-    _state.paused = getattr(_state, "paused", 0) + 1
-    try:
-        yield
-    finally:
-        _state.paused -= 1
+def refresh_after_bulk(command: Any, **_: Any) -> None:
+    """After a bulk command, refresh the index once: right there, with progress, where tasks
+    run immediately; else queued for the workers."""
+    if "Immediate" in settings.TASKS["default"]["BACKEND"]:
+        get_embedder(settings.SILKBRIDGE_EMBEDDER, os.cpu_count())  # a command, not an app server: every core
+        command.stdout.write("Refreshing the search index (new and changed records are embedded)…")
+        index.rebuild(lambda line: command.stdout.write(f"  {line}"))
+    else:
+        schedule_refresh()
+        command.stdout.write("Search index refresh queued for the background workers.")
 
 
-def bulk(handle: Callable[..., Any]) -> Callable[..., Any]:
-    """Decorator for a bulk command's handle(): runs it with refreshes paused, then refreshes
-    the index once: right there, with progress, where tasks run immediately; else queued."""
+def _connect(models: tuple[type[Model], ...], m2m: tuple[Any, ...]) -> None:
+    for model in models:
+        post_save.connect(schedule_refresh, sender=model, dispatch_uid=f"matching-save-{model._meta.label}")
+        post_delete.connect(schedule_refresh, sender=model, dispatch_uid=f"matching-delete-{model._meta.label}")
+    for relation in m2m:
+        through = relation.through
+        m2m_changed.connect(schedule_refresh, sender=through, dispatch_uid=f"matching-m2m-{through._meta.label}")
 
-    @wraps(handle)
-    def wrapper(command: Any, *args: Any, **kwargs: Any) -> Any:
-        with paused():
-            result = handle(command, *args, **kwargs)
-        if "Immediate" in settings.TASKS["default"]["BACKEND"]:
-            from silkbridge.matching import index
-            from silkbridge.matching.embedding import get_embedder
 
-            get_embedder(settings.SILKBRIDGE_EMBEDDER, os.cpu_count())  # a command, not an app server: every core
-            command.stdout.write("Refreshing the search index (new and changed records are embedded)…")
-            index.rebuild(lambda line: command.stdout.write(f"  {line}"))
-        else:
-            schedule_refresh()
-            command.stdout.write("Search index refresh queued for the background workers.")
-        return result
-
-    return wrapper
+def _on_registered(models: tuple[type[Model], ...], m2m: tuple[Any, ...], **_: Any) -> None:
+    _connect(models, m2m)
 
 
 def connect() -> None:
-    for model in (Organisation, Expert, Project, Partnership):
-        post_save.connect(schedule_refresh, sender=model, dispatch_uid=f"matching-save-{model.__name__}")
-        post_delete.connect(schedule_refresh, sender=model, dispatch_uid=f"matching-delete-{model.__name__}")
-    for through in (Organisation.fields.through, Expert.fields.through, Project.fields.through):
-        m2m_changed.connect(schedule_refresh, sender=through, dispatch_uid=f"matching-m2m-{through.__name__}")
+    """Watch what was registered before this app was ready, and whatever is registered later."""
+    for models, m2m in sources.watched():
+        _connect(models, m2m)
+    sources.registered.connect(_on_registered, dispatch_uid="matching-registered")
+    bulk.bulk_finished.connect(refresh_after_bulk, dispatch_uid="matching-after-bulk")

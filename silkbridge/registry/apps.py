@@ -17,4 +17,12 @@ class RegistryConfig(AppConfig):
     verbose_name = _("Registry")
 
     def ready(self) -> None:
+        from silkbridge.accounts.forms import register_organisation_resolver
+        from silkbridge.matching import sources
+        from silkbridge.registry.documents import SOURCES
+        from silkbridge.registry.forms import resolve_organisation
+
         post_migrate.connect(_ensure_search_index, sender=self)
+        register_organisation_resolver(resolve_organisation)
+        for source in SOURCES:
+            sources.register(source)

@@ -11,9 +11,8 @@ from django.db import transaction
 from silkbridge.accounts.enums import MembershipRole
 from silkbridge.accounts.models import Membership, User
 from silkbridge.registry.enums import Visibility
-from silkbridge.registry.importing import ImportReport, import_ror
 from silkbridge.registry.models import Country, Expert, Field, Organisation
-from silkbridge.registry.reference import DATA_DIR, load_countries, load_fields
+from silkbridge.registry.reference import DATA_DIR
 
 DEMO_EXTRACT = DATA_DIR / "ror_demo.jsonl.gz"
 # Invented for the demo: there is no public list of partner countries.
@@ -89,15 +88,3 @@ def seed_users(password_file: Path) -> list[str]:
             handle.write("\n".join(created) + "\n")
         password_file.chmod(0o600)
     return created
-
-
-def seed(password_file: Path) -> tuple[ImportReport, list[str]]:
-    load_countries()
-    load_fields()
-    report = import_ror([DEMO_EXTRACT])
-    seed_partners()
-    seed_experts()
-    from silkbridge.cooperation.demo import seed_cooperation  # the higher layer, imported here only
-
-    seed_cooperation()
-    return report, seed_users(password_file)

@@ -25,23 +25,9 @@ PRIVATE_FIELDS = {"contact_email", "email", "phone"}
 MASK = "•••"
 
 
-def _snapshot(obj: Model, names: list[str]) -> dict[str, Any]:
-    values: dict[str, Any] = {}
-    for name in names:
-        value = getattr(obj, name)
-        if hasattr(value, "all"):  # many-to-many: compare sorted primary keys
-            value = sorted(str(pk) for pk in value.values_list("pk", flat=True))
-        elif hasattr(value, "name") and not isinstance(value, str):  # file fields
-            value = value.name or ""
-        elif isinstance(value, Model):
-            value = str(value.pk)
-        values[name] = value
-    return values
-
-
 def _save_with_audit(obj: Any, *, data: dict[str, Any], actor: Any, action: str) -> dict[str, list[Any]]:
     names = list(data)
-    before = _snapshot(obj, names) if obj.pk else {}
+    before = audit.snapshot(obj, names) if obj.pk else {}
     many = {k: v for k, v in data.items() if k in _m2m_names(obj)}
     for key, value in data.items():
         if key not in many:
@@ -50,7 +36,7 @@ def _save_with_audit(obj: Any, *, data: dict[str, Any], actor: Any, action: str)
     obj.save()
     for key, value in many.items():
         getattr(obj, key).set(value)
-    changes = audit.diff(before, _snapshot(obj, names))
+    changes = audit.diff(before, audit.snapshot(obj, names))
     for key in PRIVATE_FIELDS & changes.keys():
         changes[key] = [MASK, MASK]  # the history is public: record that it changed, not the value
     if changes or action == "create":

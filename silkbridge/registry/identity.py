@@ -15,7 +15,6 @@ from django.utils.translation import gettext, pgettext
 from django.utils.translation import gettext_lazy as _
 
 from silkbridge.accounts.models import Membership, User
-from silkbridge.cooperation.models import AgreementParty, Partnership
 from silkbridge.core import audit
 from silkbridge.core.models import AuditEntry
 from silkbridge.registry.affiliation import AffiliationMatcher, Match, key, normalise
@@ -171,7 +170,7 @@ def merge_organisations(survivor: Organisation, merged: Organisation, *, actor: 
     memberships = list(Membership.objects.filter(organisation=merged).values("user_id", "role"))
     users = [row["user_id"] for row in memberships]
     snapshot = {
-        "merged": {f.attname: audit.plain(getattr(merged, f.attname)) for f in Organisation._meta.concrete_fields},
+        "merged": audit.snapshot(merged),
         "fields": list(merged.fields.values_list("code", flat=True)),
         "experts": list(merged.experts.values_list("pk", flat=True)),
         "memberships": memberships,
@@ -184,7 +183,7 @@ def merge_organisations(survivor: Organisation, merged: Organisation, *, actor: 
                             "memberships": list(Membership.objects.filter(organisation=survivor, user_id__in=users)
                                                 .values("user_id", "role"))},
     }  # fmt: skip
-    snapshot["cooperation"] = _move_cooperation(merged, survivor)
+    snapshot["cooperation"] = _move_references(merged, survivor)
     snapshot["users"] = list(User.objects.filter(organisation=merged).values_list("pk", flat=True))
     User.objects.filter(pk__in=snapshot["users"]).update(organisation=survivor)
     for expert in Expert.objects.filter(affiliations=merged):
@@ -215,19 +214,24 @@ def merge_organisations(survivor: Organisation, merged: Organisation, *, actor: 
     )
 
 
-# Where an organisation takes part in cooperation records: the model and the fields that
-# name the record (a second row for the same record would count the survivor twice).
-_COOPERATION_LINKS: list[tuple[Any, tuple[str, ...]]] = [
-    (Partnership, ("lab_id", "centre_id", "project_id")),
-    (AgreementParty, ("agreement_id",)),
-]
+# Where higher apps refer to an organisation (cooperation's partnerships and agreement
+# parties, ...): the model, with an ``organisation`` foreign key, and the fields that name the
+# record it takes part in (a second row for the same record would count the survivor twice).
+# Each app registers its own in its AppConfig.ready().
+_REFERENCES: list[tuple[Any, tuple[str, ...]]] = []
 
 
-def _move_cooperation(merged: Organisation, survivor: Organisation) -> dict[str, dict[str, list[Any]]]:
-    """Point the merged organisation's partnerships and agreement parties at the survivor;
-    a row for a record the survivor is already in is deleted instead (and kept for undo)."""
+def register_reference(model: Any, *, record_fields: tuple[str, ...]) -> None:
+    """Merges move ``model`` rows of the merged organisation to the survivor (and back on undo)."""
+    if (model, record_fields) not in _REFERENCES:
+        _REFERENCES.append((model, record_fields))
+
+
+def _move_references(merged: Organisation, survivor: Organisation) -> dict[str, dict[str, list[Any]]]:
+    """Point the merged organisation's registered references at the survivor; a row for a
+    record the survivor is already in is deleted instead (and kept for undo)."""
     undo: dict[str, dict[str, list[Any]]] = {}
-    for model, keys in _COOPERATION_LINKS:
+    for model, keys in _REFERENCES:
         held = {tuple(row) for row in model.objects.filter(organisation=survivor).values_list(*keys)}
         moved, deleted = [], []
         for row in model.objects.filter(organisation=merged).values():
@@ -241,8 +245,8 @@ def _move_cooperation(merged: Organisation, survivor: Organisation) -> dict[str,
     return undo
 
 
-def _restore_cooperation(undo: dict[str, dict[str, list[Any]]], restored: Organisation) -> None:
-    for model, _keys in _COOPERATION_LINKS:
+def _restore_references(undo: dict[str, dict[str, list[Any]]], restored: Organisation) -> None:
+    for model, _keys in _REFERENCES:
         rows = undo.get(model.__name__, {"moved": [], "deleted": []})
         model.objects.filter(pk__in=rows["moved"]).update(organisation=restored)
         model.objects.bulk_create([model(**{**row, "organisation_id": restored.pk}) for row in rows["deleted"]])
@@ -283,7 +287,7 @@ def undo_merge(entry: AuditEntry, *, actor: Any) -> Organisation:
     survivor.fields.set(before["fields"])
     survivor.refresh_search_text()
     survivor.save()
-    _restore_cooperation(snapshot.get("cooperation", {}), restored)
+    _restore_references(snapshot.get("cooperation", {}), restored)
     User.objects.filter(pk__in=snapshot.get("users", [])).update(organisation=restored)
     OrganisationRedirect.objects.filter(old_id=restored.pk).delete()
     OrganisationRedirect.objects.filter(old_id__in=snapshot["redirects"]).update(organisation=restored)

@@ -31,7 +31,7 @@ class Country(models.Model):
         return self.name
 
     def get_absolute_url(self) -> str:
-        return reverse("registry:country", args=[self.code])
+        return reverse("portal:country", args=[self.code])
 
     @property
     def name(self) -> str:
@@ -107,7 +107,7 @@ class Organisation(TimeStampedModel):
         return self.name
 
     def get_absolute_url(self) -> str:
-        return reverse("registry:organisation", args=[self.pk])
+        return reverse("portal:organisation", args=[self.pk])
 
     @property
     def local_name(self) -> str:

@@ -7,8 +7,9 @@ from django.db.models import Count, Q, QuerySet
 from django.db.models.expressions import RawSQL
 
 from silkbridge.core.text import fold
-from silkbridge.registry.enums import OrganisationSort, Visibility
+from silkbridge.registry.enums import OrganisationSort
 from silkbridge.registry.models import Country, Expert, Field, Organisation
+from silkbridge.registry.rules import expert_audiences
 
 
 def text_filter(q: str, *, indexed: bool = False) -> Q:
@@ -55,14 +56,11 @@ def search_organisations(
 
 
 def visible_experts(user: Any) -> QuerySet[Expert]:
-    """Profiles this user may see: public ones, members-only ones to members, own ones, all to staff."""
-    qs = Expert.objects.all()
-    if user.is_authenticated and user.is_staff:
-        return qs
-    allowed = Q(visibility=Visibility.PUBLIC)
-    if user.is_authenticated and user.is_active:
-        allowed |= Q(visibility=Visibility.MEMBERS) | Q(user=user)
-    return qs.filter(allowed)
+    """Profiles this user may see (``rules.expert_audiences``) and their own."""
+    allowed = Q(visibility__in=expert_audiences(user))
+    if user.is_authenticated:
+        allowed |= Q(user=user)
+    return Expert.objects.filter(allowed)
 
 
 def search_experts(

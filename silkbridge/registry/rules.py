@@ -28,14 +28,21 @@ def is_profile_owner(user: Any, expert: Any) -> bool:
     return user.is_authenticated and expert is not None and expert.user_id == user.pk
 
 
-@rules.predicate
-def profile_is_public(user: Any, expert: Any) -> bool:
-    return expert is not None and expert.visibility == Visibility.PUBLIC
+def expert_audiences(user: Any) -> set[str]:
+    """The profile visibilities a user sees: public ones to everyone, members-only ones to
+    signed-in members, hidden ones to staff. (A profile's owner also sees their own, whatever
+    its visibility; search lists only these audiences.) The one rule behind every page, the
+    API, search and open data."""
+    if user.is_authenticated and user.is_staff:
+        return set(Visibility.values)
+    if user.is_authenticated and user.is_active:
+        return {Visibility.PUBLIC, Visibility.MEMBERS}
+    return {Visibility.PUBLIC}
 
 
 @rules.predicate
-def profile_is_members_only(user: Any, expert: Any) -> bool:
-    return expert is not None and expert.visibility == Visibility.MEMBERS
+def profile_is_visible(user: Any, expert: Any) -> bool:
+    return expert is not None and expert.visibility in expert_audiences(user)
 
 
 is_member = rules.is_authenticated & rules.is_active
@@ -52,7 +59,7 @@ rules.add_perm("registry.delete_organisation", is_staff)
 # Expert profiles: visibility chosen by the expert; contact details for the expert and staff only.
 rules.add_perm(
     "registry.view_expert",
-    profile_is_public | (profile_is_members_only & is_member) | is_profile_owner | is_staff,
+    profile_is_visible | is_profile_owner,
 )
 rules.add_perm("registry.view_expert_contact", is_profile_owner | is_staff)
 rules.add_perm("registry.contact_expert", is_member & ~is_profile_owner)

@@ -5,13 +5,11 @@ from silkbridge.registry import views
 app_name = "registry"
 urlpatterns = [
     path("countries/", views.country_list, name="countries"),
-    path("countries/<str:code>/", views.country_detail, name="country"),
     path("fields/", views.field_list, name="fields"),
     path("organisations/", views.organisation_list, name="organisations"),
     path("organisations/duplicates/", views.organisation_duplicates, name="organisation_duplicates"),
     path("organisations/<int:pk>/merge/<int:other>/", views.organisation_merge, name="organisation_merge"),
     path("organisations/merges/<int:entry>/undo/", views.organisation_unmerge, name="organisation_unmerge"),
-    path("organisations/<int:pk>/", views.organisation_detail, name="organisation"),
     path("organisations/<int:pk>/edit/", views.organisation_edit, name="organisation_edit"),
     path("organisations/<int:pk>/delete/", views.organisation_delete, name="organisation_delete"),
     path("organisations/<int:pk>/history/", views.organisation_history, name="organisation_history"),

@@ -10,56 +10,25 @@ from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from silkbridge.cooperation.models import Agreement
-from silkbridge.cooperation.queries import (
-    centres_open,
-    in_force_q,
-    labs_active,
-    projects_active,
-    records_of_organisation,
-)
 from silkbridge.core.audit import history
 from silkbridge.core.models import AuditEntry
 from silkbridge.core.pagination import page_of
 from silkbridge.core.views import confirm_delete
-from silkbridge.matching import domain as matching
 from silkbridge.registry import domain, identity, queries
 from silkbridge.registry.forms import ContactExpertForm, ExpertForm, OrganisationFilterForm, OrganisationForm
-from silkbridge.registry.models import Country, Expert, OrganisationRedirect
+from silkbridge.registry.models import Expert
 
 
 def _page(request: HttpRequest, qs: QuerySet[Any]) -> Page:
     return page_of(qs, request.GET.get("page"), settings.SILKBRIDGE_PAGE_SIZE)
 
 
-def home(request: HttpRequest) -> HttpResponse:
-    today = timezone.localdate()
-    cooperation = {
-        "agreements": Agreement.objects.filter(in_force_q(today)).count(),
-        "labs": labs_active(on=today).count(),
-        "centres": centres_open(on=today).count(),
-        "projects": projects_active(on=today).count(),
-    }
-    context = {"figures": queries.headline_figures(request.user), "cooperation": cooperation}
-    return render(request, "registry/home.html", context)
-
-
 def country_list(request: HttpRequest) -> HttpResponse:
     countries = sorted(queries.countries_with_counts(), key=lambda c: c.name)
     return render(request, "registry/country_list.html", {"countries": countries})
-
-
-def country_detail(request: HttpRequest, code: str) -> HttpResponse:
-    country = get_object_or_404(Country, code=code.upper())
-    organisations = _page(request, queries.search_organisations(country=country.code))
-    experts = queries.search_experts(request.user, country=country.code)[:50]
-    agreements = Agreement.objects.filter(parties__country=country).distinct()[:50]
-    context = {"country": country, "page": organisations, "experts": experts, "agreements": agreements}
-    return render(request, "registry/country_detail.html", context)
 
 
 def field_list(request: HttpRequest) -> HttpResponse:
@@ -72,25 +41,6 @@ def organisation_list(request: HttpRequest) -> HttpResponse:
         request, queries.search_organisations(**form.filters()) if form.is_bound else queries.search_organisations()
     )
     return render(request, "registry/organisation_list.html", {"form": form, "page": page})
-
-
-def organisation_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    redirect_to = OrganisationRedirect.objects.filter(old_id=pk).values_list("organisation_id", flat=True).first()
-    if redirect_to is not None:  # merged into another organisation: its id keeps working
-        return redirect("registry:organisation", pk=redirect_to, permanent=True)
-    org = domain.get_organisation_for_user(request.user, pk)
-    context = {
-        "org": org,
-        "fields": org.fields.select_related("parent"),
-        "experts": queries.search_experts(request.user, organisation=org.pk)[:50],
-        "members": org.memberships.select_related("user")
-        if request.user.has_perm("registry.view_organisation_members", org)
-        else None,
-        "cooperation": records_of_organisation(org.pk),
-        "similar": matching.similar_organisations(org, user=request.user),
-        "partners": matching.potential_partners(org),
-    }
-    return render(request, "registry/organisation_detail.html", context)
 
 
 @login_required

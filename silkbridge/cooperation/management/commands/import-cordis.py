@@ -6,7 +6,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from silkbridge.cooperation.cordis import import_cordis
-from silkbridge.matching.signals import bulk
+from silkbridge.core.bulk import bulk
 from silkbridge.registry.reference import load_countries
 
 

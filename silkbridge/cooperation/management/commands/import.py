@@ -3,15 +3,16 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from silkbridge.cooperation.importing import FORMS, ImportFailure, read_rows, run_import
-from silkbridge.matching.signals import bulk
+from silkbridge.cooperation.importing import ImportFailure, read_rows, run_import
+from silkbridge.cooperation.kinds import IMPORTABLE
+from silkbridge.core.bulk import bulk
 
 
 class Command(BaseCommand):
     help = "Import cooperation records (agreements, labs, centres, projects) from CSV or .xlsx; all-or-nothing."
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("kind", choices=sorted(FORMS))
+        parser.add_argument("kind", choices=sorted(IMPORTABLE))
         parser.add_argument("file", type=Path)
         parser.add_argument("--dry-run", action="store_true", help="check and report, save nothing")
 

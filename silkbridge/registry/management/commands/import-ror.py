@@ -5,7 +5,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from silkbridge.matching.signals import bulk
+from silkbridge.core.bulk import bulk
 from silkbridge.registry.importing import ImportReport, import_ror
 from silkbridge.registry.reference import load_countries
 

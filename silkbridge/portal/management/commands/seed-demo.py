@@ -4,8 +4,8 @@ from typing import Any
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandParser
 
-from silkbridge.matching.signals import bulk
-from silkbridge.registry.demo import seed
+from silkbridge.core.bulk import bulk
+from silkbridge.portal.demo import seed
 from silkbridge.registry.models import Organisation
 
 
