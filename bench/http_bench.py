@@ -54,7 +54,7 @@ def run(*args: str, env: dict[str, str]) -> None:
 
 def import_registry(env: dict[str, str]) -> tuple[float, float, float]:
     """Import ROR, index the ~47,000 organisations (the search endpoints are measured on
-    them, as the issue asks), then import CORDIS; returns the three durations."""
+    them), then import CORDIS; returns the three durations."""
     database = BENCH_DIR / "bench.sqlite3"
     for suffix in ("", "-wal", "-shm"):
         Path(f"{database}{suffix}").unlink(missing_ok=True)

@@ -1,4 +1,4 @@
-"""Meeting-scheduler benchmark (issue: ratio >= 0.99, < 10 s at 800 people, < 120 s at 5,000).
+"""Meeting-scheduler benchmark (targets: ratio >= 0.99, < 10 s at 800 people, < 120 s at 5,000).
 
 Generates three seeded instances (silkbridge/scheduling/generator.py), solves each in a fresh
 process (so that peak memory is the solver's own), checks every schedule against the

@@ -42,10 +42,8 @@ BLOCK = 32  # weights per 4-bit block
 # tensor cannot hold beside the others: its largest |x| over 470 texts (SciFact abstracts,
 # XQuAD paragraphs and questions in four languages, the float model) is 12-69, every other
 # channel's stays under 8 (layers 3 and 8-11 have none). That channel is multiplied in float
-# and the rest in int8 (encoder_graph). Before, the matrices of layers 0, 4 and 5 stayed
-# in float (all in int8 cost 2-3 points of cross-lingual recall@1): a run took 22.2 ms
-# against 18.3 now (131 tokens, one thread, with FastGelu), and vectors were no closer to
-# the float model's (mean cosine 0.99880 against 0.99894 now; all int8 0.99712).
+# and the rest in int8 (encoder_graph): all in int8 costs 2-3 points of cross-lingual
+# recall@1 (docs/matching.md has the figures).
 OUTLIER_CHANNELS = {0: 318, 1: 1462, 2: 354, 4: 778, 5: 658, 6: 1152, 7: 413}
 # ONNX Runtime's graph optimisations that the session leaves out (see encoder_graph)
 UNFUSED = ["SkipLayerNormFusion"]

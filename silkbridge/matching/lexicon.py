@@ -28,7 +28,7 @@ MIN_SIMILARITY = 0.5  # of those, the ones at least this close (USE's cosine)
 # about 100 MB in every app server.
 MAX_WORDS = 50_000
 # Above this many words an HNSW graph finds the nearest, below an exact product (4 ms for the
-# 11 words of a question among 6,500 on session 9's machine)
+# 11 words of a question among 6,500)
 ANN_WORDS = 10_000
 
 Embed = Callable[[list[str]], np.ndarray]

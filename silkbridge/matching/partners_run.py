@@ -1,4 +1,4 @@
-"""Partner recommendation evaluation command (specs/evaluation-commands.md).
+"""Partner recommendation evaluation command (docs/matching.md).
 
     python -m silkbridge.matching.partners_run --participations participations.csv \\
         --queries organisations.txt --out recommendations.tsv [--top 50]

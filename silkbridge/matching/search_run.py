@@ -1,4 +1,4 @@
-"""Search evaluation command (specs/evaluation-commands.md): a BEIR corpus and queries in,
+"""Search evaluation command (docs/matching.md): a BEIR corpus and queries in,
 a TREC run out, ranked by exactly the engine the site uses.
 
     python -m silkbridge.matching.search_run --corpus corpus.jsonl --queries queries.jsonl \\

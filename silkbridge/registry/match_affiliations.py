@@ -1,7 +1,7 @@
 """python -m silkbridge.registry.match_affiliations --registry ROR.jsonl.gz [...] \\
        --input affiliations.csv --out predictions.csv
 
-The evaluation command of shared/specs/evaluation-commands.md: the same matcher as the
+The evaluation command for organisation matching (docs/affiliation.md): the same matcher as the
 site (registry/affiliation.py), on ROR dumps, with no database."""
 
 import argparse

@@ -1,4 +1,4 @@
-"""The meeting-schedule interchange format, version 1 (shared/specs/meeting-schedule.md),
+"""The meeting-schedule interchange format, version 1 (docs/scheduling.md),
 as typed data classes. No Django here: this package is plain Python."""
 
 from __future__ import annotations

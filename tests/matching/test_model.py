@@ -203,10 +203,10 @@ def test_the_model_loads_after_an_hnsw_index_was_built() -> None:
 
 
 def test_a_foreign_query_for_drip_irrigation_finds_the_irrigation_projects_first(no_network: None) -> None:
-    """Reported: an Arabic query "drip irrigation" ranked a rice-breeding project above the
-    irrigation one. The demo's projects (a title, a line of text, an identifier) among a few
-    hundred of the demo's organisations (mostly names), as on the demo site, plus names that
-    short foreign queries met before the engine centred them ("Railenium")."""
+    """An Arabic query "drip irrigation" ranks the irrigation project above the rice-breeding
+    one. The demo's projects (a title, a line of text, an identifier) among a few hundred of
+    the demo's organisations (mostly names), as on the demo site, plus names that short
+    foreign queries are prone to meet ("Railenium")."""
     from silkbridge.cooperation.demo import TOPICS
     from silkbridge.registry.demo import DEMO_EXTRACT
     from silkbridge.registry.ror import collect
