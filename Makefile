@@ -7,12 +7,12 @@ BIND ?= 127.0.0.1:8000
 WORKERS ?= 3
 export DJANGO_SETTINGS_MODULE := silkbridge.settings
 
-.PHONY: run serve install seed test test-fast lint fmt bench messages check-messages openapi clean
+.PHONY: run serve install seed test test-all lint fmt bench messages check-messages openapi lock clean
 
-$(VENV)/.installed: requirements.txt requirements-dev.txt pyproject.toml
+# Every dependency, transitive ones included, at the version and hash requirements.lock pins.
+$(VENV)/.installed: requirements.lock pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
-	$(PIP) install --quiet --upgrade pip
-	$(PIP) install --quiet -r requirements-dev.txt
+	$(PIP) install --quiet --require-hashes -r requirements.lock
 	$(PIP) install --quiet --no-deps -e .
 	touch $@
 
@@ -27,7 +27,11 @@ run: seed
 	@echo "Silkbridge is serving on http://$(BIND)/ (Ctrl-C stops it)"
 	$(VENV)/bin/gunicorn silkbridge.wsgi:application --bind $(BIND) --workers $(WORKERS) --access-logfile - --error-logfile -
 
+# The test suite without the slow model and browser tests (those: make test-all; CI runs both).
 test: install
+	$(PY) -m pytest -n auto -m "not slow" $(PYTEST_ARGS)
+
+test-all: install
 	$(PY) -m pytest -n auto $(PYTEST_ARGS)
 
 lint: install
@@ -52,6 +56,11 @@ bench: install
 messages: install
 	cd silkbridge && ../$(PY) -m silkbridge makemessages --no-obsolete --no-location -l ar -l es -l fr -l ru -l zh_Hans
 	cd silkbridge && ../$(PY) -m silkbridge compilemessages -v0
+
+# Rewrite requirements.lock from pyproject.toml's pins (after changing a dependency there).
+lock: install
+	$(VENV)/bin/uv pip compile --quiet --generate-hashes --extra dev --python-version 3.11 \
+		--python-platform x86_64-manylinux_2_28 pyproject.toml -o requirements.lock
 
 openapi: install
 	$(PY) -m silkbridge openapi --write

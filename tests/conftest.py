@@ -6,6 +6,7 @@ from django.utils import translation
 
 from silkbridge.accounts.enums import MembershipRole
 from silkbridge.accounts.models import Membership
+from silkbridge.registry.models import Country
 from silkbridge.registry.reference import load_countries, load_fields
 from tests.factories import ExpertFactory, OrganisationFactory, UserFactory
 
@@ -32,10 +33,24 @@ def _fast_settings(settings: Any, tmp_path: Any) -> None:
     }
 
 
-@pytest.fixture
-def reference(db: Any) -> None:
+def _load_reference() -> None:
     load_countries()
     load_fields()
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup: Any, django_db_blocker: Any) -> None:
+    """Countries and fields of science, loaded once into each test database (not per test)."""
+    with django_db_blocker.unblock():
+        _load_reference()
+
+
+@pytest.fixture
+def reference(db: Any) -> None:
+    """Reference data for a test that needs it: there already, unless a transactional test
+    before this one flushed the database."""
+    if not Country.objects.exists():
+        _load_reference()
 
 
 @pytest.fixture

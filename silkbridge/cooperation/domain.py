@@ -23,7 +23,7 @@ def get_record_for_user(user: Any, kind: str, pk: int, *, write: bool = False) -
     """A cooperation record of ``kind`` (a slug): 404 when there is none, 403 when ``write``
     and the user may not change it. Every record is public to read."""
     model = RECORD_MODELS.get(kind)
-    record = model.objects.filter(pk=pk).first() if model else None
+    record = model._default_manager.filter(pk=pk).first() if model else None
     if record is None:
         raise Http404
     if write and not user.has_perm("cooperation.change_record", record):

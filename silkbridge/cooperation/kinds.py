@@ -5,7 +5,6 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from django import forms
 from django.db.models import QuerySet
 
 from silkbridge.cooperation import queries
@@ -18,7 +17,7 @@ from silkbridge.cooperation.models import Agreement, DemonstrationCentre, JointL
 class Kind:
     slug: RecordKind
     model: type[Any]
-    form: type[forms.ModelForm]
+    form: type[Any]  # RecordForm, or OutputForm
     prefetch: tuple[str, ...] = ()
     # records active on a day (``on=``); None for agreements, whose status has more values
     active: Callable[..., QuerySet[Any]] | None = None
@@ -27,7 +26,7 @@ class Kind:
 
     @property
     def title(self) -> str:
-        return self.slug.label
+        return str(self.slug.label)
 
 
 PARTNERS = ("partners__organisation",)

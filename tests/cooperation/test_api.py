@@ -46,7 +46,9 @@ def test_agreement_list_has_constant_queries(
     for _n in range(count):
         agreement(in_force_from=date(2018, 1, 1))
     with django_assert_num_queries(6):  # ids, rows, parties (+countries, organisations), fields, count
-        client.get("/api/v1/agreements")
+        response = client.get("/api/v1/agreements")
+    assert response.status_code == 200
+    assert response.json()["count"] == count
 
 
 @pytest.mark.django_db

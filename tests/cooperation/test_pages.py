@@ -9,6 +9,7 @@ import pytest
 from silkbridge.cooperation.models import Agreement, JointLab, Partnership, Project
 from silkbridge.core.models import AuditEntry
 from tests.conftest import client_for
+from tests.factories import JointLabFactory
 
 ROLES = ["anonymous", "member", "editor", "other_editor", "moderator", "staff"]
 CAN_EDIT = {"editor", "moderator", "staff"}  # editor of an organisation involved
@@ -108,11 +109,11 @@ def test_a_project_page_shows_its_abstract_escaped(org: Any, client: Any) -> Non
 @pytest.mark.django_db
 @pytest.mark.parametrize("count", [1, 3])
 def test_record_list_has_constant_queries(org: Any, client: Any, django_assert_num_queries: Any, count: int) -> None:
-    for n in range(count):
-        record = JointLab.objects.create(names={"en": f"Lab {n}"})
-        Partnership.objects.create(lab=record, organisation=org)
+    JointLabFactory.create_batch(count, partners=[org])
     with django_assert_num_queries(7):  # count, ids, rows, partners, organisations, countries and fields of the filter
-        client.get("/en/cooperation/labs/")
+        response = client.get("/en/cooperation/labs/")
+    assert response.status_code == 200
+    assert response.content.decode().count("Joint Laboratory of Test Studies") == count
 
 
 @pytest.mark.django_db

@@ -1,8 +1,10 @@
 import re
 from datetime import date
+from pathlib import Path
 from typing import Any
 
 import pytest
+from django.conf import settings
 from django.core.management import call_command
 
 from silkbridge.accounts.domain import create_api_token
@@ -302,3 +304,20 @@ def test_the_api_gives_each_reading_of_a_query_word(client: Any, records: dict[s
     assert out["translated"] == [{"word": "riego", "read_as": "irrigation"}]
     response = client.get("/api/v1/search", {"q": "soil erosion"})
     assert all(r["reasons"]["translated"] == [] for r in response.json()["results"])  # no foreign word in it
+
+
+def test_the_settings_accept_exactly_the_embedders_that_exist(monkeypatch: Any) -> None:
+    from django.core.exceptions import ImproperlyConfigured
+
+    from silkbridge.core.env import env_choice
+    from silkbridge.matching.embedding import EMBEDDERS
+
+    for name in EMBEDDERS:
+        monkeypatch.setenv("SILKBRIDGE_EMBEDDER", name)
+        assert env_choice("SILKBRIDGE_EMBEDDER", "default", ("default", "e5", "fake")) == name
+    source = (Path(settings.BASE_DIR) / "settings.py").read_text()
+    assert 'env_choice("SILKBRIDGE_EMBEDDER", "default", ("default", "e5", "fake"))' in source
+    assert set(EMBEDDERS) == {"default", "e5", "fake"}
+    monkeypatch.setenv("SILKBRIDGE_EMBEDDER", "bert")
+    with pytest.raises(ImproperlyConfigured, match="SILKBRIDGE_EMBEDDER must be one of"):
+        env_choice("SILKBRIDGE_EMBEDDER", "default", ("default", "e5", "fake"))
