@@ -4,8 +4,10 @@ of the solver: a schedule that breaks any rule is reported, with the rule broken
 from __future__ import annotations
 
 from collections import Counter
+from typing import TYPE_CHECKING
 
-from silkbridge.scheduling.model import Instance, Meeting, Schedule
+if TYPE_CHECKING:  # model.parse_instance imports this module to check fixed meetings
+    from silkbridge.scheduling.model import Instance, Meeting, Schedule
 
 
 def violations(inst: Instance, meetings: list[Meeting], *, partial: bool = False) -> list[str]:
