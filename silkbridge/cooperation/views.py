@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
-from silkbridge.cooperation import domain, importing, queries
+from silkbridge.cooperation import domain, importing, queries, rules
 from silkbridge.cooperation.forms import AgreementForm, CentreForm, ImportForm, JointLabForm, ProjectForm, RecordForm
 from silkbridge.cooperation.models import Agreement, DemonstrationCentre, JointLab, Project
 from silkbridge.core.audit import history
@@ -82,7 +82,12 @@ def record_edit(request: HttpRequest, kind: str, pk: int | None = None) -> HttpR
     if not allowed:
         raise PermissionDenied
     form = spec.form(request.POST or None, instance=copy.copy(record))
-    if request.method == "POST" and form.is_valid():
+    violation = (
+        rules.party_violation(request.user, record, form.domain_data()) if form.is_bound and form.is_valid() else None
+    )
+    if violation:
+        form.add_error("partners_text", violation)
+    elif request.method == "POST" and form.is_valid():
         domain.save_record(record, data=form.domain_data(), actor=request.user)
         messages.success(request, _("“%(name)s” was saved.") % {"name": record})
         return redirect(record)
