@@ -2,7 +2,6 @@ import re
 from typing import Any
 
 import pytest
-
 from django.test import Client
 
 from silkbridge.accounts.models import ApiToken, User
