@@ -34,11 +34,15 @@ class SignUpForm(forms.Form):
     )
 
     def clean_email(self) -> str:
-        email = self.cleaned_data["email"].lower()
-        # An account that was never confirmed may sign up again (and get a new link).
-        if User.objects.filter(email__iexact=email, email_confirmed=True).exists():
-            raise forms.ValidationError(_("An account with this e-mail address already exists."), code="taken")
-        return email
+        # An address that has an account is not refused here: that would tell anyone which
+        # addresses have accounts. domain.register_user e-mails the owner instead.
+        return str(self.cleaned_data["email"]).lower()
+
+    def clean_display_name(self) -> str:
+        name = " ".join(self.cleaned_data["display_name"].split())  # no line breaks or tabs
+        if not name or any(ord(c) < 32 or ord(c) == 127 for c in name):
+            raise forms.ValidationError(_("Enter a name."), code="invalid")
+        return name
 
     def clean_organisation(self) -> str:
         """Resolves the typed organisation to a registry record (``self.organisation_record``);

@@ -1,3 +1,5 @@
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
@@ -66,6 +68,19 @@ password_reset = auth_views.PasswordResetView.as_view(
     email_template_name="accounts/email/password_reset.txt",
     subject_template_name="accounts/email/password_reset_subject.txt",
 )
-password_reset_confirm = auth_views.PasswordResetConfirmView.as_view(
-    success_url=reverse_lazy("accounts:password_reset_complete")
-)
+
+
+class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+    """Choosing a password through the e-mailed link also confirms an unconfirmed address
+    (the link reached its inbox): the way in for an owner whose address someone else signed
+    up with first."""
+
+    success_url = reverse_lazy("accounts:password_reset_complete")
+
+    def form_valid(self, form: Any) -> HttpResponse:
+        response = super().form_valid(form)
+        domain.confirm_by_password_reset(form.user)
+        return response
+
+
+password_reset_confirm = PasswordResetConfirmView.as_view()

@@ -15,7 +15,7 @@ from ninja.pagination import paginate
 from silkbridge.api.auth import public, token_required
 from silkbridge.api.registry import Pagination
 from silkbridge.api.schemas import ERRORS
-from silkbridge.cooperation import domain, queries
+from silkbridge.cooperation import domain, queries, rules
 from silkbridge.cooperation.enums import AgreementKind, AgreementStatus
 from silkbridge.cooperation.importing import form_data, record_columns
 from silkbridge.cooperation.kinds import RECORDS
@@ -213,6 +213,9 @@ def patch_record(request: HttpRequest, kind: str, pk: int, patch: RecordPatch) -
     form = RECORDS[kind].form(form_data(kind, {**current, **patch.values}), instance=copy.copy(record))
     if not form.is_valid():
         raise ValidationError(form.errors.get_json_data())
+    violation = rules.party_violation(request.user, record, form.domain_data())
+    if violation:
+        raise PermissionDenied(violation)
     changes = domain.save_record(record, data=form.domain_data(), actor=request.user)
     return {"id": record.pk, "changed": sorted(changes)}
 

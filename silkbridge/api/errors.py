@@ -26,7 +26,7 @@ def install(api: NinjaAPI) -> None:
 
     @api.exception_handler(PermissionDenied)
     def forbidden(request: HttpRequest, exc: Exception) -> HttpResponse:
-        return error(api, request, 403, "forbidden", _("You do not have permission to do this."))
+        return error(api, request, 403, "forbidden", str(exc) or _("You do not have permission to do this."))
 
     @api.exception_handler(AuthenticationError)
     def unauthorized(request: HttpRequest, exc: Exception) -> HttpResponse:

@@ -7,6 +7,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.http import Http404
 
+from silkbridge.cooperation import rules
 from silkbridge.cooperation.models import (
     RECORD_MODELS,
     AgreementParty,
@@ -49,7 +50,11 @@ def _snapshot(record: Any) -> dict[str, Any]:
 
 @transaction.atomic
 def save_record(record: CooperationRecord, *, data: dict[str, Any], actor: Any) -> dict[str, list[Any]]:
-    """Create or update `record` from validated form data; returns the audited changes."""
+    """Create or update `record` from validated form data; returns the audited changes.
+    Refuses (PermissionDenied) parties the actor may not set (see rules.party_violation)."""
+    violation = rules.party_violation(actor, record, data)
+    if violation:
+        raise PermissionDenied(violation)
     before = _snapshot(record) if record.pk else {}
     for key, value in data.items():
         if key not in RELATIONS:

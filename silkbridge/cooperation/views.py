@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from silkbridge.cooperation import domain, importing, queries
+from silkbridge.cooperation import domain, importing, queries, rules
 from silkbridge.cooperation.forms import ImportForm
 from silkbridge.cooperation.kinds import IMPORTABLE, RECORDS, Kind, record_kind
 from silkbridge.core.audit import history
@@ -57,7 +57,12 @@ def record_edit(request: HttpRequest, kind: str, pk: int | None = None) -> HttpR
     else:
         raise PermissionDenied
     form = spec.form(request.POST or None, instance=copy.copy(record))
-    if request.method == "POST" and form.is_valid():
+    violation = (
+        rules.party_violation(request.user, record, form.domain_data()) if form.is_bound and form.is_valid() else None
+    )
+    if violation:
+        form.add_error("partners_text", violation)
+    elif request.method == "POST" and form.is_valid():
         domain.save_record(record, data=form.domain_data(), actor=request.user)
         messages.success(request, _("“%(name)s” was saved.") % {"name": record})
         return redirect(record)

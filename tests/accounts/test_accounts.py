@@ -2,6 +2,7 @@ import re
 from typing import Any
 
 import pytest
+from django.test import Client
 
 from silkbridge.accounts.models import ApiToken, User
 from tests.conftest import client_for
@@ -64,11 +65,25 @@ def test_bad_signup_gets_a_clear_error_and_creates_nothing(client: Any, change: 
 
 
 @pytest.mark.django_db
-def test_duplicate_email_is_refused(client: Any) -> None:
-    UserFactory(email="ada@example.org")
-    response = client.post("/en/accounts/signup/", SIGNUP)
-    assert "already exists" in response.content.decode()
-    assert User.objects.count() == 1
+def test_sign_up_with_a_taken_address_answers_as_for_a_new_one_and_mails_the_owner(
+    client: Any, mailoutbox: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    """Sign-up does not tell which addresses have accounts: the same page either way."""
+    owner = UserFactory(email="ada@example.org")
+    with django_capture_on_commit_callbacks(execute=True):
+        taken = client.post("/en/accounts/signup/", SIGNUP)
+        fresh = client.post("/en/accounts/signup/", {**SIGNUP, "email": "grace@example.org"})
+    assert taken.status_code == fresh.status_code == 200
+    assert taken.content.decode().replace("ada@example.org", "X") == fresh.content.decode().replace(
+        "grace@example.org", "X"
+    )
+    assert "already exists" not in taken.content.decode()
+    assert User.objects.count() == 2
+    owner.refresh_from_db()
+    assert owner.display_name != "Ada Test" and owner.check_password("correct horse battery")
+    to_owner = next(m for m in mailoutbox if m.to == ["ada@example.org"])
+    assert to_owner.subject == "Someone tried to sign up with your e-mail address"
+    assert "/en/accounts/login/" in to_owner.body and "/en/accounts/password-reset/" in to_owner.body
 
 
 @pytest.mark.django_db
@@ -132,16 +147,83 @@ def test_nobody_can_revoke_someone_elses_token(client: Any) -> None:
     assert token.revoked_at is None
 
 
+def _link(mail: Any, pattern: str) -> str:
+    found = re.search(rf"https?://[^/\s]+(/\S*{pattern}\S*)", mail.body)
+    assert found, mail.body
+    return found.group(1)
+
+
 @pytest.mark.django_db
-def test_an_unconfirmed_account_can_sign_up_again_for_a_new_link(
+def test_account_pre_hijack_story(client: Any, mailoutbox: Any, django_capture_on_commit_callbacks: Any) -> None:
+    """The owner signs up; before they confirm, an attacker signs up again with the same
+    address and another password. Nothing of the account changes, the owner's link still
+    confirms the owner's account, and only the owner's password opens it."""
+    owner, attacker = Client(), Client()
+    with django_capture_on_commit_callbacks(execute=True):
+        owner.post("/en/accounts/signup/", SIGNUP)
+    confirm_link = _link(mailoutbox[0], "/confirm/")
+    before = User.objects.values().get()
+    attack = {**SIGNUP, "display_name": "Mallory", "password1": "attacker-pass-123", "password2": "attacker-pass-123"}
+    with django_capture_on_commit_callbacks(execute=True):
+        answer = attacker.post("/en/accounts/signup/", attack)
+    assert "Check your e-mail" in answer.content.decode()
+    assert User.objects.values().get() == before  # not one field changed
+    assert mailoutbox[1].to == ["ada@example.org"]  # the owner is told, the attacker gets nothing
+    assert "Your e-mail address is confirmed" in owner.get(confirm_link).content.decode()
+    refused = attacker.post("/en/accounts/login/", {"username": "ada@example.org", "password": "attacker-pass-123"})
+    assert refused.status_code == 200 and not refused.wsgi_request.user.is_authenticated
+    accepted = owner.post("/en/accounts/login/", {"username": "ada@example.org", "password": SIGNUP["password1"]})
+    assert accepted.status_code == 302
+    user = User.objects.get()
+    assert user.display_name == "Ada Test" and user.is_active and user.email_confirmed
+
+
+@pytest.mark.django_db
+def test_a_confirmation_link_dies_with_any_change_to_the_account(
     client: Any, mailoutbox: Any, django_capture_on_commit_callbacks: Any
 ) -> None:
     with django_capture_on_commit_callbacks(execute=True):
         client.post("/en/accounts/signup/", SIGNUP)
-        again = client.post("/en/accounts/signup/", {**SIGNUP, "display_name": "Ada Again"})
-    assert "Check your e-mail" in again.content.decode()
-    assert len(mailoutbox) == 2 and User.objects.count() == 1
-    assert User.objects.get().display_name == "Ada Again"
+    link = _link(mailoutbox[0], "/confirm/")
+    user = User.objects.get()
+    user.set_password("another-passphrase-1")
+    user.save()
+    assert client.get(link).status_code == 400
+    user.refresh_from_db()
+    assert not user.is_active and not user.email_confirmed
+    # a link naming only the primary key (the old format) is refused too
+    from django.core import signing
+
+    old_style = signing.dumps(user.pk, salt="silkbridge.accounts.confirm-email")
+    assert client.get(f"/en/accounts/confirm/{old_style}/").status_code == 400
+
+
+@pytest.mark.django_db
+def test_the_owner_of_an_address_someone_else_signed_up_with_first_takes_it_over(
+    client: Any, mailoutbox: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    """An attacker signs up first with the victim's address. When the victim signs up, they
+    get a link to choose their own password, which confirms the account; the attacker's
+    password no longer works."""
+    attack = {**SIGNUP, "password1": "attacker-pass-123", "password2": "attacker-pass-123"}
+    with django_capture_on_commit_callbacks(execute=True):
+        Client().post("/en/accounts/signup/", attack)
+        client.post("/en/accounts/signup/", SIGNUP)
+    form_page = client.get(_link(mailoutbox[1], "/password-reset/"), follow=True)
+    done = client.post(
+        form_page.redirect_chain[-1][0],
+        {"new_password1": "victims-own-pass-77", "new_password2": "victims-own-pass-77"},
+    )
+    assert done.status_code == 302
+    user = User.objects.get()
+    assert user.is_active and user.email_confirmed
+    assert user.check_password("victims-own-pass-77") and not user.check_password("attacker-pass-123")
+
+
+@pytest.mark.django_db
+def test_a_display_name_may_not_hold_line_breaks(client: Any) -> None:
+    client.post("/en/accounts/signup/", {**SIGNUP, "display_name": "Ada\r\nBcc: x@example.org"})
+    assert User.objects.get().display_name == "Ada Bcc: x@example.org"
 
 
 @pytest.mark.django_db

@@ -190,3 +190,99 @@ def test_centre_yearly_figures_are_edited_on_the_page(roles: dict[str, Any], org
 def test_every_create_page_renders_for_a_moderator(roles: dict[str, Any], kind: str) -> None:
     page = client_for(roles["moderator"]).get(f"/en/cooperation/{kind}/new/")
     assert page.status_code == 200 and 'name="name"' in page.content.decode()
+
+
+# Cross-organisation cases: an editor acts only for the organisations they edit.
+@pytest.fixture
+def third_org(reference: Any) -> Any:
+    from tests.factories import OrganisationFactory
+
+    return OrganisationFactory(country_id="FR")
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("role", "partners", "allowed"),
+    [
+        ("editor", ["org"], True),  # its own organisation
+        ("editor", ["org", "other_org"], True),  # its own with a partner
+        ("editor", ["other_org", "third_org"], False),  # only others
+        ("other_editor", ["org", "third_org"], False),
+        ("moderator", ["other_org", "third_org"], True),
+        ("staff", ["other_org", "third_org"], True),
+    ],
+)
+def test_an_editor_creates_a_lab_only_for_an_organisation_they_edit(
+    roles: dict[str, Any], org: Any, other_org: Any, third_org: Any, role: str, partners: list[str], allowed: bool
+) -> None:
+    orgs = {"org": org, "other_org": other_org, "third_org": third_org}
+    text = "\n".join(f"{orgs[p].name} | partner" for p in partners)
+    response = client_for(roles[role]).post("/en/cooperation/labs/new/", {"name": "New Lab", "partners_text": text})
+    assert JointLab.objects.filter(names__en="New Lab").exists() is allowed
+    if not allowed:
+        assert "must include an organisation you edit" in response.content.decode()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("role", "allowed"), [("editor", False), ("other_editor", False), ("moderator", True)])
+def test_only_moderators_make_an_agreement_between_countries(roles: dict[str, Any], role: str, allowed: bool) -> None:
+    data = {"name": "CN-KE", "kind": "intergovernmental", "countries_text": "CN, KE"}
+    response = client_for(roles[role]).post("/en/cooperation/agreements/new/", data)
+    assert Agreement.objects.exists() is allowed
+    if not allowed:
+        assert "Only moderators may set the country parties" in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_an_editor_may_not_make_an_agreement_for_an_organisation_they_do_not_edit(
+    roles: dict[str, Any], org: Any, other_org: Any, third_org: Any
+) -> None:
+    data = {"name": "A", "kind": "mou", "partners_text": f"{other_org.name}\n{third_org.name}"}
+    client_for(roles["editor"]).post("/en/cooperation/agreements/new/", data)
+    assert not Agreement.objects.exists()
+    own = {"name": "B", "kind": "mou", "partners_text": f"{org.name}\n{third_org.name}"}
+    assert client_for(roles["editor"]).post("/en/cooperation/agreements/new/", own).status_code == 302
+
+
+@pytest.mark.django_db
+def test_an_editor_may_not_remove_a_partner_they_do_not_edit(
+    roles: dict[str, Any], org: Any, other_org: Any, lab: JointLab
+) -> None:
+    import json
+
+    from tests.registry.test_permissions import api_headers
+
+    Partnership.objects.create(lab=lab, organisation=other_org, role="partner")
+    for user in (roles["editor"], roles["other_editor"]):
+        mine = org if user == roles["editor"] else other_org
+        patch = client_for(None).patch(
+            f"/api/v1/cooperation/labs/{lab.pk}", json.dumps({"values": {"partners": [f"{mine.name} | host"]}}),
+            content_type="application/json", **api_headers(user),
+        )  # fmt: skip
+        assert patch.status_code == 403 and "you do not edit" in patch.json()["message"]
+        page = client_for(user).post(
+            f"/en/cooperation/labs/{lab.pk}/edit/", lab_post(org, partners_text=f"{mine.name} | host")
+        )
+        assert page.status_code == 200 and "you do not edit" in page.content.decode()
+    assert sorted(lab.partners.values_list("organisation_id", flat=True)) == sorted([org.pk, other_org.pk])
+    # adding a partner and changing other fields, keeping every partner, is allowed
+    both = f"{org.name} | host\n{other_org.name} | partner"
+    ok = client_for(roles["editor"]).post(f"/en/cooperation/labs/{lab.pk}/edit/", lab_post(org, partners_text=both))
+    assert ok.status_code == 302
+    # a moderator may remove any partner
+    patch = client_for(None).patch(
+        f"/api/v1/cooperation/labs/{lab.pk}", json.dumps({"values": {"partners": [f"{org.name} | host"]}}),
+        content_type="application/json", **api_headers(roles["moderator"]),
+    )  # fmt: skip
+    assert patch.status_code == 200 and list(lab.partners.values_list("organisation_id", flat=True)) == [org.pk]
+
+
+@pytest.mark.django_db
+def test_the_domain_refuses_parties_an_editor_may_not_set(roles: dict[str, Any], other_org: Any) -> None:
+    from django.core.exceptions import PermissionDenied
+
+    from silkbridge.cooperation import domain
+
+    with pytest.raises(PermissionDenied):
+        domain.save_record(JointLab(), data={"partners": [(other_org, "host")]}, actor=roles["editor"])
+    assert not JointLab.objects.exists()
