@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "silkbridge.cooperation",
     "silkbridge.indicators",
     "silkbridge.matching",
+    "silkbridge.events",
     "silkbridge.api",
     "django_tasks",
     "django_tasks_db",
