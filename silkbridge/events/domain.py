@@ -10,9 +10,10 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import Q
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from silkbridge.core import audit
@@ -25,6 +26,7 @@ from silkbridge.events.models import (
     MeetingSlot,
     MeetingTable,
     Registration,
+    RegistrationCategory,
     ScheduleRun,
 )
 from silkbridge.scheduling import InstanceError, parse_instance, solve
@@ -163,9 +165,7 @@ def _create_participants(
     return {r.external_id or "": r for r in Registration.objects.bulk_create(rows, batch_size=BATCH)}
 
 
-def _create_requests(
-    event: Event, instance: Instance, people: dict[str, Registration]
-) -> dict[str, MeetingRequest]:
+def _create_requests(event: Event, instance: Instance, people: dict[str, Registration]) -> dict[str, MeetingRequest]:
     now = timezone.now()
     rows = [
         MeetingRequest(
@@ -232,8 +232,7 @@ def schedule_event(run: ScheduleRun) -> ScheduleRun:
         run.method, run.solve_seconds = schedule.method, schedule.solve_seconds
         run.meetings_count = len(schedule.meetings)
         run.unscheduled = [
-            {"request": view.requests[u.request].pk, "code": u.code, "reason": u.reason}
-            for u in schedule.unscheduled
+            {"request": view.requests[u.request].pk, "code": u.code, "reason": u.reason} for u in schedule.unscheduled
         ]
         run.save()
     return run
@@ -275,7 +274,9 @@ def publish_schedule(event: Event, *, actor: Any) -> int:
 # --- Hand changes to meetings (the six validity rules, under the event's lock) --------------
 
 
-def _check_placement(request: MeetingRequest, slot: MeetingSlot, table: MeetingTable, *, moving: Meeting | None) -> None:
+def _check_placement(
+    request: MeetingRequest, slot: MeetingSlot, table: MeetingTable, *, moving: Meeting | None
+) -> None:
     """The spec's rules for one meeting placed among the event's others; raises MeetingRuleError.
 
     1. a request meets at most once, a pair at most once; 2. both are available in the slot;
@@ -286,7 +287,9 @@ def _check_placement(request: MeetingRequest, slot: MeetingSlot, table: MeetingT
         raise MeetingRuleError(_("Only an accepted request can be scheduled."))
     if slot.event_id != request.event_id or table.event_id != request.event_id:
         raise MeetingRuleError(_("The slot or table belongs to another event."))
-    others = Meeting.objects.filter(event_id=request.event_id).exclude(pk=moving.pk if moving else None)
+    others = Meeting.objects.filter(event_id=request.event_id)
+    if moving is not None:
+        others = others.exclude(pk=moving.pk)
     people = [request.requester, request.recipient]
     pair = Q(request__requester=people[0], request__recipient=people[1]) | Q(
         request__requester=people[1], request__recipient=people[0]
@@ -324,9 +327,9 @@ def move_meeting(meeting: Meeting, *, slot: MeetingSlot, table: MeetingTable, ac
     """Move a meeting to another slot or table; it becomes pinned so that a run keeps it."""
     with transaction.atomic():
         locked_event(meeting.event)
-        meeting = Meeting.objects.select_related(
-            "request__requester", "request__recipient", "slot", "table"
-        ).get(pk=meeting.pk)
+        meeting = Meeting.objects.select_related("request__requester", "request__recipient", "slot", "table").get(
+            pk=meeting.pk
+        )
         _check_placement(meeting.request, slot, table, moving=meeting)
         changes = {"slot": [meeting.slot.label, slot.label], "table": [meeting.table.name, table.name]}
         meeting.slot, meeting.table, meeting.pinned = slot, table, True
@@ -363,7 +366,9 @@ class RequestError(ValueError):
 OPEN_STATUSES = (RequestStatus.PENDING, RequestStatus.ACCEPTED)
 
 
-def send_meeting_request(*, requester: Registration, recipient: Registration, reason: str, actor: Any) -> MeetingRequest:
+def send_meeting_request(
+    *, requester: Registration, recipient: Registration, reason: str, actor: Any
+) -> MeetingRequest:
     """Ask `recipient` for a meeting. The requester's row is locked while the cap is checked,
     so parallel requests cannot pass it; pending and accepted requests count against it."""
     with transaction.atomic():
@@ -373,7 +378,7 @@ def send_meeting_request(*, requester: Registration, recipient: Registration, re
             raise RequestError(_("You cannot ask yourself for a meeting."))
         if recipient.event_id != event.pk or not recipient.b2b_opt_in:
             raise RequestError(_("This participant does not take meeting requests."))
-        if RegistrationStatus.CONFIRMED != requester.status or recipient.status != RegistrationStatus.CONFIRMED:
+        if requester.status != RegistrationStatus.CONFIRMED or recipient.status != RegistrationStatus.CONFIRMED:
             raise RequestError(_("Only confirmed participants can meet."))
         pair = Q(requester=requester, recipient=recipient) | Q(requester=recipient, recipient=requester)
         if event.meeting_requests.filter(pair, status__in=OPEN_STATUSES).exists():
@@ -434,3 +439,186 @@ def expire_requests(*, now: datetime | None = None) -> int:
                 )
                 expired += 1
     return expired
+
+
+def utc(moment: datetime) -> datetime:
+    return moment.astimezone(UTC)
+
+
+# --- Events and their B2B set-up --------------------------------------------------------------
+
+
+class SetupError(ValueError):
+    """A change to an event's set-up that would orphan meetings; the message says which."""
+
+
+def save_event(
+    event: Event,
+    *,
+    data: dict[str, Any],
+    categories: dict[str, int | None],
+    slots: list[tuple[datetime, datetime]],
+    table_count: int,
+    actor: Any,
+) -> Event:
+    """Create or update an event with its categories (code -> capacity; absent codes are
+    not offered), meeting slots and number of tables. Slots and tables that hold meetings
+    cannot be removed (SetupError, nothing saved). The creator becomes an organiser."""
+    with transaction.atomic():
+        created = event.pk is None
+        if not created:
+            locked_event(event)
+        for key, value in data.items():
+            setattr(event, key, value)
+        event.save()
+        if created and getattr(actor, "is_authenticated", False):
+            event.organisers.add(actor)
+        _sync_categories(event, categories)
+        _sync_slots(event, slots)
+        _sync_tables(event, table_count)
+        changes = {"slots": len(slots), "tables": table_count, "categories": sorted(categories)}
+        audit.record(actor=actor, action="create" if created else "update", obj=event, changes=changes)
+    return event
+
+
+def _sync_categories(event: Event, categories: dict[str, int | None]) -> None:
+    for code, capacity in categories.items():
+        RegistrationCategory.objects.update_or_create(event=event, category=code, defaults={"capacity": capacity})
+    dropped = event.categories.exclude(category__in=list(categories))
+    if Registration.objects.filter(category__in=dropped).exists():
+        raise SetupError(_("A category that has registrations cannot be removed."))
+    dropped.delete()
+
+
+def _sync_slots(event: Event, slots: list[tuple[datetime, datetime]]) -> None:
+    wanted = {(utc(a), utc(b)) for a, b in slots}
+    existing = {(utc(s.starts_at), utc(s.ends_at)): s for s in event.slots.all()}
+    gone = [s.pk for key, s in existing.items() if key not in wanted]
+    if Meeting.objects.filter(slot_id__in=gone).exists():
+        raise SetupError(_("A slot that holds meetings cannot be removed; cancel or move its meetings first."))
+    MeetingSlot.objects.filter(pk__in=gone).delete()
+    zone = event.zone
+    MeetingSlot.objects.bulk_create(
+        [
+            MeetingSlot(event=event, label=f"{a.astimezone(zone):%Y-%m-%dT%H%M}", starts_at=a, ends_at=b)
+            for a, b in sorted(wanted - set(existing))
+        ]
+    )
+
+
+def _sync_tables(event: Event, count: int) -> None:
+    tables = list(event.tables.order_by("position", "id"))
+    extra = [t.pk for t in tables[count:]]
+    if Meeting.objects.filter(table_id__in=extra).exists():
+        raise SetupError(_("A table that holds meetings cannot be removed; cancel or move its meetings first."))
+    MeetingTable.objects.filter(pk__in=extra).delete()
+    names = {t.name for t in tables[:count]}
+    new, n = [], 1
+    for position in range(len(tables[:count]), count):
+        while str(n) in names:
+            n += 1
+        names.add(str(n))
+        new.append(MeetingTable(event=event, name=str(n), position=position))
+    MeetingTable.objects.bulk_create(new)
+
+
+# --- Registration, with a waiting list per category ------------------------------------------
+
+
+class RegistrationError(ValueError):
+    """A registration that cannot be made; the message says why."""
+
+
+def _notify(registration: Registration, *, promoted: bool = False) -> None:
+    """E-mail the participant (after commit), in the language they registered in."""
+    event = registration.event
+    with translation.override(registration.language):
+        if promoted:
+            subject = _("A place at %(event)s is yours") % {"event": event.title}
+            body = _("Dear %(name)s,\n\na place at %(event)s has freed up and is now yours: your registration "
+                     "is confirmed (%(first)s to %(last)s, %(venue)s).")  # fmt: skip
+        elif registration.status == RegistrationStatus.CONFIRMED:
+            subject = _("Your registration for %(event)s is confirmed") % {"event": event.title}
+            body = _("Dear %(name)s,\n\nyour place at %(event)s (%(first)s to %(last)s, %(venue)s) is confirmed.")
+        else:
+            subject = _("You are on the waiting list for %(event)s") % {"event": event.title}
+            body = _("Dear %(name)s,\n\n%(event)s is full in your category. You are on the waiting list and "
+                     "will receive an e-mail as soon as a place frees up.")  # fmt: skip
+        body %= {"name": registration.name, "event": event.title, "first": event.starts_on,
+                 "last": event.ends_on, "venue": event.venue or "-"}  # fmt: skip
+    address = registration.user.email if registration.user else ""
+    if address:
+        transaction.on_commit(lambda: send_mail(subject, body, None, [address]))
+
+
+def _confirmed_in(category: RegistrationCategory) -> int:
+    return category.registrations.filter(status=RegistrationStatus.CONFIRMED).count()
+
+
+def register_for_event(*, event: Event, user: Any, category: RegistrationCategory, actor: Any) -> Registration:
+    """Register `user` in `category`: confirmed while seats are left, else on the waiting
+    list. The category's row is locked while seats are counted, so parallel registrations
+    never exceed the capacity, and the waiting list keeps the order they arrived in."""
+    with transaction.atomic():
+        category = RegistrationCategory.objects.select_for_update().get(pk=category.pk, event=event)
+        existing = event.registrations.filter(user=user).first()
+        if existing is not None and existing.status != RegistrationStatus.CANCELLED:
+            raise RegistrationError(_("You are already registered for this event."))
+        full = category.capacity is not None and _confirmed_in(category) >= category.capacity
+        registration = existing or Registration(event=event, user=user)
+        registration.category = category
+        registration.status = RegistrationStatus.WAITING if full else RegistrationStatus.CONFIRMED
+        registration.name = str(user)
+        organisation = user.organisation
+        registration.organisation_name = organisation.name if organisation else user.organisation_name
+        registration.country = (organisation.country_id or "") if organisation else ""
+        registration.language = translation.get_language() or "en"
+        registration.created_at = timezone.now()  # a re-registration joins the end of the queue
+        registration.save()
+        Registration.objects.filter(pk=registration.pk).update(created_at=registration.created_at)
+        audit.record(actor=actor, action="create", obj=registration, changes={"status": registration.status})
+        _notify(registration)
+    return registration
+
+
+def cancel_registration(registration: Registration, *, actor: Any) -> Registration | None:
+    """Cancel a registration; when it held a seat, the first on the category's waiting list
+    takes it (and is told by e-mail). Returns the registration promoted, if any."""
+    with transaction.atomic():
+        category = (
+            RegistrationCategory.objects.select_for_update().filter(pk=registration.category_id).first()
+            if registration.category_id
+            else None
+        )
+        held_seat = registration.status == RegistrationStatus.CONFIRMED
+        Registration.objects.filter(pk=registration.pk).update(status=RegistrationStatus.CANCELLED)
+        audit.record(
+            actor=actor, action="update", obj=registration, changes={"status": [registration.status, "cancelled"]}
+        )
+        registration.status = RegistrationStatus.CANCELLED
+        if category is None or not held_seat:
+            return None
+        return _promote(category, actor=actor)
+
+
+def _promote(category: RegistrationCategory, *, actor: Any) -> Registration | None:
+    if category.capacity is not None and _confirmed_in(category) >= category.capacity:
+        return None
+    waiting = category.registrations.filter(status=RegistrationStatus.WAITING).order_by("created_at", "id").first()
+    if waiting is None:
+        return None
+    waiting.status = RegistrationStatus.CONFIRMED
+    waiting.save(update_fields=["status"])
+    audit.record(actor=actor, action="update", obj=waiting, changes={"status": ["waiting", "confirmed"]})
+    _notify(waiting, promoted=True)
+    return waiting
+
+
+def set_directory_listing(registration: Registration, *, opt_in: bool, pitch: str, actor: Any) -> Registration:
+    """List (or unlist) a participant in the event's meeting directory."""
+    changes = audit.diff({"b2b_opt_in": registration.b2b_opt_in, "pitch": registration.pitch},
+                         {"b2b_opt_in": opt_in, "pitch": pitch})  # fmt: skip
+    registration.b2b_opt_in, registration.pitch = opt_in, pitch
+    registration.save(update_fields=["b2b_opt_in", "pitch"])
+    audit.record(actor=actor, action="update", obj=registration, changes=changes)
+    return registration

@@ -172,7 +172,9 @@ class MeetingRequest(models.Model):
     reason = models.CharField(_("reason"), max_length=300, blank=True)
     weight = models.FloatField(_("weight"), default=1.0)
     status = models.CharField(_("status"), max_length=20, choices=RequestStatus.choices, default=RequestStatus.PENDING)
-    decline_reason = models.CharField(_("reason for declining"), max_length=20, choices=DeclineReason.choices, blank=True)
+    decline_reason = models.CharField(
+        _("reason for declining"), max_length=20, choices=DeclineReason.choices, blank=True
+    )
     external_id = models.CharField(_("imported id"), max_length=100, null=True, blank=True)
     created_at = models.DateTimeField(_("sent"), auto_now_add=True)
     answered_at = models.DateTimeField(_("answered"), null=True, blank=True)

@@ -4,7 +4,10 @@ instance or schedule in the interchange format (shared/specs/meeting-schedule.md
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.core.exceptions import PermissionDenied
+from django.db.models import Count, Q, QuerySet
+from django.http import Http404
+from django.utils.translation import gettext_lazy as _
 
 from silkbridge.events.enums import MeetingState, RegistrationStatus, RequestStatus, RunStatus
 from silkbridge.events.models import (
@@ -19,6 +22,15 @@ from silkbridge.events.models import (
 from silkbridge.scheduling.model import INSTANCE_FORMAT, SCHEDULE_FORMAT
 
 NOT_YET_SCHEDULED = "The scheduler has not been run since this request was accepted."
+# The engine's reason codes (scheduling/solver.py), as the organiser's page shows them.
+REASON_LABELS = {
+    "no_common_slot": _("There is no slot in which both are free."),
+    "meeting_limit": _("The meeting limit of one of them is reached."),
+    "tables_full": _("All tables are taken in the slots they share."),
+    "busy": _("In every slot they share, one of them already has a meeting that weighs more."),
+    "duplicate_pair": _("They already meet through another request."),
+    "not_scheduled": _("Not scheduled yet: run the scheduler."),
+}
 
 
 def public_events() -> QuerySet[Event]:
@@ -127,18 +139,16 @@ def _participant(registration: Registration, label_of: dict[int, str]) -> dict[s
 
 
 def event_meetings(event: Event) -> QuerySet[Meeting]:
-    return event.meetings.select_related(
-        "slot", "table", "request__requester", "request__recipient"
-    ).order_by("slot__starts_at", "table__position", "id")
+    return event.meetings.select_related("slot", "table", "request__requester", "request__recipient").order_by(
+        "slot__starts_at", "table__position", "id"
+    )
 
 
 def unscheduled_requests(event: Event, run: ScheduleRun | None) -> list[tuple[MeetingRequest, str, str]]:
     """Every schedulable request without a meeting, with the reason code and the engine's
     reason from `run` (a request accepted after the run has no reason yet)."""
     reasons = {item["request"]: (item["code"], item["reason"]) for item in (run.unscheduled if run else [])}
-    open_requests = (
-        schedulable_requests(event).filter(meeting__isnull=True).select_related("requester", "recipient")
-    )
+    open_requests = schedulable_requests(event).filter(meeting__isnull=True).select_related("requester", "recipient")
     return [(r, *reasons.get(r.pk, ("not_scheduled", NOT_YET_SCHEDULED))) for r in open_requests]
 
 
@@ -185,11 +195,70 @@ def meetings_of(registration: Registration) -> QuerySet[Meeting]:
     )
 
 
-def events_with_counts() -> QuerySet[Event]:
-    return public_events().annotate(
-        participants=Count("registrations", filter=Q(registrations__status=RegistrationStatus.CONFIRMED))
+# --- Access-checked getters: 404 for what the user may not see, 403 for what they may not do --
+
+
+def get_event_for_user(user: Any, slug: str, *, perm: str = "") -> Event:
+    event = Event.objects.filter(slug=slug).first()
+    if event is None or not user.has_perm("events.view_event", event):
+        raise Http404
+    if perm and not user.has_perm(perm, event):
+        raise PermissionDenied
+    return event
+
+
+def get_request_for_user(user: Any, event: Event, pk: int, *, perm: str = "events.view_request") -> MeetingRequest:
+    request = event.meeting_requests.select_related("event", "requester", "recipient").filter(pk=pk).first()
+    if request is None or not user.has_perm("events.view_request", request):
+        raise Http404
+    if not user.has_perm(perm, request):
+        raise PermissionDenied
+    return request
+
+
+def get_meeting_for_user(user: Any, event: Event, pk: int) -> Meeting:
+    """A meeting for its organisers to change (participants see meetings through their agenda)."""
+    if not user.has_perm("events.manage_schedule", event):
+        raise PermissionDenied
+    meeting = event_meetings(event).filter(pk=pk).first()
+    if meeting is None:
+        raise Http404
+    return meeting
+
+
+def get_registration_for_user(user: Any, event: Event) -> Registration:
+    """The user's own (not cancelled) registration for `event`; 404 without one."""
+    registration = registration_of(event, user)
+    if registration is None:
+        raise Http404
+    return registration
+
+
+def directory(event: Event, viewer: Registration | None) -> QuerySet[Registration]:
+    """Confirmed participants who opted in to the meeting directory (the viewer excluded)."""
+    qs = event.registrations.filter(status=RegistrationStatus.CONFIRMED, b2b_opt_in=True).order_by("name", "id")
+    return qs.exclude(pk=viewer.pk) if viewer else qs
+
+
+def requests_of(registration: Registration) -> tuple[QuerySet[MeetingRequest], QuerySet[MeetingRequest]]:
+    """(sent, received) requests of a participant, newest first."""
+    base = MeetingRequest.objects.select_related("requester", "recipient").order_by("-created_at", "-id")
+    return base.filter(requester=registration), base.filter(recipient=registration)
+
+
+def categories_with_seats(event: Event) -> list[tuple[Any, int | None]]:
+    """(category, seats left or None for no limit) for the event page."""
+    rows = event.categories.annotate(
+        confirmed=Count("registrations", filter=Q(registrations__status=RegistrationStatus.CONFIRMED))
     )
+    return [(c, None if c.capacity is None else max(0, c.capacity - c.confirmed)) for c in rows]  # type: ignore[attr-defined]
 
 
-def registrations_prefetch() -> Prefetch:
-    return Prefetch("registrations", queryset=Registration.objects.order_by("id"))
+def unscheduled_with_labels(event: Event, run: ScheduleRun | None) -> list[tuple[MeetingRequest, str]]:
+    """The unscheduled requests with their reason in the reader's language."""
+    return [(r, str(REASON_LABELS.get(code, REASON_LABELS["not_scheduled"]))) for r, code, _reason in
+            unscheduled_requests(event, run)]  # fmt: skip
+
+
+def draft_count(event: Event) -> int:
+    return event.meetings.filter(state=MeetingState.DRAFT).count()

@@ -10,6 +10,7 @@ nothing."""
 import json
 import os
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -38,13 +39,13 @@ class Command(BaseCommand):
         actions.add_parser("expire-requests", help="expire unanswered meeting requests past their time (idempotent)")
 
     def handle(self, *args: Any, action: str, **options: Any) -> None:
-        handler = {
+        handlers: dict[str, Callable[..., None]] = {
             "import-instance": self.import_instance,
             "schedule": self.schedule,
             "export-schedule": self.export_schedule,
             "expire-requests": self.expire_requests,
-        }[action]
-        handler(**options)
+        }
+        handlers[action](**options)
 
     def import_instance(self, *, file: Path, event: str, **options: Any) -> None:
         try:
