@@ -16,7 +16,9 @@ def slot(hour: int, minute: int = 0) -> tuple[datetime, datetime]:
     return datetime(2026, 11, 10, hour, minute, tzinfo=ZONE), datetime(2026, 11, 10, hour, minute + 20, tzinfo=ZONE)
 
 
-def make_event(organiser: Any, *, slug: str = "expo", capacity: int | None = 10, tables: int = 2, **extra: Any) -> Event:
+def make_event(
+    organiser: Any, *, slug: str = "expo", capacity: int | None = 10, tables: int = 2, **extra: Any
+) -> Event:
     data = {"slug": slug, "titles": {"en": "S&T Expo", "zh-hans": "科技博览会"}, "starts_on": date(2026, 11, 10),
             "ends_on": date(2026, 11, 11), "time_zone": "Asia/Shanghai", "languages": ["en", "zh-hans"],
             "venue": "Xi'an", **extra}  # fmt: skip
@@ -36,7 +38,9 @@ def participant(event: Event, name: str, **extra: Any) -> Registration:
     registration = domain.register_for_event(
         event=event, user=user, category=event.categories.get(category="official"), actor=user
     )
-    Registration.objects.filter(pk=registration.pk).update(b2b_opt_in=True, organisation_name=f"{name} Institute", **extra)
+    Registration.objects.filter(pk=registration.pk).update(
+        b2b_opt_in=True, organisation_name=f"{name} Institute", **extra
+    )
     registration.refresh_from_db()
     return registration
 
