@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "silkbridge.registry",
     "silkbridge.cooperation",
     "silkbridge.indicators",
+    "silkbridge.events",
     "silkbridge.api",
     "silkbridge.portal",
     "django_tasks",

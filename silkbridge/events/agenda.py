@@ -1,0 +1,65 @@
+"""A participant's personal agenda: their published meetings with slot, table and the
+other side's name and organisation, as a page and as an iCalendar file (times in the
+event's time zone, with its VTIMEZONE, so calendar programs show the right local times)."""
+
+from dataclasses import dataclass
+from datetime import datetime
+
+import icalendar
+from django.utils.translation import gettext as _
+
+from silkbridge.events import queries
+from silkbridge.events.models import Event, Meeting, Registration
+
+
+@dataclass(frozen=True)
+class AgendaItem:
+    meeting: Meeting
+    starts_at: datetime  # in the event's time zone
+    ends_at: datetime
+    table: str
+    other_name: str
+    other_organisation: str
+    reason: str
+
+
+def items_for(registration: Registration) -> list[AgendaItem]:
+    zone = registration.event.zone
+    items = []
+    for meeting in queries.meetings_of(registration):
+        request = meeting.request
+        other = request.recipient if request.requester_id == registration.pk else request.requester
+        items.append(
+            AgendaItem(
+                meeting=meeting,
+                starts_at=meeting.slot.starts_at.astimezone(zone),
+                ends_at=meeting.slot.ends_at.astimezone(zone),
+                table=meeting.table.name,
+                other_name=other.name,
+                other_organisation=other.organisation_name,
+                reason=request.reason,
+            )
+        )
+    return items
+
+
+def to_ics(event: Event, registration: Registration) -> bytes:
+    calendar = icalendar.Calendar()
+    calendar.add("prodid", "-//Silkbridge//events//EN")
+    calendar.add("version", "2.0")
+    calendar.add("x-wr-calname", event.title)
+    calendar.add("x-wr-timezone", event.time_zone)
+    for item in items_for(registration):
+        entry = icalendar.Event()
+        entry.add("uid", f"meeting-{item.meeting.pk}@{event.slug}.silkbridge")
+        entry.add("dtstamp", item.meeting.updated_at)
+        entry.add("dtstart", item.starts_at)
+        entry.add("dtend", item.ends_at)
+        with_whom = f"{item.other_name} ({item.other_organisation})" if item.other_organisation else item.other_name
+        entry.add("summary", _("Meeting with %(name)s") % {"name": with_whom})
+        entry.add("location", _("Table %(table)s") % {"table": item.table})
+        if item.reason:
+            entry.add("description", item.reason)
+        calendar.add_component(entry)
+    calendar.add_missing_timezones()
+    return calendar.to_ical()

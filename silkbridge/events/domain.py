@@ -1,0 +1,624 @@
+"""Writes to events: pages, the API, tasks and the `events` command call these. Each write
+records one audit entry.
+
+Concurrency: every change to an event's meetings first locks the event's row
+(`SELECT ... FOR UPDATE` on PostgreSQL; SQLite serialises writers anyway), so two organisers
+editing at once are applied one after the other and each change is checked against the
+state the other left."""
+
+from datetime import UTC, datetime, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from django.core.mail import send_mail
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from silkbridge.core import audit
+from silkbridge.events import queries
+from silkbridge.events.enums import MeetingState, RegistrationStatus, RequestStatus, RunStatus
+from silkbridge.events.models import (
+    Event,
+    Meeting,
+    MeetingRequest,
+    MeetingSlot,
+    MeetingTable,
+    Registration,
+    RegistrationCategory,
+    ScheduleRun,
+)
+from silkbridge.scheduling import InstanceError, parse_instance, solve
+from silkbridge.scheduling.bound import matching_lp
+from silkbridge.scheduling.engine import Problem
+from silkbridge.scheduling.model import Instance
+
+BATCH = 2000  # rows per bulk INSERT (SQLite's variable limit allows this for our widths)
+
+
+class MeetingRuleError(ValueError):
+    """A hand change to a meeting would break a validity rule; the message says which."""
+
+
+def locked_event(event: Event) -> Event:
+    """The event's row, locked until the transaction ends. Call inside transaction.atomic."""
+    return Event.objects.select_for_update().get(pk=event.pk)
+
+
+# --- Import of a meeting instance (interchange format) ---------------------------------------
+
+
+def _zone_for(start: datetime) -> str:
+    """An IANA zone for the slots' UTC offset when it is whole hours (Etc/GMT-8 is UTC+8)."""
+    offset = start.utcoffset()
+    if offset is None or offset.total_seconds() % 3600:
+        return "UTC"
+    hours = int(offset.total_seconds() // 3600)
+    return "UTC" if hours == 0 else f"Etc/GMT{-hours:+d}"
+
+
+def _aware(moment: datetime, zone: str) -> datetime:
+    return moment if moment.tzinfo else moment.replace(tzinfo=ZoneInfo(zone))
+
+
+def import_instance(*, slug: str, data: Any, actor: Any) -> Event:
+    """Create the event `slug` (or replace its B2B part) from a meeting instance: slots,
+    tables, one confirmed registration per participant, one accepted request per request
+    (weight kept), fixed meetings as published ones. Raises InstanceError (and changes
+    nothing) for an invalid instance. Registrations made on the site are kept; their
+    requests and meetings, being part of the B2B part, are replaced."""
+    instance = parse_instance(data)
+    with transaction.atomic():
+        event = Event.objects.select_for_update().filter(slug=slug).first()
+        created = event is None
+        if event is None:
+            event = _event_for_instance(slug, instance)
+        _clear_b2b(event)
+        slots = _create_slots(event, instance)
+        tables = MeetingTable.objects.bulk_create(
+            [MeetingTable(event=event, name=name, position=n) for n, name in enumerate(instance.tables)],
+            batch_size=BATCH,
+        )
+        people = _create_participants(event, data["participants"], instance, slots)
+        requests = _create_requests(event, instance, people)
+        table_of = {t.name: t for t in tables}
+        Meeting.objects.bulk_create(
+            [
+                Meeting(
+                    event=event,
+                    request=requests[f.request],
+                    slot=slots[f.slot],
+                    table=table_of[f.table],
+                    state=MeetingState.PUBLISHED,
+                )
+                for f in instance.fixed
+            ],
+            batch_size=BATCH,
+        )
+        counts = {
+            "slots": len(slots),
+            "tables": len(tables),
+            "participants": len(people),
+            "requests": len(requests),
+            "fixed": len(instance.fixed),
+        }
+        audit.record(actor=actor, action="import", obj=event, changes={"created": created, **counts})
+    return event
+
+
+def _event_for_instance(slug: str, instance: Instance) -> Event:
+    starts = [s.start for s in instance.slots]
+    zone = _zone_for(starts[0])
+    days = [_aware(s, zone).astimezone(ZoneInfo(zone)).date() for s in starts]
+    return Event.objects.create(
+        slug=slug, titles={"en": slug}, starts_on=min(days), ends_on=max(days), time_zone=zone, languages=["en"]
+    )
+
+
+def _clear_b2b(event: Event) -> None:
+    # Children first, so that each DELETE is a single statement without cascades to collect.
+    Meeting.objects.filter(event=event).delete()
+    ScheduleRun.objects.filter(event=event).delete()
+    MeetingRequest.objects.filter(event=event).delete()
+    MeetingSlot.objects.filter(event=event).delete()
+    MeetingTable.objects.filter(event=event).delete()
+    Registration.objects.filter(event=event, external_id__isnull=False).delete()
+
+
+def _create_slots(event: Event, instance: Instance) -> dict[str, MeetingSlot]:
+    zone = event.time_zone
+    slots = MeetingSlot.objects.bulk_create(
+        [
+            MeetingSlot(event=event, label=s.id, starts_at=_aware(s.start, zone), ends_at=_aware(s.end, zone))
+            for s in instance.slots
+        ],
+        batch_size=BATCH,
+    )
+    return {s.label: s for s in slots}
+
+
+def _create_participants(
+    event: Event, raw: list[dict[str, Any]], instance: Instance, slots: dict[str, MeetingSlot]
+) -> dict[str, Registration]:
+    """One confirmed registration per participant; a name, organisation and country given
+    as extra keys are kept (the format allows them)."""
+    every_slot = set(slots)
+    rows = []
+    for item in raw:
+        person = instance.participants[item["id"]]
+        available = None if person.available == every_slot else sorted(slots[s].pk for s in person.available)
+        country = item.get("country")
+        rows.append(
+            Registration(
+                event=event,
+                external_id=person.id,
+                name=str(item.get("name") or person.id)[:200],
+                organisation_name=str(item.get("organisation") or "")[:300],
+                country=country.upper() if isinstance(country, str) and len(country) == 2 else "",
+                status=RegistrationStatus.CONFIRMED,
+                b2b_opt_in=True,
+                available_slots=available,
+                max_meetings=person.max_meetings,
+            )
+        )
+    return {r.external_id or "": r for r in Registration.objects.bulk_create(rows, batch_size=BATCH)}
+
+
+def _create_requests(event: Event, instance: Instance, people: dict[str, Registration]) -> dict[str, MeetingRequest]:
+    now = timezone.now()
+    rows = [
+        MeetingRequest(
+            event=event,
+            requester=people[r.source],
+            recipient=people[r.target],
+            weight=r.weight,
+            status=RequestStatus.ACCEPTED,
+            external_id=r.id,
+            answered_at=now,
+        )
+        for r in instance.requests
+    ]
+    return {r.external_id or "": r for r in MeetingRequest.objects.bulk_create(rows, batch_size=BATCH)}
+
+
+# --- Scheduling -----------------------------------------------------------------------------
+
+
+def request_schedule(event: Event, *, actor: Any, time_limit: float = 8.0) -> ScheduleRun:
+    """Queue a scheduler run (the organiser's button); the task runs schedule_event."""
+    run = ScheduleRun.objects.create(event=event, requested_by=actor, time_limit=time_limit)
+    audit.record(actor=actor, action="schedule", obj=event, changes={"run": run.pk})
+    return run
+
+
+def schedule_event(run: ScheduleRun) -> ScheduleRun:
+    """Solve the event's accepted requests with its published and pinned meetings fixed, and
+    store the result as the draft schedule (replacing the unpinned drafts).
+
+    The solve runs without a lock, so organisers can keep working; the result is stored
+    under the event's lock only if the fixed meetings are still those it was solved with,
+    and only for requests that are still schedulable. Never raises for a bad state: the run
+    is marked failed with the reason."""
+    ScheduleRun.objects.filter(pk=run.pk).update(status=RunStatus.RUNNING)
+    event = run.event
+    view = queries.engine_view(event)
+    try:
+        instance = parse_instance(view.data)
+    except InstanceError as error:
+        return _fail(run, _("The published meetings break a rule: %(error)s") % {"error": error})
+    schedule = solve(instance, time_limit=run.time_limit)
+    with transaction.atomic():
+        locked_event(event)
+        current = queries.engine_view(event)
+        if current.data["fixed"] != view.data["fixed"]:
+            return _fail(run, _("Meetings were published or pinned while the scheduler ran; run it again."))
+        event.meetings.filter(state=MeetingState.DRAFT, pinned=False).delete()
+        new = [m for m in schedule.meetings if m.request not in view.fixed and m.request in current.requests]
+        Meeting.objects.bulk_create(
+            [
+                Meeting(
+                    event=event,
+                    request=current.requests[m.request],
+                    slot=view.slots[m.slot],
+                    table=view.tables[m.table],
+                )
+                for m in new
+            ],
+            batch_size=BATCH,
+        )
+        run.status, run.finished_at = RunStatus.DONE, timezone.now()
+        run.objective, run.upper_bound = schedule.objective, schedule.upper_bound
+        run.method, run.solve_seconds = schedule.method, schedule.solve_seconds
+        run.meetings_count = len(schedule.meetings)
+        run.unscheduled = [
+            {"request": view.requests[u.request].pk, "code": u.code, "reason": u.reason} for u in schedule.unscheduled
+        ]
+        run.save()
+    return run
+
+
+def _fail(run: ScheduleRun, message: str) -> ScheduleRun:
+    run.status, run.error, run.finished_at = RunStatus.FAILED, message[:500], timezone.now()
+    run.save(update_fields=["status", "error", "finished_at"])
+    return run
+
+
+def upper_bound(event: Event) -> float:
+    """A proven upper bound on the event's best schedule: the last run's, else the
+    b-matching LP of the event as it is now."""
+    run = queries.latest_finished_run(event)
+    if run is not None and run.upper_bound is not None:
+        return run.upper_bound
+    instance = parse_instance(queries.engine_view(event).data)
+    problem, _duplicates = Problem.build(instance)
+    if not problem.edges:
+        return 0.0
+    result = matching_lp(problem, 10.0)
+    if result.bound is not None:
+        return result.bound
+    return sum(w for w, common in zip(problem.weight, problem.common, strict=True) if common)
+
+
+def publish_schedule(event: Event, *, actor: Any) -> int:
+    """Publish every draft meeting; returns how many. Published meetings never move by a run."""
+    with transaction.atomic():
+        locked_event(event)
+        count = event.meetings.filter(state=MeetingState.DRAFT).update(
+            state=MeetingState.PUBLISHED, updated_at=timezone.now()
+        )
+        audit.record(actor=actor, action="publish", obj=event, changes={"meetings": count})
+    return count
+
+
+# --- Hand changes to meetings (the six validity rules, under the event's lock) --------------
+
+
+def _check_placement(
+    request: MeetingRequest, slot: MeetingSlot, table: MeetingTable, *, moving: Meeting | None
+) -> None:
+    """The spec's rules for one meeting placed among the event's others; raises MeetingRuleError.
+
+    1. a request meets at most once, a pair at most once; 2. both are available in the slot;
+    3. nobody and no table twice in a slot; 4. nobody above their meeting limit; 5. fixed
+    (published) meetings other than this one stay as they are (they are not touched here);
+    6. the request leaves the unscheduled list by being placed."""
+    if request.status != RequestStatus.ACCEPTED:
+        raise MeetingRuleError(_("Only an accepted request can be scheduled."))
+    if slot.event_id != request.event_id or table.event_id != request.event_id:
+        raise MeetingRuleError(_("The slot or table belongs to another event."))
+    others = Meeting.objects.filter(event_id=request.event_id)
+    if moving is not None:
+        others = others.exclude(pk=moving.pk)
+    people = [request.requester, request.recipient]
+    pair = Q(request__requester=people[0], request__recipient=people[1]) | Q(
+        request__requester=people[1], request__recipient=people[0]
+    )
+    if others.filter(pair).exists():
+        raise MeetingRuleError(_("These two participants already meet."))
+    for person in people:
+        if person.available_slots is not None and slot.pk not in person.available_slots:
+            raise MeetingRuleError(_("%(name)s is not available in this slot.") % {"name": person.name})
+        theirs = others.filter(Q(request__requester=person) | Q(request__recipient=person))
+        if theirs.filter(slot=slot).exists():
+            raise MeetingRuleError(_("%(name)s already has a meeting in this slot.") % {"name": person.name})
+        if moving is None and person.max_meetings is not None and theirs.count() >= person.max_meetings:
+            raise MeetingRuleError(_("%(name)s has reached their meeting limit.") % {"name": person.name})
+    if others.filter(slot=slot, table=table).exists():
+        raise MeetingRuleError(_("This table is taken in this slot."))
+
+
+def place_meeting(
+    request: MeetingRequest, *, slot: MeetingSlot, table: MeetingTable, actor: Any, pinned: bool = True
+) -> Meeting:
+    """Schedule an accepted request by hand (pinned, so that a run keeps it)."""
+    with transaction.atomic():
+        locked_event(request.event)
+        request = MeetingRequest.objects.select_related("requester", "recipient").get(pk=request.pk)
+        if Meeting.objects.filter(request=request).exists():
+            raise MeetingRuleError(_("This request is already scheduled."))
+        _check_placement(request, slot, table, moving=None)
+        meeting = Meeting.objects.create(event=request.event, request=request, slot=slot, table=table, pinned=pinned)
+        audit.record(actor=actor, action="create", obj=meeting, changes={"slot": slot.label, "table": table.name})
+    return meeting
+
+
+def move_meeting(meeting: Meeting, *, slot: MeetingSlot, table: MeetingTable, actor: Any) -> Meeting:
+    """Move a meeting to another slot or table; it becomes pinned so that a run keeps it."""
+    with transaction.atomic():
+        locked_event(meeting.event)
+        meeting = Meeting.objects.select_related("request__requester", "request__recipient", "slot", "table").get(
+            pk=meeting.pk
+        )
+        _check_placement(meeting.request, slot, table, moving=meeting)
+        changes = {"slot": [meeting.slot.label, slot.label], "table": [meeting.table.name, table.name]}
+        meeting.slot, meeting.table, meeting.pinned = slot, table, True
+        meeting.save(update_fields=["slot", "table", "pinned", "updated_at"])
+        audit.record(actor=actor, action="update", obj=meeting, changes=changes)
+    return meeting
+
+
+def cancel_meeting(meeting: Meeting, *, actor: Any) -> None:
+    """Remove a meeting; its request stays accepted and goes back to the unscheduled list."""
+    with transaction.atomic():
+        locked_event(meeting.event)
+        audit.record(actor=actor, action="delete", obj=meeting, changes={"meeting": [str(meeting), None]})
+        Meeting.objects.filter(pk=meeting.pk).delete()
+
+
+def pin_meeting(meeting: Meeting, *, pinned: bool, actor: Any) -> Meeting:
+    """A pinned draft meeting is passed to the scheduler as fixed, like a published one."""
+    with transaction.atomic():
+        locked_event(meeting.event)
+        Meeting.objects.filter(pk=meeting.pk).update(pinned=pinned, updated_at=timezone.now())
+        meeting.pinned = pinned
+        audit.record(actor=actor, action="update", obj=meeting, changes={"pinned": [not pinned, pinned]})
+    return meeting
+
+
+# --- Meeting requests ------------------------------------------------------------------------
+
+
+class RequestError(ValueError):
+    """A meeting request that may not be sent or answered; the message says why."""
+
+
+OPEN_STATUSES = (RequestStatus.PENDING, RequestStatus.ACCEPTED)
+
+
+def send_meeting_request(
+    *, requester: Registration, recipient: Registration, reason: str, actor: Any
+) -> MeetingRequest:
+    """Ask `recipient` for a meeting. The requester's row is locked while the cap is checked,
+    so parallel requests cannot pass it; pending and accepted requests count against it."""
+    with transaction.atomic():
+        requester = Registration.objects.select_for_update().select_related("event").get(pk=requester.pk)
+        event = requester.event
+        if recipient.pk == requester.pk:
+            raise RequestError(_("You cannot ask yourself for a meeting."))
+        if recipient.event_id != event.pk or not recipient.b2b_opt_in:
+            raise RequestError(_("This participant does not take meeting requests."))
+        if requester.status != RegistrationStatus.CONFIRMED or recipient.status != RegistrationStatus.CONFIRMED:
+            raise RequestError(_("Only confirmed participants can meet."))
+        pair = Q(requester=requester, recipient=recipient) | Q(requester=recipient, recipient=requester)
+        if event.meeting_requests.filter(pair, status__in=OPEN_STATUSES).exists():
+            raise RequestError(_("There is already a request between you two."))
+        used = event.meeting_requests.filter(requester=requester, status__in=OPEN_STATUSES).count()
+        if event.request_cap is not None and used >= event.request_cap:
+            raise RequestError(
+                _("You have reached the limit of %(cap)s open or accepted requests.") % {"cap": event.request_cap}
+            )
+        now = timezone.now()
+        request = MeetingRequest.objects.create(
+            event=event,
+            requester=requester,
+            recipient=recipient,
+            reason=reason[:300],
+            expires_at=now + timedelta(hours=event.request_expiry_hours),
+        )
+        audit.record(actor=actor, action="create", obj=request, changes={"reason": reason[:300]})
+    return request
+
+
+def _answer(request: MeetingRequest, *, status: str, decline_reason: str, actor: Any) -> MeetingRequest:
+    with transaction.atomic():
+        claimed = MeetingRequest.objects.filter(pk=request.pk, status=RequestStatus.PENDING).update(
+            status=status, decline_reason=decline_reason, answered_at=timezone.now()
+        )
+        if not claimed:
+            raise RequestError(_("This request has already been answered or has expired."))
+        request.refresh_from_db()
+        audit.record(actor=actor, action="update", obj=request, changes={"status": [RequestStatus.PENDING, status]})
+    return request
+
+
+def accept_meeting_request(request: MeetingRequest, *, actor: Any) -> MeetingRequest:
+    return _answer(request, status=RequestStatus.ACCEPTED, decline_reason="", actor=actor)
+
+
+def decline_meeting_request(request: MeetingRequest, *, reason: str, actor: Any) -> MeetingRequest:
+    return _answer(request, status=RequestStatus.DECLINED, decline_reason=reason, actor=actor)
+
+
+def expire_requests(*, now: datetime | None = None) -> int:
+    """Expire every pending request past its time; returns how many. Idempotent: each
+    request is claimed by an atomic UPDATE from pending, so two runs never expire it twice."""
+    now = now or timezone.now()
+    due = list(
+        MeetingRequest.objects.filter(status=RequestStatus.PENDING, expires_at__lte=now).values_list("pk", flat=True)
+    )
+    expired = 0
+    for pk in due:
+        with transaction.atomic():
+            if MeetingRequest.objects.filter(pk=pk, status=RequestStatus.PENDING).update(
+                status=RequestStatus.EXPIRED, answered_at=now
+            ):
+                request = MeetingRequest.objects.get(pk=pk)
+                audit.record(
+                    actor=None, action="expire", obj=request, changes={"status": [RequestStatus.PENDING, "expired"]}
+                )
+                expired += 1
+    return expired
+
+
+def utc(moment: datetime) -> datetime:
+    return moment.astimezone(UTC)
+
+
+# --- Events and their B2B set-up --------------------------------------------------------------
+
+
+class SetupError(ValueError):
+    """A change to an event's set-up that would orphan meetings; the message says which."""
+
+
+def save_event(
+    event: Event,
+    *,
+    data: dict[str, Any],
+    categories: dict[str, int | None],
+    slots: list[tuple[datetime, datetime]],
+    table_count: int,
+    actor: Any,
+) -> Event:
+    """Create or update an event with its categories (code -> capacity; absent codes are
+    not offered), meeting slots and number of tables. Slots and tables that hold meetings
+    cannot be removed (SetupError, nothing saved). The creator becomes an organiser."""
+    with transaction.atomic():
+        created = event.pk is None
+        if not created:
+            locked_event(event)
+        for key, value in data.items():
+            setattr(event, key, value)
+        event.save()
+        if created and getattr(actor, "is_authenticated", False):
+            event.organisers.add(actor)
+        _sync_categories(event, categories)
+        _sync_slots(event, slots)
+        _sync_tables(event, table_count)
+        changes = {"slots": len(slots), "tables": table_count, "categories": sorted(categories)}
+        audit.record(actor=actor, action="create" if created else "update", obj=event, changes=changes)
+    return event
+
+
+def _sync_categories(event: Event, categories: dict[str, int | None]) -> None:
+    for code, capacity in categories.items():
+        RegistrationCategory.objects.update_or_create(event=event, category=code, defaults={"capacity": capacity})
+    dropped = event.categories.exclude(category__in=list(categories))
+    if Registration.objects.filter(category__in=dropped).exists():
+        raise SetupError(_("A category that has registrations cannot be removed."))
+    dropped.delete()
+
+
+def _sync_slots(event: Event, slots: list[tuple[datetime, datetime]]) -> None:
+    wanted = {(utc(a), utc(b)) for a, b in slots}
+    existing = {(utc(s.starts_at), utc(s.ends_at)): s for s in event.slots.all()}
+    gone = [s.pk for key, s in existing.items() if key not in wanted]
+    if Meeting.objects.filter(slot_id__in=gone).exists():
+        raise SetupError(_("A slot that holds meetings cannot be removed; cancel or move its meetings first."))
+    MeetingSlot.objects.filter(pk__in=gone).delete()
+    zone = event.zone
+    MeetingSlot.objects.bulk_create(
+        [
+            MeetingSlot(event=event, label=f"{a.astimezone(zone):%Y-%m-%dT%H%M}", starts_at=a, ends_at=b)
+            for a, b in sorted(wanted - set(existing))
+        ]
+    )
+
+
+def _sync_tables(event: Event, count: int) -> None:
+    tables = list(event.tables.order_by("position", "id"))
+    extra = [t.pk for t in tables[count:]]
+    if Meeting.objects.filter(table_id__in=extra).exists():
+        raise SetupError(_("A table that holds meetings cannot be removed; cancel or move its meetings first."))
+    MeetingTable.objects.filter(pk__in=extra).delete()
+    names = {t.name for t in tables[:count]}
+    new, n = [], 1
+    for position in range(len(tables[:count]), count):
+        while str(n) in names:
+            n += 1
+        names.add(str(n))
+        new.append(MeetingTable(event=event, name=str(n), position=position))
+    MeetingTable.objects.bulk_create(new)
+
+
+# --- Registration, with a waiting list per category ------------------------------------------
+
+
+class RegistrationError(ValueError):
+    """A registration that cannot be made; the message says why."""
+
+
+def _notify(registration: Registration, *, promoted: bool = False) -> None:
+    """E-mail the participant (after commit), in the language they registered in."""
+    event = registration.event
+    with translation.override(registration.language):
+        if promoted:
+            subject = _("A place at %(event)s is yours") % {"event": event.title}
+            body = _("Dear %(name)s,\n\na place at %(event)s has freed up and is now yours: your registration "
+                     "is confirmed (%(first)s to %(last)s, %(venue)s).")  # fmt: skip
+        elif registration.status == RegistrationStatus.CONFIRMED:
+            subject = _("Your registration for %(event)s is confirmed") % {"event": event.title}
+            body = _("Dear %(name)s,\n\nyour place at %(event)s (%(first)s to %(last)s, %(venue)s) is confirmed.")
+        else:
+            subject = _("You are on the waiting list for %(event)s") % {"event": event.title}
+            body = _("Dear %(name)s,\n\n%(event)s is full in your category. You are on the waiting list and "
+                     "will receive an e-mail as soon as a place frees up.")  # fmt: skip
+        body %= {"name": registration.name, "event": event.title, "first": event.starts_on,
+                 "last": event.ends_on, "venue": event.venue or "-"}  # fmt: skip
+    address = registration.user.email if registration.user else ""
+    if address:
+        transaction.on_commit(lambda: send_mail(subject, body, None, [address]))
+
+
+def _confirmed_in(category: RegistrationCategory) -> int:
+    return category.registrations.filter(status=RegistrationStatus.CONFIRMED).count()
+
+
+def register_for_event(*, event: Event, user: Any, category: RegistrationCategory, actor: Any) -> Registration:
+    """Register `user` in `category`: confirmed while seats are left, else on the waiting
+    list. The category's row is locked while seats are counted, so parallel registrations
+    never exceed the capacity, and the waiting list keeps the order they arrived in."""
+    with transaction.atomic():
+        category = RegistrationCategory.objects.select_for_update().get(pk=category.pk, event=event)
+        existing = event.registrations.filter(user=user).first()
+        if existing is not None and existing.status != RegistrationStatus.CANCELLED:
+            raise RegistrationError(_("You are already registered for this event."))
+        full = category.capacity is not None and _confirmed_in(category) >= category.capacity
+        registration = existing or Registration(event=event, user=user)
+        registration.category = category
+        registration.status = RegistrationStatus.WAITING if full else RegistrationStatus.CONFIRMED
+        registration.name = str(user)
+        organisation = user.organisation
+        registration.organisation_name = organisation.name if organisation else user.organisation_name
+        registration.country = (organisation.country_id or "") if organisation else ""
+        registration.language = translation.get_language() or "en"
+        registration.created_at = timezone.now()  # a re-registration joins the end of the queue
+        registration.save()
+        Registration.objects.filter(pk=registration.pk).update(created_at=registration.created_at)
+        audit.record(actor=actor, action="create", obj=registration, changes={"status": registration.status})
+        _notify(registration)
+    return registration
+
+
+def cancel_registration(registration: Registration, *, actor: Any) -> Registration | None:
+    """Cancel a registration; when it held a seat, the first on the category's waiting list
+    takes it (and is told by e-mail). Returns the registration promoted, if any."""
+    with transaction.atomic():
+        category = (
+            RegistrationCategory.objects.select_for_update().filter(pk=registration.category_id).first()
+            if registration.category_id
+            else None
+        )
+        held_seat = registration.status == RegistrationStatus.CONFIRMED
+        Registration.objects.filter(pk=registration.pk).update(status=RegistrationStatus.CANCELLED)
+        audit.record(
+            actor=actor, action="update", obj=registration, changes={"status": [registration.status, "cancelled"]}
+        )
+        registration.status = RegistrationStatus.CANCELLED
+        if category is None or not held_seat:
+            return None
+        return _promote(category, actor=actor)
+
+
+def _promote(category: RegistrationCategory, *, actor: Any) -> Registration | None:
+    if category.capacity is not None and _confirmed_in(category) >= category.capacity:
+        return None
+    waiting = category.registrations.filter(status=RegistrationStatus.WAITING).order_by("created_at", "id").first()
+    if waiting is None:
+        return None
+    waiting.status = RegistrationStatus.CONFIRMED
+    waiting.save(update_fields=["status"])
+    audit.record(actor=actor, action="update", obj=waiting, changes={"status": ["waiting", "confirmed"]})
+    _notify(waiting, promoted=True)
+    return waiting
+
+
+def set_directory_listing(registration: Registration, *, opt_in: bool, pitch: str, actor: Any) -> Registration:
+    """List (or unlist) a participant in the event's meeting directory."""
+    changes = audit.diff({"b2b_opt_in": registration.b2b_opt_in, "pitch": registration.pitch},
+                         {"b2b_opt_in": opt_in, "pitch": pitch})  # fmt: skip
+    registration.b2b_opt_in, registration.pitch = opt_in, pitch
+    registration.save(update_fields=["b2b_opt_in", "pitch"])
+    audit.record(actor=actor, action="update", obj=registration, changes=changes)
+    return registration

@@ -1,0 +1,166 @@
+"""Forms of the event pages. Each validates what a page sends and hands the domain function
+plain values (domain_data / cleaned_data)."""
+
+from datetime import datetime
+from typing import Any
+from zoneinfo import ZoneInfo, available_timezones
+
+from django import forms
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+
+from silkbridge.events.enums import Category, DeclineReason
+from silkbridge.events.models import Event, MeetingSlot, MeetingTable, RegistrationCategory
+
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+ZONES = sorted(available_timezones() - {"localtime", "Factory"})
+
+
+def parse_slot_line(line: str, zone: ZoneInfo) -> tuple[datetime, datetime]:
+    """'2026-11-10 09:00-09:20' in the event's time zone -> (start, end), aware."""
+    try:
+        day, _sep, times = line.strip().partition(" ")
+        first, _sep, last = times.strip().partition("-")
+        start = datetime.fromisoformat(f"{day}T{first.strip()}").replace(tzinfo=zone)
+        end = datetime.fromisoformat(f"{day}T{last.strip()}").replace(tzinfo=zone)
+    except ValueError:
+        raise ValidationError(
+            _("“%(line)s” is not a slot like 2026-11-10 09:00-09:20."), params={"line": line}, code="slot"
+        ) from None
+    if end <= start:
+        raise ValidationError(_("The slot “%(line)s” ends before it starts."), params={"line": line}, code="order")
+    return start, end
+
+
+class EventForm(forms.ModelForm):
+    """An event and its B2B set-up. The title and description are typed in the page's
+    language and stored as that language's translation."""
+
+    title = forms.CharField(label=_("Title"), max_length=300)
+    description = forms.CharField(label=_("Description"), required=False, widget=forms.Textarea(attrs={"rows": 4}))
+    time_zone = forms.ChoiceField(label=_("Time zone"), choices=[(z, z) for z in ZONES], initial="UTC")
+    main_language = forms.ChoiceField(label=_("Main language"), choices=settings.LANGUAGES)
+    other_languages = forms.MultipleChoiceField(
+        label=_("Other languages"), choices=settings.LANGUAGES, required=False, widget=forms.CheckboxSelectMultiple
+    )
+    table_count = forms.IntegerField(label=_("Number of meeting tables"), min_value=0, max_value=5000, initial=0)
+    slots_text = forms.CharField(
+        label=_("Meeting slots"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 6}),
+        help_text=_("One slot a line, in the event's time zone: 2026-11-10 09:00-09:20"),
+    )
+
+    class Meta:
+        model = Event
+        fields = ["slug", "starts_on", "ends_on", "venue", "is_public", "request_cap", "request_expiry_hours"]
+        widgets = {"starts_on": DATE, "ends_on": DATE}
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        event: Event = self.instance
+        for code, label in Category.choices:
+            self.fields[f"capacity_{code}"] = forms.IntegerField(
+                label=_("Places for: %(category)s") % {"category": label},
+                required=False,
+                min_value=0,
+                help_text=_("Empty: this category is not offered."),
+            )
+        if event.pk:
+            self.fields["slug"].disabled = True
+            self.initial.update(title=event.title, description=event.description, time_zone=event.time_zone,
+                                table_count=event.tables.count())  # fmt: skip
+            self.initial["main_language"] = event.fallback_language
+            self.initial["other_languages"] = event.languages[1:]
+            zone = event.zone
+            self.initial["slots_text"] = "\n".join(
+                f"{s.starts_at.astimezone(zone):%Y-%m-%d %H:%M}-{s.ends_at.astimezone(zone):%H:%M}"
+                for s in event.slots.all()
+            )
+            for category in event.categories.all():
+                self.initial[f"capacity_{category.category}"] = category.capacity
+        else:
+            self.initial["main_language"] = get_language() or "en"
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("starts_on") and data.get("ends_on") and data["ends_on"] < data["starts_on"]:
+            self.add_error("ends_on", _("The last day is before the first day."))
+        zone = ZoneInfo(data.get("time_zone") or "UTC")
+        slots, errors = [], []
+        for line in (data.get("slots_text") or "").splitlines():
+            if line.strip():
+                try:
+                    slots.append(parse_slot_line(line, zone))
+                except ValidationError as error:
+                    errors.append(error)
+        if errors:
+            self.add_error("slots_text", errors)
+        data["slots"] = slots
+        return data
+
+    def categories(self) -> dict[str, int | None]:
+        values = {code: self.cleaned_data.get(f"capacity_{code}") for code in Category.values}
+        return {code: capacity for code, capacity in values.items() if capacity is not None}
+
+    def domain_data(self) -> dict[str, Any]:
+        event: Event = self.instance
+        lang = get_language() or "en"
+        data = {name: self.cleaned_data[name] for name in self._meta.fields or [] if name in self.cleaned_data}
+        data["titles"] = {**event.titles, lang: self.cleaned_data["title"]}
+        description = self.cleaned_data.get("description", "")
+        data["descriptions"] = {**event.descriptions, lang: description} if description else event.descriptions
+        data["time_zone"] = self.cleaned_data["time_zone"]
+        main = self.cleaned_data["main_language"]
+        data["languages"] = [main, *[code for code in self.cleaned_data["other_languages"] if code != main]]
+        return data
+
+
+class RegisterForm(forms.Form):
+    category = forms.ModelChoiceField(label=_("I register as"), queryset=RegistrationCategory.objects.none())
+
+    def __init__(self, *args: Any, event: Event, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["category"]
+        assert isinstance(field, forms.ModelChoiceField)
+        field.queryset = event.categories.all()
+
+
+class DirectoryListingForm(forms.Form):
+    opt_in = forms.BooleanField(label=_("List me in the meeting directory"), required=False)
+    pitch = forms.CharField(label=_("What I offer and seek"), max_length=500, required=False)
+
+
+class MeetingRequestForm(forms.Form):
+    reason = forms.CharField(label=_("Why meet?"), max_length=300, widget=forms.TextInput(attrs={"maxlength": 300}))
+
+
+class AnswerForm(forms.Form):
+    decision = forms.ChoiceField(choices=[("accept", _("Accept")), ("decline", _("Decline"))])
+    decline_reason = forms.ChoiceField(label=_("Reason"), choices=[("", "—"), *DeclineReason.choices], required=False)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("decision") == "decline" and not data.get("decline_reason"):
+            self.add_error("decline_reason", _("Please give a reason."))
+        return data
+
+
+class PlacementForm(forms.Form):
+    """Where a meeting goes: a slot and a table of the event."""
+
+    slot = forms.ModelChoiceField(label=_("Slot"), queryset=MeetingSlot.objects.none())
+    table = forms.ModelChoiceField(label=_("Table"), queryset=MeetingTable.objects.none())
+
+    def __init__(self, *args: Any, event: Event, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for name, qs in (("slot", event.slots.all()), ("table", event.tables.all())):
+            field = self.fields[name]
+            assert isinstance(field, forms.ModelChoiceField)
+            field.queryset = qs
+
+
+class ScheduleRunForm(forms.Form):
+    time_limit = forms.FloatField(label=_("Time limit (seconds)"), min_value=1, max_value=120, initial=8)

@@ -1,0 +1,266 @@
+"""Conferences: the event, its registration categories and registrations, and its B2B part
+(meeting slots, tables, meeting requests, meetings, scheduler runs).
+
+Times are stored in UTC and shown in the event's time zone. Titles and descriptions are
+per-field translations ({language: text}) shown in the reader's language, falling back to
+the event's first language."""
+
+from datetime import tzinfo
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from silkbridge.core.models import TimeStampedModel
+from silkbridge.core.translation import pick
+from silkbridge.events.enums import (
+    Category,
+    DeclineReason,
+    MeetingState,
+    RegistrationStatus,
+    RequestStatus,
+    RunStatus,
+)
+
+
+class Event(TimeStampedModel):
+    slug = models.SlugField(_("short name"), max_length=80, unique=True)
+    titles = models.JSONField(_("title by language"), default=dict)
+    descriptions = models.JSONField(_("description by language"), default=dict, blank=True)
+    starts_on = models.DateField(_("first day"))
+    ends_on = models.DateField(_("last day"))
+    time_zone = models.CharField(_("time zone"), max_length=64, default="UTC")
+    venue = models.CharField(_("venue"), max_length=300, blank=True)
+    # Language codes the event runs in; the first is the fallback for titles and descriptions.
+    languages = models.JSONField(_("languages"), default=list)
+    organisers = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, blank=True, related_name="organised_events", verbose_name=_("organisers")
+    )
+    is_public = models.BooleanField(_("listed publicly"), default=True)
+    # B2B set-up: how many requests a participant may have open or accepted at once, and how
+    # long a request waits for an answer before it expires (and frees that quota).
+    request_cap = models.PositiveIntegerField(_("request cap per participant"), null=True, blank=True)
+    request_expiry_hours = models.PositiveIntegerField(_("request expiry (hours)"), default=72)
+
+    class Meta:
+        ordering = ["-starts_on", "slug"]
+        verbose_name = _("event")
+        verbose_name_plural = _("events")
+
+    def __str__(self) -> str:
+        return self.title or self.slug
+
+    @property
+    def title(self) -> str:
+        return pick(self.titles, fallback=self.fallback_language)
+
+    @property
+    def description(self) -> str:
+        return pick(self.descriptions, fallback=self.fallback_language)
+
+    @property
+    def fallback_language(self) -> str:
+        return self.languages[0] if self.languages else "en"
+
+    @property
+    def zone(self) -> tzinfo:
+        return ZoneInfo(self.time_zone)
+
+    def get_absolute_url(self) -> str:
+        return reverse("events:detail", args=[self.slug])
+
+
+class RegistrationCategory(models.Model):
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="categories")
+    category = models.CharField(_("category"), max_length=20, choices=Category.choices)
+    capacity = models.PositiveIntegerField(_("capacity"), null=True, blank=True, help_text=_("Empty: no limit."))
+
+    class Meta:
+        ordering = ["event", "category"]
+        constraints = [models.UniqueConstraint(fields=["event", "category"], name="one_category_of_a_kind")]
+        verbose_name = _("registration category")
+        verbose_name_plural = _("registration categories")
+
+    def __str__(self) -> str:
+        return self.get_category_display()
+
+
+class Registration(models.Model):
+    """A participant of an event. Imported participants (interchange format) carry the id
+    they were imported with and may have no user account."""
+
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="registrations")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.CASCADE, related_name="registrations"
+    )
+    category = models.ForeignKey(
+        RegistrationCategory, null=True, blank=True, on_delete=models.PROTECT, related_name="registrations"
+    )
+    status = models.CharField(
+        _("status"), max_length=20, choices=RegistrationStatus.choices, default=RegistrationStatus.CONFIRMED
+    )
+    name = models.CharField(_("name"), max_length=200)
+    organisation_name = models.CharField(_("organisation"), max_length=300, blank=True)
+    country = models.CharField(_("country"), max_length=2, blank=True)
+    language = models.CharField(_("language"), max_length=10, default="en")
+    external_id = models.CharField(_("imported id"), max_length=100, null=True, blank=True)
+    b2b_opt_in = models.BooleanField(_("listed in the meeting directory"), default=False)
+    pitch = models.CharField(_("what I offer and seek"), max_length=500, blank=True)
+    # Slot ids the participant can meet in; null means every slot.
+    available_slots = models.JSONField(null=True, blank=True)
+    max_meetings = models.PositiveIntegerField(_("meeting limit"), null=True, blank=True)
+    created_at = models.DateTimeField(_("registered"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["event", "created_at", "id"]  # also the waiting list's order
+        constraints = [
+            models.UniqueConstraint(
+                fields=["event", "user"], condition=Q(user__isnull=False), name="one_registration_per_user"
+            ),
+            models.UniqueConstraint(
+                fields=["event", "external_id"],
+                condition=Q(external_id__isnull=False),
+                name="one_registration_per_imported_id",
+            ),
+        ]
+        indexes = [models.Index(fields=["event", "status", "category"])]
+        verbose_name = _("registration")
+        verbose_name_plural = _("registrations")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class MeetingSlot(models.Model):
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="slots")
+    label = models.CharField(_("label"), max_length=100)
+    starts_at = models.DateTimeField(_("start"))
+    ends_at = models.DateTimeField(_("end"))
+
+    class Meta:
+        ordering = ["event", "starts_at", "id"]
+        constraints = [models.UniqueConstraint(fields=["event", "label"], name="one_slot_label_per_event")]
+        verbose_name = _("meeting slot")
+        verbose_name_plural = _("meeting slots")
+
+    def __str__(self) -> str:
+        return self.label
+
+
+class MeetingTable(models.Model):
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="tables")
+    name = models.CharField(_("name"), max_length=100)
+    position = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["event", "position", "id"]
+        constraints = [models.UniqueConstraint(fields=["event", "name"], name="one_table_name_per_event")]
+        verbose_name = _("table")
+        verbose_name_plural = _("tables")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class MeetingRequest(models.Model):
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="meeting_requests")
+    requester = models.ForeignKey(Registration, on_delete=models.CASCADE, related_name="sent_requests")
+    recipient = models.ForeignKey(Registration, on_delete=models.CASCADE, related_name="received_requests")
+    reason = models.CharField(_("reason"), max_length=300, blank=True)
+    weight = models.FloatField(_("weight"), default=1.0)
+    status = models.CharField(_("status"), max_length=20, choices=RequestStatus.choices, default=RequestStatus.PENDING)
+    decline_reason = models.CharField(
+        _("reason for declining"), max_length=20, choices=DeclineReason.choices, blank=True
+    )
+    external_id = models.CharField(_("imported id"), max_length=100, null=True, blank=True)
+    created_at = models.DateTimeField(_("sent"), auto_now_add=True)
+    answered_at = models.DateTimeField(_("answered"), null=True, blank=True)
+    expires_at = models.DateTimeField(_("expires"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["event", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["event", "external_id"],
+                condition=Q(external_id__isnull=False),
+                name="one_request_per_imported_id",
+            ),
+            models.CheckConstraint(condition=~Q(requester=models.F("recipient")), name="no_request_to_oneself"),
+            models.CheckConstraint(condition=Q(weight__gt=0), name="request_weight_positive"),
+        ]
+        indexes = [models.Index(fields=["event", "status"]), models.Index(fields=["status", "expires_at"])]
+        verbose_name = _("meeting request")
+        verbose_name_plural = _("meeting requests")
+
+    def __str__(self) -> str:
+        return f"{self.requester} → {self.recipient}"
+
+    @property
+    def engine_id(self) -> str:
+        """The id the scheduler and the exported schedule know this request by."""
+        return self.external_id or f"req-{self.pk}"
+
+
+class Meeting(models.Model):
+    """An accepted request placed in a slot at a table. Draft meetings are the scheduler's
+    (replaced by its next run unless pinned); published ones never move by a run."""
+
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="meetings")
+    request = models.OneToOneField(MeetingRequest, on_delete=models.CASCADE, related_name="meeting")
+    slot = models.ForeignKey(MeetingSlot, on_delete=models.CASCADE, related_name="meetings")
+    table = models.ForeignKey(MeetingTable, on_delete=models.CASCADE, related_name="meetings")
+    state = models.CharField(_("state"), max_length=20, choices=MeetingState.choices, default=MeetingState.DRAFT)
+    pinned = models.BooleanField(_("pinned"), default=False)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["event", "slot__starts_at", "table__position", "id"]
+        constraints = [models.UniqueConstraint(fields=["slot", "table"], name="one_meeting_per_table_and_slot")]
+        verbose_name = _("meeting")
+        verbose_name_plural = _("meetings")
+
+    def __str__(self) -> str:
+        return f"{self.request} ({self.slot}, {self.table})"
+
+    @property
+    def is_fixed(self) -> bool:
+        """Passed to the scheduler as fixed: it never moves it."""
+        return self.pinned or self.state == MeetingState.PUBLISHED
+
+
+class ScheduleRun(models.Model):
+    """One run of the scheduler on an event: its progress and its result."""
+
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="schedule_runs")
+    status = models.CharField(_("status"), max_length=20, choices=RunStatus.choices, default=RunStatus.QUEUED)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    time_limit = models.FloatField(_("time limit (seconds)"), default=8.0)
+    objective = models.FloatField(_("objective"), null=True, blank=True)
+    upper_bound = models.FloatField(_("upper bound"), null=True, blank=True)
+    method = models.CharField(_("method"), max_length=100, blank=True)
+    solve_seconds = models.FloatField(null=True, blank=True)
+    meetings_count = models.PositiveIntegerField(default=0)
+    # [{"request": MeetingRequest pk, "code": engine reason code}] for every request left out
+    unscheduled = models.JSONField(default=list, blank=True)
+    error = models.CharField(_("error"), max_length=500, blank=True)
+    created_at = models.DateTimeField(_("requested"), auto_now_add=True)
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("scheduler run")
+        verbose_name_plural = _("scheduler runs")
+
+    def __str__(self) -> str:
+        return f"{self.event} {self.created_at:%Y-%m-%d %H:%M} {self.status}"
+
+    @property
+    def ratio(self) -> float | None:
+        if self.objective is None or self.upper_bound is None:
+            return None
+        return 1.0 if self.upper_bound <= 0 else self.objective / self.upper_bound

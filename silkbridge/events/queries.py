@@ -1,0 +1,264 @@
+"""Reads of events: lists for pages and the API, and the event's B2B part as a meeting
+instance or schedule in the interchange format (shared/specs/meeting-schedule.md)."""
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Count, Q, QuerySet
+from django.http import Http404
+from django.utils.translation import gettext_lazy as _
+
+from silkbridge.events.enums import MeetingState, RegistrationStatus, RequestStatus, RunStatus
+from silkbridge.events.models import (
+    Event,
+    Meeting,
+    MeetingRequest,
+    MeetingSlot,
+    MeetingTable,
+    Registration,
+    ScheduleRun,
+)
+from silkbridge.scheduling.model import INSTANCE_FORMAT, SCHEDULE_FORMAT
+
+NOT_YET_SCHEDULED = "The scheduler has not been run since this request was accepted."
+# The engine's reason codes (scheduling/solver.py), as the organiser's page shows them.
+REASON_LABELS = {
+    "no_common_slot": _("There is no slot in which both are free."),
+    "meeting_limit": _("The meeting limit of one of them is reached."),
+    "tables_full": _("All tables are taken in the slots they share."),
+    "busy": _("In every slot they share, one of them already has a meeting that weighs more."),
+    "duplicate_pair": _("They already meet through another request."),
+    "not_scheduled": _("Not scheduled yet: run the scheduler."),
+}
+
+
+def public_events() -> QuerySet[Event]:
+    return Event.objects.filter(is_public=True).order_by("-starts_on", "slug")
+
+
+def events_for_user(user: Any) -> QuerySet[Event]:
+    """Public events, and every event the user organises."""
+    if not user.is_authenticated:
+        return public_events()
+    return Event.objects.filter(Q(is_public=True) | Q(organisers=user)).distinct().order_by("-starts_on", "slug")
+
+
+def registration_of(event: Event, user: Any) -> Registration | None:
+    if not user.is_authenticated:
+        return None
+    return event.registrations.filter(user=user).exclude(status=RegistrationStatus.CANCELLED).first()
+
+
+def participant_id(registration: Registration) -> str:
+    return registration.external_id or f"reg-{registration.pk}"
+
+
+def latest_run(event: Event) -> ScheduleRun | None:
+    return event.schedule_runs.order_by("-created_at", "-id").first()
+
+
+def latest_finished_run(event: Event) -> ScheduleRun | None:
+    return event.schedule_runs.filter(status=RunStatus.DONE).order_by("-created_at", "-id").first()
+
+
+def schedulable_requests(event: Event) -> QuerySet[MeetingRequest]:
+    """Accepted requests between two confirmed participants: what the scheduler places."""
+    return event.meeting_requests.filter(
+        status=RequestStatus.ACCEPTED,
+        requester__status=RegistrationStatus.CONFIRMED,
+        recipient__status=RegistrationStatus.CONFIRMED,
+    ).order_by("id")
+
+
+@dataclass
+class EngineView:
+    """The event's B2B part in the engine's terms, with the maps back to the database."""
+
+    data: dict[str, Any]
+    requests: dict[str, MeetingRequest] = field(default_factory=dict)  # engine id -> request
+    slots: dict[str, MeetingSlot] = field(default_factory=dict)  # label -> slot
+    tables: dict[str, MeetingTable] = field(default_factory=dict)  # name -> table
+    fixed: dict[str, Meeting] = field(default_factory=dict)  # engine request id -> meeting
+
+
+def engine_view(event: Event) -> EngineView:
+    """The instance the scheduler solves: confirmed participants, accepted requests, and the
+    published and pinned meetings as `fixed` (they never move)."""
+    zone = event.zone
+    slots = list(event.slots.order_by("starts_at", "id"))
+    label_of = {s.pk: s.label for s in slots}
+    tables = list(event.tables.order_by("position", "id"))
+    people = list(event.registrations.filter(status=RegistrationStatus.CONFIRMED).order_by("id"))
+    requests = list(schedulable_requests(event).select_related("requester", "recipient"))
+    view = EngineView(
+        data={
+            "format": INSTANCE_FORMAT,
+            "slots": [
+                {
+                    "id": s.label,
+                    "start": s.starts_at.astimezone(zone).isoformat(),
+                    "end": s.ends_at.astimezone(zone).isoformat(),
+                }
+                for s in slots
+            ],
+            "tables": [t.name for t in tables],
+            "participants": [_participant(p, label_of) for p in people],
+            "requests": [
+                {
+                    "id": r.engine_id,
+                    "from": participant_id(r.requester),
+                    "to": participant_id(r.recipient),
+                    "weight": r.weight,
+                }
+                for r in requests
+            ],
+        },
+        requests={r.engine_id: r for r in requests},
+        slots={s.label: s for s in slots},
+        tables={t.name: t for t in tables},
+    )
+    fixed = Meeting.objects.filter(request__in=requests).filter(Q(pinned=True) | Q(state=MeetingState.PUBLISHED))
+    for meeting in fixed.select_related("request", "slot", "table"):
+        view.fixed[meeting.request.engine_id] = meeting
+    view.data["fixed"] = [
+        {"request": rid, "slot": m.slot.label, "table": m.table.name} for rid, m in sorted(view.fixed.items())
+    ]
+    return view
+
+
+def _participant(registration: Registration, label_of: dict[int, str]) -> dict[str, Any]:
+    item: dict[str, Any] = {"id": participant_id(registration)}
+    if registration.available_slots is not None:
+        item["available"] = [label_of[pk] for pk in registration.available_slots if pk in label_of]
+    if registration.max_meetings is not None:
+        item["max_meetings"] = registration.max_meetings
+    if registration.country:
+        item["country"] = registration.country
+    return item
+
+
+def event_meetings(event: Event) -> QuerySet[Meeting]:
+    return event.meetings.select_related("slot", "table", "request__requester", "request__recipient").order_by(
+        "slot__starts_at", "table__position", "id"
+    )
+
+
+def unscheduled_requests(event: Event, run: ScheduleRun | None) -> list[tuple[MeetingRequest, str, str]]:
+    """Every schedulable request without a meeting, with the reason code and the engine's
+    reason from `run` (a request accepted after the run has no reason yet)."""
+    reasons = {item["request"]: (item["code"], item["reason"]) for item in (run.unscheduled if run else [])}
+    open_requests = schedulable_requests(event).filter(meeting__isnull=True).select_related("requester", "recipient")
+    return [(r, *reasons.get(r.pk, ("not_scheduled", NOT_YET_SCHEDULED))) for r in open_requests]
+
+
+def schedule_document(event: Event, bound: float) -> dict[str, Any]:
+    """The event's meetings (published and draft) in the schedule format; requests are
+    named by the ids they were imported with. `bound` is a proven upper bound."""
+    meetings = list(event_meetings(event))
+    objective = sum(m.request.weight for m in meetings)
+    run = latest_finished_run(event)
+    return {
+        "format": SCHEDULE_FORMAT,
+        "meetings": [
+            {"request": m.request.engine_id, "slot": m.slot.label, "table": m.table.name, "state": m.state}
+            for m in meetings
+        ],
+        "unscheduled": [
+            {"request": r.engine_id, "reason": reason, "code": code}
+            for r, code, reason in unscheduled_requests(event, run)
+        ],
+        "objective": round(objective, 9),
+        "upper_bound": round(max(bound, objective), 9),
+        "solve_seconds": round(run.solve_seconds or 0.0, 3) if run else 0.0,
+    }
+
+
+def registrations_for_organiser(event: Event) -> QuerySet[Registration]:
+    return event.registrations.select_related("category", "user").order_by("status", "created_at", "id")
+
+
+def request_counts(event: Event) -> dict[str, int]:
+    rows = event.meeting_requests.values("status").annotate(n=Count("id"))
+    counts = dict.fromkeys(RequestStatus.values, 0)
+    counts.update({row["status"]: row["n"] for row in rows})
+    return counts
+
+
+def meetings_of(registration: Registration) -> QuerySet[Meeting]:
+    """A participant's meetings (draft ones only once published: the agenda shows what holds)."""
+    return (
+        Meeting.objects.filter(Q(request__requester=registration) | Q(request__recipient=registration))
+        .filter(state=MeetingState.PUBLISHED)
+        .select_related("slot", "table", "request__requester", "request__recipient")
+        .order_by("slot__starts_at", "id")
+    )
+
+
+# --- Access-checked getters: 404 for what the user may not see, 403 for what they may not do --
+
+
+def get_event_for_user(user: Any, slug: str, *, perm: str = "") -> Event:
+    event = Event.objects.filter(slug=slug).first()
+    if event is None or not user.has_perm("events.view_event", event):
+        raise Http404
+    if perm and not user.has_perm(perm, event):
+        raise PermissionDenied
+    return event
+
+
+def get_request_for_user(user: Any, event: Event, pk: int, *, perm: str = "events.view_request") -> MeetingRequest:
+    request = event.meeting_requests.select_related("event", "requester", "recipient").filter(pk=pk).first()
+    if request is None or not user.has_perm("events.view_request", request):
+        raise Http404
+    if not user.has_perm(perm, request):
+        raise PermissionDenied
+    return request
+
+
+def get_meeting_for_user(user: Any, event: Event, pk: int) -> Meeting:
+    """A meeting for its organisers to change (participants see meetings through their agenda)."""
+    if not user.has_perm("events.manage_schedule", event):
+        raise PermissionDenied
+    meeting = event_meetings(event).filter(pk=pk).first()
+    if meeting is None:
+        raise Http404
+    return meeting
+
+
+def get_registration_for_user(user: Any, event: Event) -> Registration:
+    """The user's own (not cancelled) registration for `event`; 404 without one."""
+    registration = registration_of(event, user)
+    if registration is None:
+        raise Http404
+    return registration
+
+
+def directory(event: Event, viewer: Registration | None) -> QuerySet[Registration]:
+    """Confirmed participants who opted in to the meeting directory (the viewer excluded)."""
+    qs = event.registrations.filter(status=RegistrationStatus.CONFIRMED, b2b_opt_in=True).order_by("name", "id")
+    return qs.exclude(pk=viewer.pk) if viewer else qs
+
+
+def requests_of(registration: Registration) -> tuple[QuerySet[MeetingRequest], QuerySet[MeetingRequest]]:
+    """(sent, received) requests of a participant, newest first."""
+    base = MeetingRequest.objects.select_related("requester", "recipient").order_by("-created_at", "-id")
+    return base.filter(requester=registration), base.filter(recipient=registration)
+
+
+def categories_with_seats(event: Event) -> list[tuple[Any, int | None]]:
+    """(category, seats left or None for no limit) for the event page."""
+    rows = event.categories.annotate(
+        confirmed=Count("registrations", filter=Q(registrations__status=RegistrationStatus.CONFIRMED))
+    )
+    return [(c, None if c.capacity is None else max(0, c.capacity - c.confirmed)) for c in rows]  # type: ignore[attr-defined]
+
+
+def unscheduled_with_labels(event: Event, run: ScheduleRun | None) -> list[tuple[MeetingRequest, str]]:
+    """The unscheduled requests with their reason in the reader's language."""
+    return [(r, str(REASON_LABELS.get(code, REASON_LABELS["not_scheduled"]))) for r, code, _reason in
+            unscheduled_requests(event, run)]  # fmt: skip
+
+
+def draft_count(event: Event) -> int:
+    return event.meetings.filter(state=MeetingState.DRAFT).count()

@@ -1,0 +1,71 @@
+"""Who may do what with events: named predicates (django-rules), used alike by views,
+templates ({% has_perm %}) and the API through user.has_perm.
+
+- Users with the event-organiser role create events; an event's organisers (and staff)
+  change it, see its registrations and run, edit and publish its schedule.
+- A confirmed participant sees the meeting directory, requests meetings and sees their
+  own requests, meetings and agenda; only a request's recipient answers it.
+- Everybody sees public events."""
+
+from typing import Any
+
+import rules
+
+from silkbridge.events.enums import RegistrationStatus
+
+
+@rules.predicate
+def has_organiser_role(user: Any) -> bool:
+    return user.is_authenticated and user.is_active and bool(getattr(user, "is_event_organiser", False))
+
+
+@rules.predicate
+def organises(user: Any, event: Any) -> bool:
+    if not user.is_authenticated or event is None:
+        return False
+    return event.organisers.filter(pk=user.pk).exists()
+
+
+@rules.predicate
+def event_is_public(user: Any, event: Any) -> bool:
+    return event is not None and event.is_public
+
+
+@rules.predicate
+def is_confirmed_participant(user: Any, event: Any) -> bool:
+    if not user.is_authenticated or event is None:
+        return False
+    return event.registrations.filter(user=user, status=RegistrationStatus.CONFIRMED).exists()
+
+
+@rules.predicate
+def is_request_recipient(user: Any, request: Any) -> bool:
+    return user.is_authenticated and request is not None and request.recipient.user_id == user.pk
+
+
+@rules.predicate
+def is_request_party(user: Any, request: Any) -> bool:
+    if not user.is_authenticated or request is None:
+        return False
+    return user.pk in (request.requester.user_id, request.recipient.user_id)
+
+
+@rules.predicate
+def organises_event_of(user: Any, obj: Any) -> bool:
+    """For a request or meeting: the user organises its event."""
+    return obj is not None and organises(user, obj.event)
+
+
+is_staff = rules.is_staff
+manages = organises | is_staff
+
+rules.add_perm("events.add_event", has_organiser_role | is_staff)
+rules.add_perm("events.view_event", event_is_public | manages)
+rules.add_perm("events.change_event", manages)
+rules.add_perm("events.view_registrations", manages)
+rules.add_perm("events.manage_schedule", manages)
+rules.add_perm("events.register", rules.is_authenticated & event_is_public)
+rules.add_perm("events.view_directory", is_confirmed_participant | manages)
+rules.add_perm("events.request_meeting", is_confirmed_participant)
+rules.add_perm("events.view_request", is_request_party | organises_event_of | is_staff)
+rules.add_perm("events.answer_request", is_request_recipient)

@@ -1,0 +1,26 @@
+from django.urls import path
+
+from silkbridge.events import views
+
+app_name = "events"
+urlpatterns = [
+    path("events/", views.event_list, name="list"),
+    path("events/new/", views.event_edit, name="create"),
+    path("events/<slug:slug>/", views.event_detail, name="detail"),
+    path("events/<slug:slug>/edit/", views.event_edit, name="edit"),
+    path("events/<slug:slug>/register/", views.register, name="register"),
+    path("events/<slug:slug>/register/cancel/", views.cancel_registration, name="cancel_registration"),
+    path("events/<slug:slug>/directory/", views.directory, name="directory"),
+    path("events/<slug:slug>/directory/<int:registration_id>/request/", views.request_meeting, name="request"),
+    path("events/<slug:slug>/requests/", views.my_requests, name="requests"),
+    path("events/<slug:slug>/requests/<int:pk>/answer/", views.answer_request, name="answer"),
+    path("events/<slug:slug>/agenda/", views.agenda_page, name="agenda"),
+    path("events/<slug:slug>/agenda.ics", views.agenda_ics, name="agenda_ics"),
+    path("events/<slug:slug>/registrations/", views.registrations, name="registrations"),
+    path("events/<slug:slug>/schedule/", views.schedule, name="schedule"),
+    path("events/<slug:slug>/schedule/run/", views.run_schedule, name="run_schedule"),
+    path("events/<slug:slug>/schedule/publish/", views.publish, name="publish"),
+    path("events/<slug:slug>/schedule/requests/<int:pk>/place/", views.place_request, name="place"),
+    path("events/<slug:slug>/schedule/meetings/<int:pk>/", views.meeting_edit, name="meeting"),
+    path("events/<slug:slug>/schedule/meetings/<int:pk>/<slug:action>/", views.meeting_action, name="meeting_action"),
+]

@@ -1,0 +1,289 @@
+"""Event pages: the public event, registration, the meeting directory and requests, the
+personal agenda (web and .ics), and the organiser's set-up and schedule pages."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from silkbridge.core.pagination import page_of
+from silkbridge.events import agenda, domain, queries
+from silkbridge.events.enums import RunStatus
+from silkbridge.events.forms import (
+    AnswerForm,
+    DirectoryListingForm,
+    EventForm,
+    MeetingRequestForm,
+    PlacementForm,
+    RegisterForm,
+    ScheduleRunForm,
+)
+from silkbridge.events.models import Event
+from silkbridge.events.tasks import run_scheduler
+
+
+@require_GET
+def event_list(request: HttpRequest) -> HttpResponse:
+    events = queries.events_for_user(request.user)
+    can_add = request.user.has_perm("events.add_event")
+    return render(request, "events/list.html", {"events": events, "can_add": can_add})
+
+
+@require_GET
+def event_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    event = queries.get_event_for_user(request.user, slug)
+    registration = queries.registration_of(event, request.user)
+    context = {
+        "event": event,
+        "registration": registration,
+        "categories": queries.categories_with_seats(event),
+        "form": RegisterForm(event=event) if registration is None else None,
+    }
+    return render(request, "events/detail.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def event_edit(request: HttpRequest, slug: str | None = None) -> HttpResponse:
+    if slug:
+        event = queries.get_event_for_user(request.user, slug, perm="events.change_event")
+    elif request.user.has_perm("events.add_event"):
+        event = Event()
+    else:
+        raise PermissionDenied
+    form = EventForm(request.POST or None, instance=event)
+    if request.method == "POST" and form.is_valid():
+        try:
+            domain.save_event(event, data=form.domain_data(), categories=form.categories(),
+                              slots=form.cleaned_data["slots"], table_count=form.cleaned_data["table_count"],
+                              actor=request.user)  # fmt: skip
+        except domain.SetupError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, _("The event was saved."))
+            return redirect(event)
+    cancel_url = event.get_absolute_url() if event.pk else reverse("events:list")
+    return render(request, "events/form.html", {"event": event, "form": form, "cancel_url": cancel_url})
+
+
+@login_required
+@require_POST
+def register(request: HttpRequest, slug: str) -> HttpResponse:
+    event = queries.get_event_for_user(request.user, slug, perm="events.register")
+    form = RegisterForm(request.POST, event=event)
+    if form.is_valid():
+        try:
+            registration = domain.register_for_event(
+                event=event, user=request.user, category=form.cleaned_data["category"], actor=request.user
+            )
+        except domain.RegistrationError as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(request, registration.get_status_display())
+    return redirect(event)
+
+
+@login_required
+@require_POST
+def cancel_registration(request: HttpRequest, slug: str) -> HttpResponse:
+    event = queries.get_event_for_user(request.user, slug)
+    domain.cancel_registration(queries.get_registration_for_user(request.user, event), actor=request.user)
+    messages.success(request, _("Your registration was cancelled."))
+    return redirect(event)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def directory(request: HttpRequest, slug: str) -> HttpResponse:
+    """The participants who take meeting requests; a participant also lists themselves here."""
+    event = queries.get_event_for_user(request.user, slug, perm="events.view_directory")
+    me = queries.registration_of(event, request.user)
+    initial = {"opt_in": me.b2b_opt_in, "pitch": me.pitch} if me else {}
+    listing = DirectoryListingForm(request.POST or None, initial=initial)
+    if me is not None and request.method == "POST" and listing.is_valid():
+        data = listing.cleaned_data
+        domain.set_directory_listing(me, opt_in=data["opt_in"], pitch=data["pitch"], actor=request.user)
+        messages.success(request, _("Your directory listing was saved."))
+        return redirect("events:directory", slug=slug)
+    context = {"event": event, "me": me, "listing": listing, "people": queries.directory(event, me),
+               "request_form": MeetingRequestForm()}  # fmt: skip
+    return render(request, "events/directory.html", context)
+
+
+@login_required
+@require_POST
+def request_meeting(request: HttpRequest, slug: str, registration_id: int) -> HttpResponse:
+    event = queries.get_event_for_user(request.user, slug, perm="events.request_meeting")
+    me = queries.get_registration_for_user(request.user, event)
+    recipient = queries.directory(event, me).filter(pk=registration_id).first()
+    form = MeetingRequestForm(request.POST)
+    if recipient is None or not form.is_valid():
+        messages.error(request, _("The request could not be sent."))
+        return redirect("events:directory", slug=slug)
+    try:
+        domain.send_meeting_request(requester=me, recipient=recipient, reason=form.cleaned_data["reason"],
+                                    actor=request.user)  # fmt: skip
+    except domain.RequestError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, _("Your request was sent."))
+    return redirect("events:requests", slug=slug)
+
+
+@login_required
+@require_GET
+def my_requests(request: HttpRequest, slug: str) -> HttpResponse:
+    event = queries.get_event_for_user(request.user, slug)
+    me = queries.get_registration_for_user(request.user, event)
+    sent, received = queries.requests_of(me)
+    context = {"event": event, "sent": sent, "received": received, "answer_form": AnswerForm()}
+    return render(request, "events/requests.html", context)
+
+
+@login_required
+@require_POST
+def answer_request(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    event = queries.get_event_for_user(request.user, slug)
+    meeting_request = queries.get_request_for_user(request.user, event, pk, perm="events.answer_request")
+    form = AnswerForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Please give a reason."))
+        return redirect("events:requests", slug=slug)
+    try:
+        if form.cleaned_data["decision"] == "accept":
+            domain.accept_meeting_request(meeting_request, actor=request.user)
+        else:
+            reason = form.cleaned_data["decline_reason"]
+            domain.decline_meeting_request(meeting_request, reason=reason, actor=request.user)
+    except domain.RequestError as error:
+        messages.error(request, str(error))
+    return redirect("events:requests", slug=slug)
+
+
+@login_required
+@require_GET
+def agenda_page(request: HttpRequest, slug: str) -> HttpResponse:
+    event = queries.get_event_for_user(request.user, slug)
+    me = queries.get_registration_for_user(request.user, event)
+    context = {"event": event, "me": me, "items": agenda.items_for(me)}
+    return render(request, "events/agenda.html", context)
+
+
+@login_required
+@require_GET
+def agenda_ics(request: HttpRequest, slug: str) -> HttpResponse:
+    event = queries.get_event_for_user(request.user, slug)
+    me = queries.get_registration_for_user(request.user, event)
+    response = HttpResponse(agenda.to_ics(event, me), content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{event.slug}-agenda.ics"'
+    return response
+
+
+# --- Organisers ----------------------------------------------------------------------------------
+
+SCHEDULE_PAGE_SIZE = 100
+
+
+@login_required
+@require_GET
+def registrations(request: HttpRequest, slug: str) -> HttpResponse:
+    event = queries.get_event_for_user(request.user, slug, perm="events.view_registrations")
+    page = page_of(queries.registrations_for_organiser(event), request.GET.get("page"), SCHEDULE_PAGE_SIZE)
+    return render(request, "events/registrations.html", {"event": event, "page": page})
+
+
+@login_required
+@require_GET
+def schedule(request: HttpRequest, slug: str) -> HttpResponse:
+    """The organiser's schedule: the last run's figures, the meetings, the unscheduled requests."""
+    event = queries.get_event_for_user(request.user, slug, perm="events.manage_schedule")
+    run, finished = queries.latest_run(event), queries.latest_finished_run(event)
+    context = {
+        "event": event, "run": run, "finished": finished, "run_form": ScheduleRunForm(),
+        "running": run is not None and run.status in (RunStatus.QUEUED, RunStatus.RUNNING),
+        "page": page_of(queries.event_meetings(event), request.GET.get("page"), SCHEDULE_PAGE_SIZE),
+        "unscheduled": queries.unscheduled_with_labels(event, finished),
+        "counts": queries.request_counts(event), "drafts": queries.draft_count(event),
+    }  # fmt: skip
+    return render(request, "events/schedule.html", context)
+
+
+@login_required
+@require_POST
+def run_schedule(request: HttpRequest, slug: str) -> HttpResponse:
+    """Queue the scheduler as a background task (after commit, so the worker sees the run)."""
+    event = queries.get_event_for_user(request.user, slug, perm="events.manage_schedule")
+    form = ScheduleRunForm(request.POST)
+    limit = form.cleaned_data["time_limit"] if form.is_valid() else 8.0
+    run = domain.request_schedule(event, actor=request.user, time_limit=limit)
+    transaction.on_commit(lambda: run_scheduler.enqueue(run.pk))
+    messages.success(request, _("The scheduler was started."))
+    return redirect("events:schedule", slug=slug)
+
+
+@login_required
+@require_POST
+def publish(request: HttpRequest, slug: str) -> HttpResponse:
+    event = queries.get_event_for_user(request.user, slug, perm="events.manage_schedule")
+    count = domain.publish_schedule(event, actor=request.user)
+    messages.success(request, _("%(count)s meetings were published.") % {"count": count})
+    return redirect("events:schedule", slug=slug)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def meeting_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    """Move a meeting to another slot or table; the rules are checked under the event's lock."""
+    event = queries.get_event_for_user(request.user, slug, perm="events.manage_schedule")
+    meeting = queries.get_meeting_for_user(request.user, event, pk)
+    form = PlacementForm(request.POST or None, event=event, initial={"slot": meeting.slot, "table": meeting.table})
+    if request.method == "POST" and form.is_valid():
+        try:
+            domain.move_meeting(meeting, actor=request.user, **form.cleaned_data)
+        except domain.MeetingRuleError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, _("The meeting was moved."))
+            return redirect("events:schedule", slug=slug)
+    context = {"event": event, "meeting": meeting, "request_": meeting.request, "form": form}
+    return render(request, "events/placement.html", context)
+
+
+@login_required
+@require_POST
+def meeting_action(request: HttpRequest, slug: str, pk: int, action: str) -> HttpResponse:
+    """Cancel, pin or unpin a meeting."""
+    event = queries.get_event_for_user(request.user, slug, perm="events.manage_schedule")
+    meeting = queries.get_meeting_for_user(request.user, event, pk)
+    if action == "cancel":
+        domain.cancel_meeting(meeting, actor=request.user)
+        messages.success(request, _("The meeting was cancelled."))
+    elif action in ("pin", "unpin"):
+        domain.pin_meeting(meeting, pinned=action == "pin", actor=request.user)
+    else:
+        raise Http404
+    return redirect("events:schedule", slug=slug)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def place_request(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    """Schedule an unscheduled accepted request by hand (pinned)."""
+    event = queries.get_event_for_user(request.user, slug, perm="events.manage_schedule")
+    meeting_request = queries.get_request_for_user(request.user, event, pk)
+    form = PlacementForm(request.POST or None, event=event)
+    if request.method == "POST" and form.is_valid():
+        try:
+            domain.place_meeting(meeting_request, actor=request.user, **form.cleaned_data)
+        except domain.MeetingRuleError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, _("The meeting was scheduled."))
+            return redirect("events:schedule", slug=slug)
+    context = {"event": event, "meeting": None, "request_": meeting_request, "form": form}
+    return render(request, "events/placement.html", context)
