@@ -15,6 +15,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from django.contrib.auth.models import AnonymousUser
 from django.db.models import QuerySet
 from django.utils import timezone
 
@@ -28,15 +29,16 @@ from silkbridge.cooperation.models import (
     Partnership,
     Project,
 )
-from silkbridge.registry.enums import Visibility
-from silkbridge.registry.models import Country, Expert, Field, Organisation
+from silkbridge.registry.models import Country, Field, Organisation
+from silkbridge.registry.queries import visible_experts
 
 LICENCE = "CC BY 4.0; organisation records from ROR: CC0 1.0"
 COMMON = ["id", "external_id", "is_demo"]
 
 
 def _experts() -> QuerySet[Any]:
-    return Expert.objects.filter(visibility=Visibility.PUBLIC)
+    """The profiles anyone may see (open data is what an anonymous visitor sees)."""
+    return visible_experts(AnonymousUser())
 
 
 TABLES: dict[str, tuple[Callable[[], QuerySet[Any]], list[str]]] = {
