@@ -94,7 +94,7 @@ def confirm_email(token: str) -> User | None:
         return None
     if not isinstance(payload, dict):
         return None
-    user = User.objects.filter(pk=payload.get("u")).first()
+    user = User.objects.filter(pk=payload.get("u") or 0).first()
     if user is None or user.email_confirmed or not constant_time_compare(str(payload.get("s")), _state(user)):
         return None
     user.email_confirmed = True
@@ -114,7 +114,7 @@ def confirm_by_password_reset(user: User) -> None:
         audit.record(actor=user, action="confirm-email", obj=user)
 
 
-def create_api_token(*, user: Any, name: str) -> tuple[ApiToken, str]:
+def create_api_token(*, user: User, name: str) -> tuple[ApiToken, str]:
     """Returns the token and its key; the key is not stored and cannot be shown again."""
     key = ApiToken.new_key()
     token = ApiToken.objects.create(user=user, name=name, prefix=key[:8], key_hash=hash_token(key))
@@ -122,7 +122,7 @@ def create_api_token(*, user: Any, name: str) -> tuple[ApiToken, str]:
     return token, key
 
 
-def revoke_api_token(token: ApiToken, *, actor: Any) -> None:
+def revoke_api_token(token: ApiToken, *, actor: User | None) -> None:
     if token.is_active:
         token.revoke()
         token.save(update_fields=["revoked_at"])

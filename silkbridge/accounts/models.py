@@ -1,8 +1,9 @@
 import hashlib
 import secrets
 
-from django.contrib.auth.models import AbstractUser, BaseUserManager
+from django.contrib.auth.models import AbstractUser, AnonymousUser, BaseUserManager
 from django.db import models
+from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -108,3 +109,15 @@ class ApiToken(models.Model):
 
     def revoke(self) -> None:
         self.revoked_at = timezone.now()
+
+
+# Whoever a page or API call is for: a signed-in user or an anonymous visitor. Reads and
+# access checks take a Viewer; writes take the User who acts (``actor``).
+Viewer = User | AnonymousUser
+
+
+class AuthenticatedRequest(HttpRequest):
+    """The request of a view behind ``login_required`` or an API operation behind token auth:
+    its ``user`` is a signed-in User (for the type checker; Django sets it as usual)."""
+
+    user: User  # type: ignore[assignment]

@@ -11,7 +11,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from silkbridge.accounts import domain
 from silkbridge.accounts.forms import LoginForm, SignUpForm, TokenForm
-from silkbridge.accounts.models import ApiToken
+from silkbridge.accounts.models import ApiToken, AuthenticatedRequest
 
 
 @require_http_methods(["GET", "POST"])
@@ -44,7 +44,7 @@ class LoginView(auth_views.LoginView):
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def tokens(request: HttpRequest) -> HttpResponse:
+def tokens(request: AuthenticatedRequest) -> HttpResponse:
     form = TokenForm(request.POST or None)
     new_key = None
     if request.method == "POST" and form.is_valid():
@@ -56,7 +56,7 @@ def tokens(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def revoke_token(request: HttpRequest, pk: int) -> HttpResponse:
+def revoke_token(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     token = get_object_or_404(ApiToken, pk=pk, user=request.user)
     domain.revoke_api_token(token, actor=request.user)
     messages.success(request, _("The token was revoked."))

@@ -12,6 +12,7 @@ from ninja import Field as SchemaField
 from ninja import Query, Router, Schema, Status
 from ninja.pagination import paginate
 
+from silkbridge.accounts.models import AuthenticatedRequest
 from silkbridge.api.auth import public, token_required
 from silkbridge.api.registry import Pagination
 from silkbridge.api.schemas import ERRORS
@@ -206,7 +207,7 @@ def get_project(request: HttpRequest, pk: int) -> Any:
 
 
 @router.patch("/cooperation/{kind}/{pk}", response={200: dict[str, Any], **ERRORS}, auth=token_required)
-def patch_record(request: HttpRequest, kind: str, pk: int, patch: RecordPatch) -> Any:
+def patch_record(request: AuthenticatedRequest, kind: str, pk: int, patch: RecordPatch) -> Any:
     """Change a record: the same validation as the edit page and the import."""
     record = domain.get_record_for_user(request.user, kind, pk, write=True)
     current = {column: value for column, value in record_columns(kind, record).items()}
@@ -221,7 +222,7 @@ def patch_record(request: HttpRequest, kind: str, pk: int, patch: RecordPatch) -
 
 
 @router.delete("/cooperation/{kind}/{pk}", response={204: None, **ERRORS}, auth=token_required)
-def delete_record(request: HttpRequest, kind: str, pk: int) -> Any:
+def delete_record(request: AuthenticatedRequest, kind: str, pk: int) -> Any:
     record = domain.get_record_for_user(request.user, kind, pk)
     if not request.user.has_perm("cooperation.delete_record", record):
         raise PermissionDenied

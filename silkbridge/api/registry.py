@@ -10,6 +10,7 @@ from django.http import Http404, HttpRequest
 from ninja import Query, Router, Schema, Status
 from ninja.pagination import PageNumberPagination, paginate
 
+from silkbridge.accounts.models import AuthenticatedRequest
 from silkbridge.api.auth import public, token_required
 from silkbridge.api.schemas import (
     ERRORS,
@@ -90,7 +91,7 @@ def get_organisation(request: HttpRequest, pk: int) -> Any:
 @router.patch(
     "/organisations/{pk}", response={200: OrganisationDetailOut, **ERRORS}, auth=token_required, tags=["registry"]
 )
-def patch_organisation(request: HttpRequest, pk: int, patch: OrganisationPatch) -> Any:
+def patch_organisation(request: AuthenticatedRequest, pk: int, patch: OrganisationPatch) -> Any:
     org = domain.get_organisation_for_user(request.user, pk, write=True)
     changes = patch.dict(exclude_unset=True)
     if "type" in changes:
@@ -103,7 +104,7 @@ def patch_organisation(request: HttpRequest, pk: int, patch: OrganisationPatch) 
 
 
 @router.delete("/organisations/{pk}", response={204: None, **ERRORS}, auth=token_required, tags=["registry"])
-def delete_organisation(request: HttpRequest, pk: int) -> Any:
+def delete_organisation(request: AuthenticatedRequest, pk: int) -> Any:
     org = domain.get_organisation_for_user(request.user, pk)
     if not request.user.has_perm("registry.delete_organisation", org):
         raise PermissionDenied
@@ -123,7 +124,7 @@ def get_expert(request: HttpRequest, pk: int) -> Any:
 
 
 @router.patch("/experts/{pk}", response={200: ExpertOut, **ERRORS}, auth=token_required, tags=["registry"])
-def patch_expert(request: HttpRequest, pk: int, patch: ExpertPatch) -> Any:
+def patch_expert(request: AuthenticatedRequest, pk: int, patch: ExpertPatch) -> Any:
     expert = domain.get_expert_for_user(request.user, pk, write=True)
     changes = patch.dict(exclude_unset=True)
     for key in ("keywords", "languages"):
@@ -137,7 +138,7 @@ def patch_expert(request: HttpRequest, pk: int, patch: ExpertPatch) -> Any:
 
 
 @router.delete("/experts/{pk}", response={204: None, **ERRORS}, auth=token_required, tags=["registry"])
-def delete_expert(request: HttpRequest, pk: int) -> Any:
+def delete_expert(request: AuthenticatedRequest, pk: int) -> Any:
     expert = domain.get_expert_for_user(request.user, pk)
     if not request.user.has_perm("registry.delete_expert", expert):
         raise PermissionDenied

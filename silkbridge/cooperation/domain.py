@@ -7,6 +7,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.http import Http404
 
+from silkbridge.accounts.models import User, Viewer
 from silkbridge.cooperation import rules
 from silkbridge.cooperation.models import (
     RECORD_MODELS,
@@ -20,7 +21,7 @@ from silkbridge.cooperation.models import (
 from silkbridge.core import audit
 
 
-def get_record_for_user(user: Any, kind: str, pk: int, *, write: bool = False) -> CooperationRecord:
+def get_record_for_user(user: Viewer, kind: str, pk: int, *, write: bool = False) -> CooperationRecord:
     """A cooperation record of ``kind`` (a slug): 404 when there is none, 403 when ``write``
     and the user may not change it. Every record is public to read."""
     model = RECORD_MODELS.get(kind)
@@ -49,7 +50,7 @@ def _snapshot(record: Any) -> dict[str, Any]:
 
 
 @transaction.atomic
-def save_record(record: CooperationRecord, *, data: dict[str, Any], actor: Any) -> dict[str, list[Any]]:
+def save_record(record: CooperationRecord, *, data: dict[str, Any], actor: User | None) -> dict[str, list[Any]]:
     """Create or update `record` from validated form data; returns the audited changes.
     Refuses (PermissionDenied) parties the actor may not set (see rules.party_violation)."""
     violation = rules.party_violation(actor, record, data)
@@ -91,13 +92,13 @@ def save_record(record: CooperationRecord, *, data: dict[str, Any], actor: Any) 
 
 
 @transaction.atomic
-def delete_record(record: CooperationRecord, *, actor: Any) -> None:
+def delete_record(record: CooperationRecord, *, actor: User | None) -> None:
     audit.record(actor=actor, action="delete", obj=record, changes={"name": [str(record), None]})
     record.delete()
 
 
 @transaction.atomic
-def save_output(output: Output, *, data: dict[str, Any], actor: Any) -> dict[str, list[Any]]:
+def save_output(output: Output, *, data: dict[str, Any], actor: User | None) -> dict[str, list[Any]]:
     before = _snapshot(output) if output.pk else {}
     for key, value in data.items():
         setattr(output, key, value)

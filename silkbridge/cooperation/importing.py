@@ -16,6 +16,7 @@ from typing import Any
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from silkbridge.accounts.models import User
 from silkbridge.cooperation import domain
 from silkbridge.cooperation.enums import RecordKind
 from silkbridge.cooperation.forms import RecordForm
@@ -146,7 +147,7 @@ def record_columns(kind: str, record: Any) -> dict[str, Any]:
     return values
 
 
-def run_import(kind: str, rows: list[dict[str, str]], *, actor: Any, dry_run: bool = False) -> ImportReport:
+def run_import(kind: str, rows: list[dict[str, str]], *, actor: User | None, dry_run: bool = False) -> ImportReport:
     form_class = IMPORTABLE[kind].form
     model = form_class._meta.model
     report = ImportReport(rows=len(rows), dry_run=dry_run)

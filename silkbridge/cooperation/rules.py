@@ -8,11 +8,12 @@ from typing import Any
 import rules
 
 from silkbridge.accounts.enums import MembershipRole
+from silkbridge.accounts.models import User, Viewer
 from silkbridge.registry.rules import is_moderator, is_staff
 
 
 @rules.predicate
-def edits_an_involved_organisation(user: Any, record: Any) -> bool:
+def edits_an_involved_organisation(user: Viewer, record: Any) -> bool:
     if not user.is_authenticated or record is None:
         return False
     edited = set(user.memberships.filter(role=MembershipRole.EDITOR).values_list("organisation_id", flat=True))
@@ -20,7 +21,7 @@ def edits_an_involved_organisation(user: Any, record: Any) -> bool:
 
 
 @rules.predicate
-def edits_any_organisation(user: Any) -> bool:
+def edits_any_organisation(user: Viewer) -> bool:
     return user.is_authenticated and user.memberships.filter(role=MembershipRole.EDITOR).exists()
 
 
@@ -30,13 +31,13 @@ rules.add_perm("cooperation.delete_record", is_moderator | is_staff)
 rules.add_perm("cooperation.import_records", is_moderator | is_staff)
 
 
-def edited_organisations(user: Any) -> set[int]:
-    if not getattr(user, "is_authenticated", False):
+def edited_organisations(user: Viewer | None) -> set[int]:
+    if not isinstance(user, User) or not user.is_authenticated:
         return set()
     return set(user.memberships.filter(role=MembershipRole.EDITOR).values_list("organisation_id", flat=True))
 
 
-def party_violation(user: Any, record: Any, data: dict[str, Any]) -> str | None:
+def party_violation(user: Viewer | None, record: Any, data: dict[str, Any]) -> str | None:
     """Why `user` may not give `record` the parties in `data` (form domain data), or None.
 
     Editors act only for the organisations they edit: a record they create or change must

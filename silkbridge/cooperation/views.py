@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from silkbridge.accounts.models import AuthenticatedRequest
 from silkbridge.cooperation import domain, importing, queries, rules
 from silkbridge.cooperation.forms import ImportForm
 from silkbridge.cooperation.kinds import IMPORTABLE, RECORDS, Kind, record_kind
@@ -48,7 +49,7 @@ def record_detail(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def record_edit(request: HttpRequest, kind: str, pk: int | None = None) -> HttpResponse:
+def record_edit(request: AuthenticatedRequest, kind: str, pk: int | None = None) -> HttpResponse:
     spec = _kind(kind)
     if pk:
         record = domain.get_record_for_user(request.user, kind, pk, write=True)
@@ -92,7 +93,7 @@ def record_history(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def import_records(request: HttpRequest) -> HttpResponse:
+def import_records(request: AuthenticatedRequest) -> HttpResponse:
     """Upload a CSV or Excel file for one kind; a dry run shows what would happen."""
     if not request.user.has_perm("cooperation.import_records"):
         raise PermissionDenied

@@ -9,6 +9,7 @@ from typing import Any
 from django.db.models import Case, F, PositiveBigIntegerField, Q, Value, When
 from django.utils import timezone
 
+from silkbridge.accounts.models import Viewer
 from silkbridge.matching import index, sources
 from silkbridge.matching.engine import Hit, Reasons
 from silkbridge.matching.models import Exposure
@@ -37,7 +38,7 @@ class Result:
         return sources.source(self.kind).countries(self.obj)
 
 
-def load_results(hits: list[Hit], user: Any) -> list[Result]:
+def load_results(hits: list[Hit], user: Viewer) -> list[Result]:
     """Objects for the hits, in rank order; a hit the user may not see (or that was deleted
     since the index was built) is dropped."""
     wanted: dict[str, list[int]] = {}
@@ -54,14 +55,14 @@ def load_results(hits: list[Hit], user: Any) -> list[Result]:
     return results
 
 
-def search(query: str, *, user: Any, kinds: list[str] | None = None) -> list[Hit]:
+def search(query: str, *, user: Viewer, kinds: list[str] | None = None) -> list[Hit]:
     """Up to MAX_RESULTS hits for a free-text query, best first, among the records this
     user may see; the caller loads (``load_results``) only the ones it shows."""
     engine = index.current().engine
     return _relevant(engine.search(query, MAX_RESULTS, kinds=kinds, audiences=sources.audiences_for(user)))
 
 
-def similar_organisations(org: Any, *, user: Any, limit: int = 5) -> list[Result]:
+def similar_organisations(org: Any, *, user: Viewer, limit: int = 5) -> list[Result]:
     engine = index.current().engine
     hits = engine.similar(f"organisation:{org.pk}", limit, kinds=["organisation"])
     return load_results(_relevant(hits), user)
@@ -76,7 +77,7 @@ class Suggestion:
     country_share: float
 
 
-def potential_partners(org: Any, *, user: Any, limit: int = 5) -> list[Suggestion]:
+def potential_partners(org: Any, *, user: Viewer, limit: int = 5) -> list[Suggestion]:
     """Organisations this one has not worked with yet, from the collaboration history."""
     graph = index.current().graph
     recommendations = graph.recommend(str(org.pk), limit)

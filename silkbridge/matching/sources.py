@@ -16,6 +16,7 @@ from django.db.models import Model, QuerySet
 from django.dispatch import Signal
 from django.utils.functional import Promise
 
+from silkbridge.accounts.models import Viewer
 from silkbridge.matching.engine import Document
 
 
@@ -24,13 +25,13 @@ class Source:
     kind: str  # the document key's prefix: "organisation" in "organisation:42"
     label: str | Promise  # plural, for the search page's filter ("Organisations")
     documents: Callable[[], Iterator[Document]]  # every record, in a stable order
-    visible: Callable[[Any], QuerySet[Any]]  # user -> the records this user may see
+    visible: Callable[[Viewer], QuerySet[Any]]  # the records this user may see
     countries: Callable[[Any], list[str]]  # a loaded record -> its ISO country codes
     models: tuple[type[Model], ...] = ()  # saves and deletes of these refresh the index
     m2m: tuple[Any, ...] = ()  # many-to-many relations (``Model.fields``) that do too
     # user -> the document audiences (``Document.audience``) this user may find; every
     # document of a kind without audiences is public
-    audiences: Callable[[Any], set[str]] = lambda user: {"public"}
+    audiences: Callable[[Viewer], set[str]] = lambda user: {"public"}
 
 
 # Sent with ``models`` and ``m2m`` when a registration names models whose changes matter.
@@ -78,7 +79,7 @@ def source(kind: str) -> Source:
     return _registry.sources[kind]
 
 
-def audiences_for(user: Any) -> set[str]:
+def audiences_for(user: Viewer) -> set[str]:
     """Every audience the user may find, over all kinds."""
     return {"public"}.union(*(s.audiences(user) for s in _registry.sources.values()))
 

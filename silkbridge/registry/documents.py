@@ -7,6 +7,7 @@ from typing import Any
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from silkbridge.accounts.models import Viewer
 from silkbridge.matching.engine import Document
 from silkbridge.matching.sources import Source
 from silkbridge.registry.models import Expert, Organisation
@@ -48,7 +49,7 @@ def _experts() -> Iterator[Document]:
         yield expert_document(expert)
 
 
-def _visible_organisations(user: Any) -> QuerySet[Organisation]:
+def _visible_organisations(user: Viewer) -> QuerySet[Organisation]:
     return Organisation.objects.select_related("country")
 
 

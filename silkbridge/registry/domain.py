@@ -15,6 +15,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from silkbridge.accounts.models import User, Viewer
 from silkbridge.core import audit
 from silkbridge.core.models import AuditEntry
 from silkbridge.registry.models import Expert, Organisation
@@ -25,7 +26,7 @@ PRIVATE_FIELDS = {"contact_email", "email", "phone"}
 MASK = "•••"
 
 
-def _save_with_audit(obj: Any, *, data: dict[str, Any], actor: Any, action: str) -> dict[str, list[Any]]:
+def _save_with_audit(obj: Any, *, data: dict[str, Any], actor: User | None, action: str) -> dict[str, list[Any]]:
     names = list(data)
     before = audit.snapshot(obj, names) if obj.pk else {}
     many = {k: v for k, v in data.items() if k in _m2m_names(obj)}
@@ -49,19 +50,19 @@ def _m2m_names(obj: Model) -> set[str]:
 
 
 @transaction.atomic
-def update_organisation(org: Organisation, *, data: dict[str, Any], actor: Any) -> dict[str, list[Any]]:
+def update_organisation(org: Organisation, *, data: dict[str, Any], actor: User | None) -> dict[str, list[Any]]:
     """Apply validated form/API data; returns the audited changes (empty when nothing changed)."""
     return _save_with_audit(org, data=data, actor=actor, action="update")
 
 
 @transaction.atomic
-def delete_organisation(org: Organisation, *, actor: Any) -> None:
+def delete_organisation(org: Organisation, *, actor: User | None) -> None:
     audit.record(actor=actor, action="delete", obj=org, changes={"name": [org.name, None]})
     org.delete()
 
 
 @transaction.atomic
-def create_expert(*, data: dict[str, Any], actor: Any) -> Expert:
+def create_expert(*, data: dict[str, Any], actor: User | None) -> Expert:
     """Create the actor's own profile (one per user)."""
     if Expert.objects.filter(user=actor).exists():
         raise ValueError(_("You already have an expert profile."))
@@ -71,12 +72,12 @@ def create_expert(*, data: dict[str, Any], actor: Any) -> Expert:
 
 
 @transaction.atomic
-def update_expert(expert: Expert, *, data: dict[str, Any], actor: Any) -> dict[str, list[Any]]:
+def update_expert(expert: Expert, *, data: dict[str, Any], actor: User | None) -> dict[str, list[Any]]:
     return _save_with_audit(expert, data=data, actor=actor, action="update")
 
 
 @transaction.atomic
-def delete_expert(expert: Expert, *, actor: Any) -> None:
+def delete_expert(expert: Expert, *, actor: User | None) -> None:
     audit.record(actor=actor, action="delete", obj=expert, changes={"name": [expert.name, None]})
     expert.delete()
 
@@ -109,7 +110,7 @@ def contact_expert(expert: Expert, *, sender: Any, message: str) -> None:
     audit.record(actor=sender, action="contact", obj=expert, changes={})
 
 
-def get_organisation_for_user(user: Any, pk: int, *, write: bool = False) -> Organisation:
+def get_organisation_for_user(user: Viewer, pk: int, *, write: bool = False) -> Organisation:
     """The organisation, or 404 when it does not exist, or 403 when write access is refused."""
     org = Organisation.objects.select_related("country").filter(pk=pk).first()
     if org is None:
@@ -119,7 +120,7 @@ def get_organisation_for_user(user: Any, pk: int, *, write: bool = False) -> Org
     return org
 
 
-def get_expert_for_user(user: Any, pk: int, *, write: bool = False) -> Expert:
+def get_expert_for_user(user: Viewer, pk: int, *, write: bool = False) -> Expert:
     """404 for profiles the user may not see (their existence is not revealed), 403 for writes."""
     expert = visible_experts(user).select_related("country", "user").filter(pk=pk).first()
     if expert is None:

@@ -162,7 +162,7 @@ def _merged_names(survivor: Organisation, merged: Organisation) -> list[str]:
 
 
 @transaction.atomic
-def merge_organisations(survivor: Organisation, merged: Organisation, *, actor: Any) -> AuditEntry:
+def merge_organisations(survivor: Organisation, merged: Organisation, *, actor: User | None) -> AuditEntry:
     """Move every reference from `merged` to `survivor`, keep its names as aliases and its
     ids as redirects, delete it, and record everything needed to undo the merge."""
     if survivor.pk == merged.pk:
@@ -253,7 +253,7 @@ def _restore_references(undo: dict[str, dict[str, list[Any]]], restored: Organis
 
 
 @transaction.atomic
-def undo_merge(entry: AuditEntry, *, actor: Any) -> Organisation:
+def undo_merge(entry: AuditEntry, *, actor: User | None) -> Organisation:
     """Recreate the merged organisation with its id, names and references, and restore the
     survivor as it was. Refuses if the merge was already undone or the survivor is gone."""
     if entry.action != "merge" or AuditEntry.objects.filter(action="unmerge", changes__of=entry.pk).exists():

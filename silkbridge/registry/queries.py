@@ -1,11 +1,10 @@
 """Reusable reads of the registry, named for what they return and to whom."""
 
-from typing import Any
-
 from django.db import connection
 from django.db.models import Count, Q, QuerySet
 from django.db.models.expressions import RawSQL
 
+from silkbridge.accounts.models import Viewer
 from silkbridge.core.text import fold
 from silkbridge.registry.enums import OrganisationSort
 from silkbridge.registry.models import Country, Expert, Field, Organisation
@@ -55,7 +54,7 @@ def search_organisations(
     return qs.order_by(*(order or ["name", "id"]))
 
 
-def visible_experts(user: Any) -> QuerySet[Expert]:
+def visible_experts(user: Viewer) -> QuerySet[Expert]:
     """Profiles this user may see (``rules.expert_audiences``) and their own."""
     allowed = Q(visibility__in=expert_audiences(user))
     if user.is_authenticated:
@@ -64,7 +63,7 @@ def visible_experts(user: Any) -> QuerySet[Expert]:
 
 
 def search_experts(
-    user: Any, *, q: str = "", country: str = "", field: str = "", organisation: int | None = None
+    user: Viewer, *, q: str = "", country: str = "", field: str = "", organisation: int | None = None
 ) -> QuerySet[Expert]:
     qs = visible_experts(user).select_related("country").prefetch_related("affiliations", "fields")
     if q:
@@ -87,7 +86,7 @@ def field_tree() -> list[Field]:
     return list(Field.objects.filter(level=1).prefetch_related("children"))
 
 
-def headline_figures(user: Any) -> dict[str, int]:
+def headline_figures(user: Viewer) -> dict[str, int]:
     return {
         "countries": Country.objects.count(),
         "partners": Country.objects.filter(is_partner=True).count(),

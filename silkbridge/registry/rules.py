@@ -8,27 +8,28 @@ from typing import Any
 import rules
 
 from silkbridge.accounts.enums import MembershipRole
+from silkbridge.accounts.models import Viewer
 from silkbridge.registry.enums import Visibility
 
 
 @rules.predicate
-def is_moderator(user: Any) -> bool:
+def is_moderator(user: Viewer) -> bool:
     return bool(getattr(user, "is_moderator", False)) and user.is_active
 
 
 @rules.predicate
-def is_org_editor(user: Any, org: Any) -> bool:
+def is_org_editor(user: Viewer, org: Any) -> bool:
     if not user.is_authenticated or org is None:
         return False
     return user.memberships.filter(organisation=org, role=MembershipRole.EDITOR).exists()
 
 
 @rules.predicate
-def is_profile_owner(user: Any, expert: Any) -> bool:
+def is_profile_owner(user: Viewer, expert: Any) -> bool:
     return user.is_authenticated and expert is not None and expert.user_id == user.pk
 
 
-def expert_audiences(user: Any) -> set[str]:
+def expert_audiences(user: Viewer) -> set[str]:
     """The profile visibilities a user sees: public ones to everyone, members-only ones to
     signed-in members, hidden ones to staff. (A profile's owner also sees their own, whatever
     its visibility; search lists only these audiences.) The one rule behind every page, the
@@ -41,7 +42,7 @@ def expert_audiences(user: Any) -> set[str]:
 
 
 @rules.predicate
-def profile_is_visible(user: Any, expert: Any) -> bool:
+def profile_is_visible(user: Viewer, expert: Any) -> bool:
     return expert is not None and expert.visibility in expert_audiences(user)
 
 

@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from silkbridge.accounts.models import AuthenticatedRequest
 from silkbridge.core.audit import history
 from silkbridge.core.models import AuditEntry
 from silkbridge.core.pagination import page_of
@@ -45,7 +46,7 @@ def organisation_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def organisation_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def organisation_edit(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     org = domain.get_organisation_for_user(request.user, pk, write=True)
     # The form works on a copy, so that the domain function sees the record as it was.
     form = OrganisationForm(request.POST or None, request.FILES or None, instance=copy.copy(org))
@@ -92,7 +93,7 @@ def organisation_duplicates(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def organisation_merge(request: HttpRequest, pk: int, other: int) -> HttpResponse:
+def organisation_merge(request: AuthenticatedRequest, pk: int, other: int) -> HttpResponse:
     _require_moderation(request)
     survivor = domain.get_organisation_for_user(request.user, pk)
     merged = domain.get_organisation_for_user(request.user, other)
@@ -108,7 +109,7 @@ def organisation_merge(request: HttpRequest, pk: int, other: int) -> HttpRespons
 
 @login_required
 @require_POST
-def organisation_unmerge(request: HttpRequest, entry: int) -> HttpResponse:
+def organisation_unmerge(request: AuthenticatedRequest, entry: int) -> HttpResponse:
     _require_moderation(request)
     record = get_object_or_404(AuditEntry, pk=entry, action="merge")
     try:
@@ -133,7 +134,7 @@ def expert_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def expert_create(request: HttpRequest) -> HttpResponse:
+def expert_create(request: AuthenticatedRequest) -> HttpResponse:
     if Expert.objects.filter(user=request.user).exists():  # type: ignore[misc]
         messages.info(request, _("You already have an expert profile."))
         return redirect(request.user.expert_profile)  # type: ignore[union-attr]
@@ -147,7 +148,7 @@ def expert_create(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def expert_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def expert_edit(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     expert = domain.get_expert_for_user(request.user, pk, write=True)
     form = ExpertForm(request.POST or None, instance=copy.copy(expert))
     if request.method == "POST" and form.is_valid():
