@@ -92,9 +92,9 @@ def confirm_email(token: str) -> User | None:
         payload = signing.loads(token, salt=_CONFIRM_SALT, max_age=max_age)
     except signing.BadSignature:
         return None
-    if not isinstance(payload, dict):
+    if not isinstance(payload, dict) or not isinstance(payload.get("u"), int):
         return None
-    user = User.objects.filter(pk=payload.get("u") or 0).first()
+    user = User.objects.filter(pk=payload["u"]).first()
     if user is None or user.email_confirmed or not constant_time_compare(str(payload.get("s")), _state(user)):
         return None
     user.email_confirmed = True

@@ -58,6 +58,13 @@ class User(AbstractUser):
     def __str__(self) -> str:
         return self.display_name or self.email
 
+    @property
+    def public_name(self) -> str:
+        """The name shown to other people: the display name, never the e-mail address."""
+        from django.utils.translation import gettext
+
+        return self.display_name or gettext("Member %(number)d") % {"number": self.pk}
+
 
 class Membership(models.Model):
     """A user acts for an organisation, as a member or as its editor."""

@@ -2,6 +2,7 @@
 for everybody, PATCH/DELETE with a token). Every date question takes `as_of` (default: today)."""
 
 import copy
+import re
 from datetime import date
 from typing import Any
 
@@ -11,10 +12,11 @@ from django.utils import timezone
 from ninja import Field as SchemaField
 from ninja import Query, Router, Schema, Status
 from ninja.pagination import paginate
+from pydantic import field_validator
 
 from silkbridge.accounts.models import AuthenticatedRequest
 from silkbridge.api.auth import public, token_required
-from silkbridge.api.registry import Pagination
+from silkbridge.api.registry import Code, Pagination, Text
 from silkbridge.api.schemas import ERRORS
 from silkbridge.cooperation import domain, queries, rules
 from silkbridge.cooperation.enums import AgreementKind, AgreementStatus
@@ -26,23 +28,36 @@ router = Router(auth=public, tags=["cooperation"])
 
 
 def as_of_from(request: HttpRequest) -> date:
-    raw = request.GET.get("as_of")
-    return date.fromisoformat(raw) if raw else timezone.localdate()
+    """The day the endpoint validated (AsOf.day() keeps it on the request), else today."""
+    return getattr(request, "silkbridge_as_of", None) or timezone.localdate()
 
 
 class AsOf(Schema):
-    as_of: date | None = None
+    as_of: date | None = SchemaField(None, description="A day, YYYY-MM-DD (default: today).")
 
-    def day(self) -> date:
-        return self.as_of or timezone.localdate()
+    @field_validator("as_of", mode="before")
+    @classmethod
+    def iso_day(cls, value: Any) -> Any:
+        """Only a calendar day: not a number of seconds, not a date and time."""
+        if value in (None, ""):
+            return None
+        if not isinstance(value, str) or not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+            raise ValueError("a day as YYYY-MM-DD")
+        return value
+
+    def day(self, request: HttpRequest | None = None) -> date:
+        day = self.as_of or timezone.localdate()
+        if request is not None:
+            request.silkbridge_as_of = day  # type: ignore[attr-defined]
+        return day
 
 
 class AgreementFilters(AsOf):
     kind: AgreementKind | None = None
-    country: str = ""
+    country: Code = ""
     status: AgreementStatus | None = None
-    q: str = ""
-    field: str = ""
+    q: Text = ""
+    field: Code = ""
 
 
 class PartyOut(Schema):
@@ -127,9 +142,9 @@ class ProjectOut(RecordOut):
 
 class ActiveFilter(AsOf):
     active: bool | None = SchemaField(None, description="Only records active (true) or not (false) on `as_of`.")
-    q: str = ""
-    country: str = ""
-    field: str = ""
+    q: Text = ""
+    country: Code = ""
+    field: Code = ""
 
 
 class RecordPatch(Schema):
@@ -142,7 +157,7 @@ class RecordPatch(Schema):
 @paginate(Pagination, page_size=50, max_page_size=200)
 def list_agreements(request: HttpRequest, filters: Query[AgreementFilters]) -> Any:
     qs = queries.agreements(
-        on=filters.day(), kind=filters.kind or "", country=filters.country, status=filters.status or ""
+        on=filters.day(request), kind=filters.kind or "", country=filters.country, status=filters.status or ""
     )
     return (
         qs.filter(pk__in=queries.records(Agreement, q=filters.q, field=filters.field).values("pk"))
@@ -153,7 +168,7 @@ def list_agreements(request: HttpRequest, filters: Query[AgreementFilters]) -> A
 
 @router.get("/agreements/{pk}", response={200: AgreementOut, **ERRORS})
 def get_agreement(request: HttpRequest, pk: int, filters: Query[AsOf]) -> Any:
-    agreement = queries.agreements(on=filters.day()).filter(pk=pk).first()
+    agreement = queries.agreements(on=filters.day(request)).filter(pk=pk).first()
     if agreement is None:
         raise Http404
     return agreement

@@ -2,12 +2,12 @@
 
 from typing import Any
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, RequestDataTooBig, SuspiciousOperation
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI
-from ninja.errors import AuthenticationError, ValidationError
+from ninja.errors import AuthenticationError, HttpError, ValidationError
 
 
 def error(
@@ -42,6 +42,19 @@ def install(api: NinjaAPI) -> None:
     def invalid_data(request: HttpRequest, exc: DjangoValidationError) -> HttpResponse:
         details = exc.message_dict if hasattr(exc, "error_dict") else {"__all__": exc.messages}
         return error(api, request, 422, "invalid", _("The request is not valid."), details)
+
+    @api.exception_handler(HttpError)
+    def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+        # ninja's own refusals, such as a body that is not JSON
+        return error(api, request, exc.status_code, "bad_request", _("The request is not valid."))
+
+    @api.exception_handler(RequestDataTooBig)
+    def too_big(request: HttpRequest, exc: Exception) -> HttpResponse:
+        return error(api, request, 413, "too_large", _("The request body is too large."))
+
+    @api.exception_handler(SuspiciousOperation)
+    def suspicious(request: HttpRequest, exc: Exception) -> HttpResponse:
+        return error(api, request, 400, "bad_request", _("The request is not valid."))
 
     @api.exception_handler(Exception)
     def server_error(request: HttpRequest, exc: Exception) -> HttpResponse:

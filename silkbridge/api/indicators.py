@@ -8,7 +8,7 @@ from ninja import Query, Router, Schema
 
 from silkbridge.api.auth import public
 from silkbridge.api.cooperation import AsOf
-from silkbridge.api.registry import ERRORS
+from silkbridge.api.schemas import ERRORS
 from silkbridge.indicators.queries import INDICATORS, compute, gap_analysis
 
 router = Router(auth=public, tags=["indicators"])

@@ -63,7 +63,7 @@ class SearchQuery(Schema):
     offset: int = SchemaField(0, ge=0, le=99)
 
 
-class PartnerOut(Schema):
+class PartnerSuggestionOut(Schema):
     id: int
     name: str
     url: str
@@ -111,7 +111,7 @@ def similar(request: HttpRequest, pk: int, limit: int = Query(5, ge=1, le=50)) -
     return [_hit(r) for r in domain.similar_organisations(org, user=request.user, limit=limit)]
 
 
-@router.get("/organisations/{pk}/partners", response={200: list[PartnerOut], **ERRORS})
+@router.get("/organisations/{pk}/partners", response={200: list[PartnerSuggestionOut], **ERRORS})
 def partners(request: HttpRequest, pk: int, limit: int = Query(5, ge=1, le=50)) -> Any:  # type: ignore[type-arg]
     """Organisations this one has not worked with yet, ranked from its collaboration history."""
     org = registry.get_organisation_for_user(request.user, pk)

@@ -1,7 +1,7 @@
 """Bulk open data: every public table as CSV and JSON Lines, with a manifest.
 
 Only public data: organisations without their contact address, experts with a public
-profile and without contact details. CSV cells that begin with =, +, - or @ are prefixed
+profile and without contact details. CSV cells that begin with =, +, -, @, a tab or a line break are prefixed
 with an apostrophe so that spreadsheets do not run them as formulas."""
 
 from __future__ import annotations
@@ -76,7 +76,7 @@ def neutralise(value: Any) -> str:
     if value is None:
         return ""
     text = json.dumps(value, ensure_ascii=False) if isinstance(value, list | dict) else str(_json_value(value))
-    return "'" + text if text[:1] in ("=", "+", "-", "@") else text
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r", "\n") else text
 
 
 def rows(table: str) -> Iterator[dict[str, Any]]:

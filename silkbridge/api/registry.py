@@ -1,12 +1,13 @@
 """Registry endpoints: countries, fields, organisations, experts."""
 
 import copy
-from typing import Any
+from typing import Annotated, Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import QuerySet
 from django.forms.models import model_to_dict
 from django.http import Http404, HttpRequest
+from ninja import Field as SchemaField
 from ninja import Query, Router, Schema, Status
 from ninja.pagination import PageNumberPagination, paginate
 
@@ -31,8 +32,15 @@ from silkbridge.registry.models import Country, Field
 router = Router(auth=public)
 
 
+MAX_PAGE = 1_000_000  # far past any table's end; larger numbers overflow the database's offset
+
+
 class Pagination(PageNumberPagination):
     """Page numbers, loading only the page's rows (see core.pagination)."""
+
+    class Input(Schema):
+        page: int = SchemaField(1, ge=1, le=MAX_PAGE)
+        page_size: int | None = SchemaField(None, ge=1, le=MAX_PAGE)
 
     def paginate_queryset(self, queryset: QuerySet[Any], pagination: Any, request: HttpRequest, **params: Any) -> Any:
         size = self._get_page_size(pagination.page_size)
@@ -40,18 +48,23 @@ class Pagination(PageNumberPagination):
         return {"items": slice_rows(queryset, start, start + size), "count": queryset.count()}
 
 
+# Filter text is bounded: a long query is refused (422), not run.
+Text = Annotated[str, SchemaField(max_length=200)]
+Code = Annotated[str, SchemaField(max_length=40)]
+
+
 class OrganisationFilters(Schema):
-    q: str = ""
-    country: str = ""
-    type: str = ""
-    field: str = ""
+    q: Text = ""
+    country: Code = ""
+    type: Code = ""
+    field: Code = ""
     sort: OrganisationSort = OrganisationSort.NAME
 
 
 class ExpertFilters(Schema):
-    q: str = ""
-    country: str = ""
-    field: str = ""
+    q: Text = ""
+    country: Code = ""
+    field: Code = ""
     organisation: int | None = None
 
 
@@ -129,7 +142,7 @@ def patch_expert(request: AuthenticatedRequest, pk: int, patch: ExpertPatch) -> 
     changes = patch.dict(exclude_unset=True)
     for key in ("keywords", "languages"):
         if key in changes:
-            changes[f"{key}_text"] = ", ".join(changes.pop(key))
+            changes[f"{key}_text"] = ", ".join(changes.pop(key) or [])  # null clears the list
     form = ExpertForm(data=_form_data(expert, ExpertForm, changes), instance=copy.copy(expert))
     if not form.is_valid():
         raise ValidationError(form.errors.get_json_data())

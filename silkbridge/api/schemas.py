@@ -49,7 +49,7 @@ class OrganisationDetailOut(OrganisationOut):
     def resolve_members(obj: Any, context: dict[str, Any]) -> list[str] | None:
         if not context["request"].user.has_perm("registry.view_organisation_members", obj):
             return None
-        return [str(m.user) for m in obj.memberships.select_related("user")]
+        return [m.user.public_name for m in obj.memberships.select_related("user")]
 
     @staticmethod
     def resolve_fields(obj: Any) -> list[str]:

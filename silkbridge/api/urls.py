@@ -1,11 +1,74 @@
 """The open REST API at /api/v1/. Only additive changes within v1; the committed
 OpenAPI document (api/openapi.json) is checked by a test."""
 
+import json
+from typing import Any
+
+from django.http import HttpRequest
 from ninja import NinjaAPI
+from ninja.parser import Parser
 
 from silkbridge.api import accounts, cooperation, errors, indicators, matching, registry
 
-api = NinjaAPI(
+
+def _check_text(value: Any) -> None:
+    """Refuse strings that cannot be stored: a lone surrogate ("\\ud800" is valid JSON but
+    not Unicode text) or a NUL character."""
+    if isinstance(value, str):
+        if "\x00" in value:
+            raise ValueError("NUL character")
+        value.encode("utf-8")  # UnicodeEncodeError (a ValueError) on a lone surrogate
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            _check_text(key)
+            _check_text(item)
+    elif isinstance(value, list):
+        for item in value:
+            _check_text(item)
+
+
+class TextParser(Parser):
+    """JSON bodies whose every string is storable text; anything else is a 400."""
+
+    def parse_body(self, request: HttpRequest) -> Any:
+        data = json.loads(request.body)
+        _check_text(data)
+        return data
+
+
+ERROR_REF = {"application/json": {"schema": {"$ref": "#/components/schemas/ErrorOut"}}}
+# Responses every operation may give, documented on each (the 5xx are not part of the contract).
+COMMON_RESPONSES = {
+    400: "Bad request: a body that is not JSON, or text that cannot be stored (a NUL character, a lone surrogate)",
+    401: "The token sent is missing, wrong or revoked",
+    422: "A parameter or a field of the body is not valid",
+}
+
+
+class SilkbridgeAPI(NinjaAPI):
+    def get_openapi_schema(self, *args: Any, **kwargs: Any) -> Any:
+        """ninja's document, made to say what the API does: public reads work with no token
+        (their security is optional), and the error responses are documented."""
+        schema = super().get_openapi_schema(*args, **kwargs)
+        schemes = schema.get("components", {}).get("securitySchemes", {})
+        schemes.pop("OptionalTokenAuth", None)
+        for path, methods in schema["paths"].items():
+            for operation in methods.values():
+                if operation.get("security") == [{"OptionalTokenAuth": []}]:
+                    operation["security"] = [{}, {"TokenAuth": []}]
+                responses = operation["responses"]
+                extra = dict(COMMON_RESPONSES)
+                if "{" in path:
+                    extra[404] = "Not found"
+                if "requestBody" in operation:
+                    extra[413] = "The request body is larger than 2 MB"
+                for code, description in extra.items():
+                    if str(code) not in responses:
+                        responses[code] = {"description": description, "content": ERROR_REF}
+        return schema
+
+
+api = SilkbridgeAPI(
     title="Silkbridge API",
     version="1",
     description=(
@@ -15,6 +78,7 @@ api = NinjaAPI(
     ),
     urls_namespace="api-v1",
     docs_url=None,  # the interactive docs load scripts from a CDN, which the CSP forbids
+    parser=TextParser(),
 )
 errors.install(api)
 api.add_router("/", registry.router)

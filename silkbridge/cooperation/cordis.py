@@ -5,7 +5,12 @@ import again changes nothing. The file has no project titles: each project is ti
 its record number, and says so. An organisation named in the FP7 name file is first looked
 up in the registry with the affiliation matcher (name and country); a match gets the PIC,
 otherwise a new organisation is created. A PIC without a name becomes a clearly labelled
-placeholder organisation."""
+placeholder organisation.
+
+The import is all-or-nothing: every lookup and match is done first, reading only, and then
+every write (PICs given to registry organisations, new organisations, projects and
+partnerships) happens in one transaction. Killed at any point, it leaves the database as it
+was; run again, it does the whole import."""
 
 from __future__ import annotations
 
@@ -66,9 +71,9 @@ def _amount(value: str) -> Decimal | None:
 
 def _organisations(
     rows: list[dict[str, str]], names: dict[str, dict[str, str]], report: CordisReport
-) -> dict[str, int]:
-    """PIC -> organisation id, linking PICs to registry organisations the matcher finds and
-    creating the others."""
+) -> tuple[dict[int, str], list[Organisation]]:
+    """Reading only: the registry organisations the matcher finds for PICs (id -> PIC) and
+    the organisations to create for the others."""
     country_names = dict(Country.objects.values_list("code", "name_en"))
     known = dict(Organisation.objects.exclude(pic=None).values_list("pic", "pk"))
     taken = set(known.values())  # organisations that already carry a PIC
@@ -99,27 +104,11 @@ def _organisations(
                            source=OrganisationSource.CORDIS)  # fmt: skip
         org.refresh_search_text()
         new.append(org)
-    with transaction.atomic():
-        for org_id, pic in linked.items():
-            Organisation.objects.filter(pk=org_id, pic=None).update(pic=pic)
-        Organisation.objects.bulk_create(new, batch_size=1000)
-    report.organisations_created += len(new)
-    return {pic: pk for pic, pk in Organisation.objects.exclude(pic=None).values_list("pic", "pk") if pic}
+    return linked, new
 
 
-def import_cordis(
-    path: Path, names_path: Path | None, *, progress: Callable[[str], None] | None = None
-) -> CordisReport:
-    report = CordisReport()
-    rows = _open(path)
-    report.rows = len(rows)
-    names = {r["pic"]: r for r in _open(names_path)} if names_path else {}
-    parts_path = path.with_name("programme_parts.csv.gz")
-    parts = {r["rcn"]: r["programme_part"] for r in _open(parts_path)} if parts_path.exists() else {}
-    say = progress or (lambda _message: None)
-    say(f"{len(rows):,} participations read; resolving {len({r['pic'] for r in rows}):,} organisations…")
-    org_of = _organisations(rows, names, report)
-    say("creating projects…")
+def _projects(rows: list[dict[str, str]], parts: dict[str, str]) -> list[Project]:
+    """Reading only: the projects not imported yet."""
     by_project: dict[str, list[dict[str, str]]] = {}
     for row in rows:
         by_project.setdefault(row["rcn"], []).append(row)
@@ -140,19 +129,44 @@ def import_cordis(
         )  # fmt: skip
         project.refresh_search_text()
         new_projects.append(project)
+    return new_projects
+
+
+def import_cordis(
+    path: Path, names_path: Path | None, *, progress: Callable[[str], None] | None = None
+) -> CordisReport:
+    report = CordisReport()
+    rows = _open(path)
+    report.rows = len(rows)
+    names = {r["pic"]: r for r in _open(names_path)} if names_path else {}
+    parts_path = path.with_name("programme_parts.csv.gz")
+    parts = {r["rcn"]: r["programme_part"] for r in _open(parts_path)} if parts_path.exists() else {}
+    say = progress or (lambda _message: None)
+    say(f"{len(rows):,} participations read; resolving {len({r['pic'] for r in rows}):,} organisations…")
+    linked, new_organisations = _organisations(rows, names, report)
+    new_projects = _projects(rows, parts)
+    say("writing, in one transaction (all or nothing)…")
     with transaction.atomic():
+        for org_id, pic in linked.items():
+            Organisation.objects.filter(pk=org_id, pic=None).update(pic=pic)
+        Organisation.objects.bulk_create(new_organisations, batch_size=1000)
+        report.organisations_created = len(new_organisations)
+        org_of = {pic: pk for pic, pk in Organisation.objects.exclude(pic=None).values_list("pic", "pk") if pic}
+        say(f"{len(new_organisations):,} organisations created; creating {len(new_projects):,} projects…")
         Project.objects.bulk_create(new_projects, batch_size=2000)
-    report.projects_created = len(new_projects)
-    say(f"{len(new_projects):,} projects created; linking partners…")
-    project_of = dict(Project.objects.filter(external_id__startswith="cordis:h2020:").values_list("external_id", "pk"))
-    have = set(Partnership.objects.exclude(project=None).values_list("project_id", "organisation_id", "role"))
-    links = []
-    for row in rows:
-        key = (project_of[f"cordis:h2020:{row['rcn']}"], org_of[row["pic"]], ROLES.get(row["role"], "participant"))
-        if key not in have:
-            have.add(key)
-            links.append(Partnership(project_id=key[0], organisation_id=key[1], role=key[2]))
-    with transaction.atomic():
+        report.projects_created = len(new_projects)
+        say("linking partners…")
+        project_of = dict(
+            Project.objects.filter(external_id__startswith="cordis:h2020:").values_list("external_id", "pk")
+        )
+        have = set(Partnership.objects.exclude(project=None).values_list("project_id", "organisation_id", "role"))
+        links = []
+        for row in rows:
+            key = (project_of[f"cordis:h2020:{row['rcn']}"], org_of[row["pic"]], ROLES.get(row["role"], "participant"))
+            if key not in have:
+                have.add(key)
+                links.append(Partnership(project_id=key[0], organisation_id=key[1], role=key[2]))
         Partnership.objects.bulk_create(links, batch_size=5000)
-    report.partnerships_created = len(links)
+        report.partnerships_created = len(links)
+        say("committing…")
     return report

@@ -10,6 +10,9 @@ from __future__ import annotations
 import copy
 import csv
 import io
+import time
+import zipfile
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -25,7 +28,17 @@ from silkbridge.registry.enums import NameResolution
 from silkbridge.registry.forms import OrganisationResolver
 from silkbridge.registry.identity import explain_match
 
+# Limits, checked before the work and while reading, so that a hostile file is refused in
+# seconds with a clear message: the upload's size, the rows and cells of its data, the
+# unpacked size of a workbook (a decompression bomb) and the rows and columns its sheet
+# declares (a tiny file may declare a million rows), and the time reading may take.
 MAX_BYTES = 5 * 1024 * 1024
+MAX_ROWS = 5_000
+MAX_COLUMNS = 60
+MAX_CELLS = 100_000
+MAX_UNPACKED_BYTES = 30 * 1024 * 1024
+MAX_READ_SECONDS = 10.0
+BACKGROUND_ROWS = 200  # a web import of more rows runs as a background task, with progress
 RENAMED = {"partners_text": "partners", "countries_text": "countries"}  # form field -> column
 LISTS = {"fields", "partners"}  # columns holding several values separated by ";"
 
@@ -60,6 +73,38 @@ class ImportReport:
         """(typed name, registry record, the matcher's reason) for each name the matcher resolved."""
         return [(typed, org, explain_match(reason)) for typed, (org, reason) in self.resolver.matched.items()]
 
+    def to_json(self) -> dict[str, Any]:
+        """What the report page shows, as JSON (kept on a background ImportJob)."""
+        return {
+            "rows": self.rows, "created": self.created, "updated": self.updated, "unchanged": self.unchanged,
+            "errors": [list(e) for e in self.errors], "dry_run": self.dry_run,
+            "organisations": [list(o) for o in self.organisations],
+            "matched": [[typed, org.pk, str(reason)] for typed, org, reason in self.matched],
+        }  # fmt: skip
+
+
+@dataclass
+class StoredReport:
+    """An ImportReport read back from JSON, for the page of a background import."""
+
+    data: dict[str, Any]
+
+    def __getattr__(self, name: str) -> Any:
+        if name in ("rows", "created", "updated", "unchanged", "errors", "dry_run", "organisations"):
+            return self.data[name]
+        raise AttributeError(name)
+
+    @property
+    def ok(self) -> bool:
+        return not self.data["errors"]
+
+    @property
+    def matched(self) -> list[tuple[str, Any, str]]:
+        from silkbridge.registry.models import Organisation
+
+        orgs = Organisation.objects.in_bulk([pk for _typed, pk, _reason in self.data["matched"]])
+        return [(typed, orgs[pk], reason) for typed, pk, reason in self.data["matched"] if pk in orgs]
+
 
 def columns(kind: str) -> list[tuple[str, str, str]]:
     """(column, label, help) for the template and the documentation of `kind`."""
@@ -80,7 +125,41 @@ def template_csv(kind: str) -> str:
     return buffer.getvalue()
 
 
+def _too_many_rows() -> ImportFailure:
+    return ImportFailure(_("The file has more than %(rows)d rows: split it into smaller files.") % {"rows": MAX_ROWS})
+
+
+def _too_many_cells() -> ImportFailure:
+    return ImportFailure(
+        _("The file has more than %(columns)d columns or %(cells)d cells in all: split it into smaller files.")
+        % {"columns": MAX_COLUMNS, "cells": MAX_CELLS}
+    )
+
+
+class _Budget:
+    """Counts rows and cells as they are read, and the time spent; refuses past a limit."""
+
+    def __init__(self) -> None:
+        self.rows = self.cells = 0
+        self.deadline = time.monotonic() + MAX_READ_SECONDS
+
+    def take(self, cells: int) -> None:
+        self.rows += 1
+        self.cells += cells
+        if self.rows > MAX_ROWS + 1:  # the header is not a data row
+            raise _too_many_rows()
+        if cells > MAX_COLUMNS or self.cells > MAX_CELLS:
+            raise _too_many_cells()
+        if self.rows % 256 == 0 and time.monotonic() > self.deadline:
+            raise ImportFailure(
+                _("Reading the file took longer than %(seconds)d seconds: split it into smaller files.")
+                % {"seconds": MAX_READ_SECONDS}
+            )
+
+
 def read_rows(filename: str, content: bytes) -> list[dict[str, str]]:
+    """The rows of a CSV or .xlsx file as dicts keyed by the header; ImportFailure (with a
+    message for the person) when the file is unreadable or over a limit."""
     if len(content) > MAX_BYTES:
         raise ImportFailure(_("The file is larger than %(mb)d MB.") % {"mb": MAX_BYTES // (1024 * 1024)})
     if filename.lower().endswith(".xlsx"):
@@ -89,20 +168,57 @@ def read_rows(filename: str, content: bytes) -> list[dict[str, str]]:
         text = content.decode("utf-8-sig")
     except UnicodeDecodeError:
         raise ImportFailure(_("The file is not UTF-8 text. Save it as “CSV UTF-8” and try again.")) from None
+    budget = _Budget()
     try:
-        return [dict(row) for row in csv.DictReader(io.StringIO(text))]
+        reader = csv.reader(io.StringIO(text))
+        header: list[str] | None = None
+        rows = []
+        for values in reader:
+            budget.take(len(values))
+            if header is None:
+                header = values
+            elif values:
+                rows.append(dict(zip(header, values, strict=False)))
     except csv.Error as exc:
         raise ImportFailure(_("The file is not valid CSV: %(reason)s") % {"reason": exc}) from None
+    return rows
 
 
 def _read_xlsx(content: bytes) -> list[dict[str, str]]:
     from openpyxl import load_workbook
 
+    unreadable = ImportFailure(_("The file is not a readable Excel workbook (.xlsx)."))
     try:
-        sheet = load_workbook(io.BytesIO(content), read_only=True, data_only=True).worksheets[0]
+        with zipfile.ZipFile(io.BytesIO(content)) as archive:
+            members = archive.infolist()
+    except (zipfile.BadZipFile, ValueError, OSError):
+        raise unreadable from None
+    # Declared sizes bound what zipfile will ever unpack, so this check is enough.
+    if len(members) > 500 or sum(m.file_size for m in members) > MAX_UNPACKED_BYTES:
+        raise ImportFailure(
+            _("The workbook unpacks to more than %(mb)d MB: save it as CSV, or without unused sheets and formatting.")
+            % {"mb": MAX_UNPACKED_BYTES // (1024 * 1024)}
+        )
+    try:
+        sheet: Any = load_workbook(io.BytesIO(content), read_only=True, data_only=True).worksheets[0]
+        declared_rows, declared_columns = sheet.max_row or 0, sheet.max_column or 0
     except Exception:  # openpyxl raises many kinds of errors for a damaged file
-        raise ImportFailure(_("The file is not a readable Excel workbook (.xlsx).")) from None
-    rows = list(sheet.iter_rows(values_only=True))
+        raise unreadable from None
+    if declared_rows > MAX_ROWS + 1:
+        raise _too_many_rows()
+    if declared_columns > MAX_COLUMNS or declared_rows * declared_columns > MAX_CELLS:
+        raise _too_many_cells()
+    sheet.reset_dimensions()  # read the cells that are there; never pad to a declared size
+    budget = _Budget()
+    rows: list[tuple[Any, ...]] = []
+    try:
+        for row in sheet.iter_rows(values_only=True):
+            budget.take(len(row))
+            rows.append(row)
+    except ImportFailure:
+        raise
+    except Exception:
+        raise unreadable from None
     if not rows:
         return []
     header = [str(h or "").strip() for h in rows[0]]
@@ -147,7 +263,16 @@ def record_columns(kind: str, record: Any) -> dict[str, Any]:
     return values
 
 
-def run_import(kind: str, rows: list[dict[str, str]], *, actor: User | None, dry_run: bool = False) -> ImportReport:
+def run_import(
+    kind: str,
+    rows: list[dict[str, str]],
+    *,
+    actor: User | None,
+    dry_run: bool = False,
+    progress: Callable[[int], None] | None = None,
+) -> ImportReport:
+    """Check every row, then save all of them in one transaction, or nothing. `progress` is
+    told how many rows have been checked, every 50 rows."""
     form_class = IMPORTABLE[kind].form
     model = form_class._meta.model
     report = ImportReport(rows=len(rows), dry_run=dry_run)
@@ -162,6 +287,8 @@ def run_import(kind: str, rows: list[dict[str, str]], *, actor: User | None, dry
     seen: dict[str, int] = {}
     valid: list[tuple[Any, RecordForm]] = []
     for number, row in enumerate(rows, start=2):
+        if progress is not None and (number - 2) % 50 == 0:
+            progress(number - 2)
         external = (row.get("external_id") or "").strip()
         if not external:
             report.errors.append((number, "external_id", _("Every row needs an external id.")))

@@ -8,6 +8,7 @@ day no longer in force."""
 from datetime import date
 from typing import Any, ClassVar
 
+from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -288,6 +289,40 @@ class Output(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.year}"
+
+
+class ImportJob(models.Model):
+    """A web import large enough to run as a background task: its rows (until it has run),
+    its progress and, at the end, its report."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("queued")
+        RUNNING = "running", _("running")
+        DONE = "done", _("done")
+        FAILED = "failed", _("failed")
+
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    kind = models.CharField(max_length=20)
+    dry_run = models.BooleanField(default=True)
+    language = models.CharField(max_length=10, default="en")
+    filename = models.CharField(max_length=255, blank=True)
+    rows = models.JSONField(default=list)
+    total_rows = models.PositiveIntegerField(default=0)
+    checked_rows = models.PositiveIntegerField(default=0)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
+    report = models.JSONField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.kind} import {self.pk} ({self.status})"
+
+    @property
+    def percent(self) -> int:
+        return round(100 * self.checked_rows / self.total_rows) if self.total_rows else 100
 
 
 # Each record kind's model, by its slug (``cooperation.kinds`` adds forms and more).

@@ -5,6 +5,7 @@ from silkbridge.cooperation import views
 app_name = "cooperation"
 urlpatterns = [
     path("cooperation/import/", views.import_records, name="import"),
+    path("cooperation/import/jobs/<int:pk>/", views.import_job, name="import_job"),
     path("cooperation/import/<slug:kind>-template.<str:extension>", views.import_template, name="import_template"),
     path("cooperation/<slug:kind>/", views.record_list, name="list"),
     path("cooperation/<slug:kind>/new/", views.record_edit, name="create"),

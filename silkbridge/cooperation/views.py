@@ -9,6 +9,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
@@ -16,6 +17,8 @@ from silkbridge.accounts.models import AuthenticatedRequest
 from silkbridge.cooperation import domain, importing, queries, rules
 from silkbridge.cooperation.forms import ImportForm
 from silkbridge.cooperation.kinds import IMPORTABLE, RECORDS, Kind, record_kind
+from silkbridge.cooperation.models import ImportJob
+from silkbridge.cooperation.tasks import run_import_job
 from silkbridge.core.audit import history
 from silkbridge.core.pagination import page_of
 from silkbridge.core.views import confirm_delete
@@ -107,10 +110,29 @@ def import_records(request: AuthenticatedRequest) -> HttpResponse:
             form.add_error("file", str(failure))
         else:
             kind, dry_run = form.cleaned_data["kind"], form.cleaned_data["dry_run"]
+            if len(rows) > importing.BACKGROUND_ROWS:
+                job = ImportJob.objects.create(
+                    actor=request.user,
+                    kind=kind, dry_run=dry_run, language=get_language() or "en",
+                    filename=upload.name[:255], rows=rows, total_rows=len(rows),
+                )  # fmt: skip
+                run_import_job.enqueue(job.pk)  # at once where tasks run immediately, else by a worker
+                return redirect("cooperation:import_job", pk=job.pk)
             report = importing.run_import(kind, rows, actor=request.user, dry_run=dry_run)
     docs = {slug: importing.columns(slug) for slug in IMPORTABLE}
     kinds = {slug: kind.title for slug, kind in IMPORTABLE.items()}
     return render(request, "cooperation/import.html", {"form": form, "report": report, "docs": docs, "kinds": kinds})
+
+
+@login_required
+def import_job(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    """A background import: its progress while it runs (the page reloads itself), then its
+    report. Only for the person who started it, moderators and staff."""
+    job = get_object_or_404(ImportJob, pk=pk)
+    if job.actor_id != request.user.pk and not request.user.has_perm("cooperation.import_records"):
+        raise Http404
+    report = importing.StoredReport(job.report) if job.report else None
+    return render(request, "cooperation/import_job.html", {"job": job, "report": report})
 
 
 def import_template(request: HttpRequest, kind: str, extension: str) -> HttpResponse:

@@ -15,8 +15,8 @@ from django.dispatch import Signal
 
 _state = threading.local()
 
-# Sent after a bulk command's handle() returned, with ``command`` (the management command,
-# whose ``stdout`` receivers may write progress to).
+# Sent after bulk writes, with ``command``: the management command that made them (receivers
+# may write progress to its ``stdout``), or None for other bulk work (a background import).
 bulk_finished = Signal()
 
 
@@ -34,14 +34,20 @@ def paused() -> Iterator[None]:
         _state.paused -= 1
 
 
+@contextmanager
+def bulk_writes(command: Any = None) -> Iterator[None]:
+    """Runs the block paused, then (unless it raised) sends ``bulk_finished`` once."""
+    with paused():
+        yield
+    bulk_finished.send(sender=type(command), command=command)
+
+
 def bulk(handle: Callable[..., Any]) -> Callable[..., Any]:
-    """Decorator for a bulk command's handle(): runs it paused, then sends ``bulk_finished``."""
+    """Decorator for a bulk command's handle(): runs it as ``bulk_writes``."""
 
     @wraps(handle)
     def wrapper(command: Any, *args: Any, **kwargs: Any) -> Any:
-        with paused():
-            result = handle(command, *args, **kwargs)
-        bulk_finished.send(sender=type(command), command=command)
-        return result
+        with bulk_writes(command):
+            return handle(command, *args, **kwargs)
 
     return wrapper

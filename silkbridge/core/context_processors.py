@@ -14,9 +14,18 @@ def site(request: HttpRequest) -> dict[str, Any]:
         {
             "code": code,
             "name": get_language_info(code)["name_local"],
-            "url": translate_url(path, code),
+            "url": _local(translate_url(path, code), code),
             "current": code == current,
         }
         for code, _name in settings.LANGUAGES
     ]
     return {"site_languages": languages, "text_direction": "rtl" if get_language_bidi() else "ltr"}
+
+
+def _local(url: str, code: str) -> str:
+    """A link on this site only: a path that another host could be read from ("//evil.example",
+    "/\\evil.example", or a full URL, as an unknown path on a 404 page may be) becomes the
+    language's home page."""
+    if not url.startswith("/") or url[1:2] in ("/", "\\") or "\x00" in url:
+        return f"/{code}/"
+    return url

@@ -27,9 +27,13 @@ def schedule_refresh(**_: Any) -> None:
 
 
 def refresh_after_bulk(command: Any, **_: Any) -> None:
-    """After a bulk command, refresh the index once: right there, with progress, where tasks
-    run immediately; else queued for the workers."""
-    if "Immediate" in settings.TASKS["default"]["BACKEND"]:
+    """After bulk writes, refresh the index once. After a command: right there, with
+    progress, where tasks run immediately; else queued for the workers. After other bulk
+    work: queued like any change."""
+    if command is None:
+        with transaction.atomic():
+            schedule_refresh()
+    elif "Immediate" in settings.TASKS["default"]["BACKEND"]:
         get_embedder(settings.SILKBRIDGE_EMBEDDER, os.cpu_count())  # a command, not an app server: every core
         command.stdout.write("Refreshing the search index (new and changed records are embedded)…")
         index.rebuild(lambda line: command.stdout.write(f"  {line}"))

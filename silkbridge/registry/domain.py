@@ -96,18 +96,24 @@ def contact_expert(expert: Expert, *, sender: Any, message: str) -> None:
     At most MESSAGES_PER_DAY messages per sender in 24 hours (counted in the audit log),
     so that the contact form cannot be used to spam experts.
     """
-    since = timezone.now() - timedelta(days=1)
-    if AuditEntry.objects.filter(actor=sender, action="contact", created_at__gte=since).count() >= MESSAGES_PER_DAY:
-        raise TooManyMessages
+    with transaction.atomic():
+        # One sender's messages are counted one at a time: the sender's row is locked until
+        # this message is recorded (PostgreSQL; SQLite's immediate transactions already
+        # serialise every write), so that concurrent requests cannot all pass the count.
+        User.objects.select_for_update().filter(pk=sender.pk).first()
+        since = timezone.now() - timedelta(days=1)
+        if AuditEntry.objects.filter(actor=sender, action="contact", created_at__gte=since).count() >= MESSAGES_PER_DAY:
+            raise TooManyMessages
+        audit.record(actor=sender, action="contact", obj=expert, changes={})
     site_languages = {code for code, _name in settings.LANGUAGES}
     spoken = [code for code in expert.languages if code in site_languages]
+    name = " ".join(str(sender).split())  # no line break may reach a mail header
     with translation.override(spoken[0] if spoken else settings.LANGUAGE_CODE):
-        subject = _("Silkbridge: %(name)s would like to contact you") % {"name": str(sender)}
+        subject = _("Silkbridge: %(name)s would like to contact you") % {"name": name}
         body = render_to_string(
             "registry/email/contact_expert.txt", {"expert": expert, "sender": sender, "message": message}
         )
     EmailMessage(subject, body, to=[expert.email], reply_to=[sender.email]).send()
-    audit.record(actor=sender, action="contact", obj=expert, changes={})
 
 
 def get_organisation_for_user(user: Viewer, pk: int, *, write: bool = False) -> Organisation:

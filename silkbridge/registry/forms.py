@@ -1,5 +1,6 @@
 from collections import Counter
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import pycountry
@@ -9,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from PIL import Image
 
 from silkbridge.core.text import fold
 from silkbridge.registry.affiliation import AffiliationMatcher
@@ -16,7 +18,7 @@ from silkbridge.registry.enums import NameResolution, OrganisationSort, Organisa
 from silkbridge.registry.identity import registry_matcher, suggest_organisation
 from silkbridge.registry.models import Country, Expert, Field, Organisation
 
-LOGO_FORMATS = {"PNG", "JPEG", "WEBP"}
+LOGO_FORMATS = {"PNG": ".png", "JPEG": ".jpg", "WEBP": ".webp"}  # format Pillow reads -> extension stored
 
 
 class OrganisationFilterForm(forms.Form):
@@ -77,6 +79,11 @@ class OrganisationForm(forms.ModelForm):
             image = getattr(logo, "image", None)
             if image is None or image.format not in LOGO_FORMATS:
                 raise ValidationError(_("The logo must be a PNG, JPEG or WebP image."), code="bad_type")
+            # The content decides, not the name: a PNG sent as "logo.pdf" is stored (and
+            # served, with its type read from the extension) as "logo.png".
+            stem = Path(logo.name or "logo").stem or "logo"
+            logo.name = stem + LOGO_FORMATS[image.format]
+            logo.content_type = Image.MIME.get(image.format, "application/octet-stream")
         return "" if logo is False else logo  # False means "clear the logo"
 
 

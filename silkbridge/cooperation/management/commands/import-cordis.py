@@ -13,7 +13,8 @@ from silkbridge.registry.reference import load_countries
 class Command(BaseCommand):
     help = (
         "Import EU Horizon 2020 participations (CORDIS, h2020.csv.gz) as projects and partner organisations. "
-        "Idempotent. Organisation names come from the FP7 name file beside it, when present."
+        "Idempotent and all-or-nothing: killed at any point it leaves the database as it was, and a rerun "
+        "does the whole import. Organisation names come from the FP7 name file beside it, when present."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
