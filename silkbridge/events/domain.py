@@ -323,6 +323,29 @@ def place_meeting(
     return meeting
 
 
+def self_book_meeting(request: MeetingRequest, *, slot: MeetingSlot, actor: Any) -> Meeting:
+    """One side of an accepted request books it in `slot` at the first free table, while the
+    event's self-booking is open. The meeting is published at once (both sides agreed to
+    meet), so the scheduler treats it as fixed."""
+    with transaction.atomic():
+        event = locked_event(request.event)
+        if not event.self_booking_open:
+            raise MeetingRuleError(_("Booking is closed for this event."))
+        request = MeetingRequest.objects.select_related("requester", "recipient").get(pk=request.pk)
+        if Meeting.objects.filter(request=request).exists():
+            raise MeetingRuleError(_("This request is already scheduled."))
+        taken = Meeting.objects.filter(slot=slot).values_list("table_id", flat=True)
+        table = event.tables.exclude(pk__in=list(taken)).order_by("position", "id").first()
+        if table is None:
+            raise MeetingRuleError(_("All tables are taken in this slot."))
+        _check_placement(request, slot, table, moving=None)
+        meeting = Meeting.objects.create(
+            event=event, request=request, slot=slot, table=table, state=MeetingState.PUBLISHED
+        )
+        audit.record(actor=actor, action="create", obj=meeting, changes={"self_booked": [None, slot.label]})
+    return meeting
+
+
 def move_meeting(meeting: Meeting, *, slot: MeetingSlot, table: MeetingTable, actor: Any) -> Meeting:
     """Move a meeting to another slot or table; it becomes pinned so that a run keeps it."""
     with transaction.atomic():

@@ -44,6 +44,8 @@ class Event(TimeStampedModel):
     # long a request waits for an answer before it expires (and frees that quota).
     request_cap = models.PositiveIntegerField(_("request cap per participant"), null=True, blank=True)
     request_expiry_hours = models.PositiveIntegerField(_("request expiry (hours)"), default=72)
+    # While open, the two sides of an accepted request may pick a free common slot themselves.
+    self_booking_open = models.BooleanField(_("participants book their own meetings"), default=False)
 
     class Meta:
         ordering = ["-starts_on", "slug"]

@@ -14,6 +14,7 @@ urlpatterns = [
     path("events/<slug:slug>/directory/<int:registration_id>/request/", views.request_meeting, name="request"),
     path("events/<slug:slug>/requests/", views.my_requests, name="requests"),
     path("events/<slug:slug>/requests/<int:pk>/answer/", views.answer_request, name="answer"),
+    path("events/<slug:slug>/requests/<int:pk>/book/", views.book_meeting, name="book"),
     path("events/<slug:slug>/agenda/", views.agenda_page, name="agenda"),
     path("events/<slug:slug>/agenda.ics", views.agenda_ics, name="agenda_ics"),
     path("events/<slug:slug>/registrations/", views.registrations, name="registrations"),

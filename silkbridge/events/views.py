@@ -16,6 +16,7 @@ from silkbridge.events import agenda, domain, queries
 from silkbridge.events.enums import RunStatus
 from silkbridge.events.forms import (
     AnswerForm,
+    BookingForm,
     DirectoryListingForm,
     EventForm,
     MeetingRequestForm,
@@ -141,7 +142,8 @@ def my_requests(request: HttpRequest, slug: str) -> HttpResponse:
     event = queries.get_event_for_user(request.user, slug)
     me = queries.get_registration_for_user(request.user, event)
     sent, received = queries.requests_of(me)
-    context = {"event": event, "sent": sent, "received": received, "answer_form": AnswerForm()}
+    context = {"event": event, "sent": sent, "received": received, "answer_form": AnswerForm(),
+               "booked": queries.booked_request_ids(me)}  # fmt: skip
     return render(request, "events/requests.html", context)
 
 
@@ -163,6 +165,24 @@ def answer_request(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     except domain.RequestError as error:
         messages.error(request, str(error))
     return redirect("events:requests", slug=slug)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def book_meeting(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    """One side of an accepted request picks a free common slot (while booking is open)."""
+    event = queries.get_event_for_user(request.user, slug)
+    meeting_request = queries.get_request_for_user(request.user, event, pk, perm="events.book_meeting")
+    form = BookingForm(request.POST or None, slots=queries.free_common_slots(meeting_request))
+    if request.method == "POST" and form.is_valid():
+        try:
+            domain.self_book_meeting(meeting_request, slot=form.cleaned_data["slot"], actor=request.user)
+        except domain.MeetingRuleError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, _("Your meeting is booked."))
+            return redirect("events:agenda", slug=slug)
+    return render(request, "events/book.html", {"event": event, "request_": meeting_request, "form": form})
 
 
 @login_required

@@ -227,3 +227,32 @@ def test_list_pages_make_a_fixed_number_of_queries(
     accepted(people[6], people[7])
     with django_assert_max_num_queries(len(few.captured_queries)):
         client.get(url(page, event))
+
+
+def test_the_two_sides_of_an_accepted_request_book_a_free_common_slot(
+    organiser: Any, people: list[Registration]
+) -> None:
+    event = make_event(organiser, slug="booking", self_booking_open=True)
+    ana, bo, chen = (participant(event, n) for n in ("Ana", "Bo", "Chen"))
+    s9, s10, s11 = event.slots.all()
+    Registration.objects.filter(pk=bo.pk).update(available_slots=[s10.pk, s11.pk])
+    domain.place_meeting(accepted(ana, chen), slot=s10, table=event.tables.first(), actor=None)
+    request = accepted(ana, bo)
+    page = client_for(bo.user).get(url("book", event, request.pk)).content.decode()
+    assert f'value="{s11.pk}"' in page and f'value="{s9.pk}"' not in page and f'value="{s10.pk}"' not in page
+    assert client_for(chen.user).get(url("book", event, request.pk)).status_code == 404  # not a party
+    response = client_for(bo.user).post(url("book", event, request.pk), {"slot": s11.pk})
+    assert response.status_code == 302
+    meeting = Meeting.objects.get(request=request)
+    assert (meeting.slot, meeting.state) == (s11, MeetingState.PUBLISHED)
+    assert client_for(ana.user).get(url("book", event, request.pk)).status_code == 403  # booked already
+    run = domain.schedule_event(domain.request_schedule(event, actor=None, time_limit=1))
+    assert run.status == "done" and Meeting.objects.get(pk=meeting.pk).slot == s11
+
+
+def test_booking_is_refused_while_it_is_closed(event: Event, people: list[Registration]) -> None:
+    request = accepted(people[0], people[1])
+    assert client_for(people[0].user).get(url("book", event, request.pk)).status_code == 403
+    with pytest.raises(domain.MeetingRuleError):
+        domain.self_book_meeting(request, slot=event.slots.first(), actor=None)
+    assert not Meeting.objects.exists()
