@@ -12,7 +12,7 @@ from ninja.pagination import paginate
 
 from silkbridge.api.auth import public, token_required
 from silkbridge.api.registry import ERRORS, Pagination
-from silkbridge.events import agenda, queries
+from silkbridge.events import agenda, queries, report
 from silkbridge.events.models import Event, Registration
 
 router = Router(auth=public, tags=["events"])
@@ -100,6 +100,18 @@ class RegistrationOut(Schema):
         return obj.category.category if obj.category else None
 
 
+class ReportRowOut(Schema):
+    code: str
+    label: str
+    value: int
+
+
+class ReportSectionOut(Schema):
+    key: str
+    title: str
+    rows: list[ReportRowOut]
+
+
 @router.get("/events", response=list[EventOut])
 @paginate(Pagination, page_size=50, max_page_size=200)
 def list_events(request: HttpRequest) -> Any:
@@ -137,3 +149,13 @@ def event_registrations(request: HttpRequest, slug: str) -> Any:
     """Every registration, with contact e-mail: for the event's organisers only."""
     event = queries.get_event_for_user(request.user, slug, perm="events.view_registrations")
     return queries.registrations_for_organiser(event)
+
+
+@router.get("/events/{slug}/report", response={200: list[ReportSectionOut], **ERRORS}, auth=token_required)
+def event_report(request: HttpRequest, slug: str) -> Any:
+    """The organiser's report (the figures of the report page): aggregates, no personal data."""
+    event = queries.get_event_for_user(request.user, slug, perm="events.view_report")
+    return [
+        {"key": s.key, "title": str(s.title), "rows": [{"code": c, "label": lbl, "value": v} for c, lbl, v in s.rows]}
+        for s in report.event_report(event)
+    ]

@@ -22,6 +22,7 @@ from silkbridge.events.enums import MeetingState, RegistrationStatus, RequestSta
 from silkbridge.events.models import (
     Event,
     Meeting,
+    MeetingFeedback,
     MeetingRequest,
     MeetingSlot,
     MeetingTable,
@@ -645,3 +646,26 @@ def set_directory_listing(registration: Registration, *, opt_in: bool, pitch: st
     registration.save(update_fields=["b2b_opt_in", "pitch"])
     audit.record(actor=actor, action="update", obj=registration, changes=changes)
     return registration
+
+
+# --- After a meeting ------------------------------------------------------------------------
+
+
+def record_meeting_feedback(
+    meeting: Meeting, *, registration: Registration, happened: bool, outcome: str, actor: Any
+) -> MeetingFeedback:
+    """One side of a published meeting says, once it has begun, whether it happened and (if
+    so) what it led to; answering again replaces the answer."""
+    request = meeting.request
+    if registration.pk not in (request.requester_id, request.recipient_id):
+        raise MeetingRuleError(_("Only the two sides of a meeting can say how it went."))
+    if meeting.state != MeetingState.PUBLISHED or meeting.slot.starts_at > timezone.now():
+        raise MeetingRuleError(_("You can answer once the meeting has begun."))
+    feedback, _created = MeetingFeedback.objects.update_or_create(
+        meeting=meeting,
+        registration=registration,
+        defaults={"happened": happened, "outcome": outcome if happened else ""},
+    )
+    changes = {"happened": [None, happened], "outcome": [None, feedback.outcome]}
+    audit.record(actor=actor, action="update", obj=feedback, changes=changes)
+    return feedback

@@ -11,7 +11,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from silkbridge.events.enums import Category, DeclineReason
+from silkbridge.events.enums import Category, DeclineReason, Outcome
 from silkbridge.events.models import Event, MeetingSlot, MeetingTable, RegistrationCategory
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -179,3 +179,11 @@ class BookingForm(forms.Form):
         field = self.fields["slot"]
         assert isinstance(field, forms.ModelChoiceField)
         field.queryset = MeetingSlot.objects.filter(pk__in=[s.pk for s in slots]).order_by("starts_at")
+
+
+class FeedbackForm(forms.Form):
+    happened = forms.TypedChoiceField(
+        label=_("Did this meeting happen?"), choices=[("yes", _("Yes")), ("no", _("No"))],
+        coerce=lambda value: value == "yes",
+    )  # fmt: skip
+    outcome = forms.ChoiceField(label=_("What did it lead to?"), choices=[("", "—"), *Outcome.choices], required=False)

@@ -20,6 +20,7 @@ from silkbridge.events.enums import (
     Category,
     DeclineReason,
     MeetingState,
+    Outcome,
     RegistrationStatus,
     RequestStatus,
     RunStatus,
@@ -231,6 +232,24 @@ class Meeting(models.Model):
     def is_fixed(self) -> bool:
         """Passed to the scheduler as fixed: it never moves it."""
         return self.pinned or self.state == MeetingState.PUBLISHED
+
+
+class MeetingFeedback(models.Model):
+    """One side's answer after a meeting: did it happen, and what did it lead to."""
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="feedback")
+    registration = models.ForeignKey(Registration, on_delete=models.CASCADE, related_name="meeting_feedback")
+    happened = models.BooleanField(_("the meeting happened"))
+    outcome = models.CharField(_("what it led to"), max_length=20, choices=Outcome.choices, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["meeting", "registration"], name="one_feedback_per_side")]
+        verbose_name = _("meeting feedback")
+        verbose_name_plural = _("meeting feedback")
+
+    def __str__(self) -> str:
+        return f"{self.meeting}: {self.happened} {self.outcome}"
 
 
 class ScheduleRun(models.Model):

@@ -13,6 +13,7 @@ from silkbridge.events.enums import MeetingState, RegistrationStatus, RequestSta
 from silkbridge.events.models import (
     Event,
     Meeting,
+    MeetingFeedback,
     MeetingRequest,
     MeetingSlot,
     MeetingTable,
@@ -289,3 +290,8 @@ def booked_request_ids(registration: Registration) -> set[int]:
     """The participant's requests that already have a meeting (draft or published)."""
     mine = Q(request__requester=registration) | Q(request__recipient=registration)
     return set(Meeting.objects.filter(mine).values_list("request_id", flat=True))
+
+
+def feedback_of(registration: Registration) -> dict[int, Any]:
+    """meeting id -> the participant's own answer about it."""
+    return {f.meeting_id: f for f in MeetingFeedback.objects.filter(registration=registration)}

@@ -57,6 +57,9 @@ def test_registrations_with_contact_details_are_for_the_organisers_only(
     assert get("/events/expo/registrations", people[0].user).status_code == 403
     assert get("/events/expo/registrations", UserFactory(is_event_organiser=True)).status_code == 403
     assert get("/events/expo/registrations").status_code == 401
+    sections = {s["key"]: s for s in get("/events/expo/report", organiser).json()}
+    assert {r["code"]: r["value"] for r in sections["category"]["rows"]} == {"official": 4}
+    assert get("/events/expo/report", people[0].user).status_code == 403
 
 
 def test_the_events_list_makes_a_fixed_number_of_queries(organiser: Any, django_assert_num_queries: Any) -> None:
