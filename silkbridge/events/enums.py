@@ -41,3 +41,12 @@ class RunStatus(models.TextChoices):
     RUNNING = "running", _("Running")
     DONE = "done", _("Done")
     FAILED = "failed", _("Failed")
+
+
+class Outcome(models.TextChoices):
+    """What a meeting led to, as a participant says after it."""
+
+    NOTHING = "nothing", _("Nothing yet")
+    CONTACT = "contact", _("A useful contact")
+    NEGOTIATION = "negotiation", _("A negotiation")
+    AGREEMENT = "agreement", _("An agreement")

@@ -11,7 +11,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from silkbridge.events.enums import Category, DeclineReason
+from silkbridge.events.enums import Category, DeclineReason, Outcome
 from silkbridge.events.models import Event, MeetingSlot, MeetingTable, RegistrationCategory
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -55,7 +55,10 @@ class EventForm(forms.ModelForm):
 
     class Meta:
         model = Event
-        fields = ["slug", "starts_on", "ends_on", "venue", "is_public", "request_cap", "request_expiry_hours"]
+        fields = [
+            "slug", "starts_on", "ends_on", "venue", "is_public", "request_cap", "request_expiry_hours",
+            "self_booking_open",
+        ]  # fmt: skip
         widgets = {"starts_on": DATE, "ends_on": DATE}
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -164,3 +167,23 @@ class PlacementForm(forms.Form):
 
 class ScheduleRunForm(forms.Form):
     time_limit = forms.FloatField(label=_("Time limit (seconds)"), min_value=1, max_value=120, initial=8)
+
+
+class BookingForm(forms.Form):
+    """A participant picks one of the free slots the two sides share."""
+
+    slot = forms.ModelChoiceField(label=_("Slot"), queryset=MeetingSlot.objects.none())
+
+    def __init__(self, *args: Any, slots: list[MeetingSlot], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["slot"]
+        assert isinstance(field, forms.ModelChoiceField)
+        field.queryset = MeetingSlot.objects.filter(pk__in=[s.pk for s in slots]).order_by("starts_at")
+
+
+class FeedbackForm(forms.Form):
+    happened = forms.TypedChoiceField(
+        label=_("Did this meeting happen?"), choices=[("yes", _("Yes")), ("no", _("No"))],
+        coerce=lambda value: value == "yes",
+    )  # fmt: skip
+    outcome = forms.ChoiceField(label=_("What did it lead to?"), choices=[("", "—"), *Outcome.choices], required=False)

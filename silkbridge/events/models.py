@@ -20,6 +20,7 @@ from silkbridge.events.enums import (
     Category,
     DeclineReason,
     MeetingState,
+    Outcome,
     RegistrationStatus,
     RequestStatus,
     RunStatus,
@@ -44,6 +45,8 @@ class Event(TimeStampedModel):
     # long a request waits for an answer before it expires (and frees that quota).
     request_cap = models.PositiveIntegerField(_("request cap per participant"), null=True, blank=True)
     request_expiry_hours = models.PositiveIntegerField(_("request expiry (hours)"), default=72)
+    # While open, the two sides of an accepted request may pick a free common slot themselves.
+    self_booking_open = models.BooleanField(_("participants book their own meetings"), default=False)
 
     class Meta:
         ordering = ["-starts_on", "slug"]
@@ -229,6 +232,24 @@ class Meeting(models.Model):
     def is_fixed(self) -> bool:
         """Passed to the scheduler as fixed: it never moves it."""
         return self.pinned or self.state == MeetingState.PUBLISHED
+
+
+class MeetingFeedback(models.Model):
+    """One side's answer after a meeting: did it happen, and what did it lead to."""
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="feedback")
+    registration = models.ForeignKey(Registration, on_delete=models.CASCADE, related_name="meeting_feedback")
+    happened = models.BooleanField(_("the meeting happened"))
+    outcome = models.CharField(_("what it led to"), max_length=20, choices=Outcome.choices, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["meeting", "registration"], name="one_feedback_per_side")]
+        verbose_name = _("meeting feedback")
+        verbose_name_plural = _("meeting feedback")
+
+    def __str__(self) -> str:
+        return f"{self.meeting}: {self.happened} {self.outcome}"
 
 
 class ScheduleRun(models.Model):

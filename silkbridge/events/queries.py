@@ -13,6 +13,7 @@ from silkbridge.events.enums import MeetingState, RegistrationStatus, RequestSta
 from silkbridge.events.models import (
     Event,
     Meeting,
+    MeetingFeedback,
     MeetingRequest,
     MeetingSlot,
     MeetingTable,
@@ -262,3 +263,35 @@ def unscheduled_with_labels(event: Event, run: ScheduleRun | None) -> list[tuple
 
 def draft_count(event: Event) -> int:
     return event.meetings.filter(state=MeetingState.DRAFT).count()
+
+
+def free_common_slots(request: MeetingRequest) -> list[MeetingSlot]:
+    """Slots in which both sides are available and free, and a table is free: where they
+    can book their meeting themselves."""
+    event = request.event
+    people = [request.requester, request.recipient]
+    busy = set(
+        Meeting.objects.filter(
+            Q(request__requester__in=people) | Q(request__recipient__in=people), event=event
+        ).values_list("slot_id", flat=True)
+    )
+    tables = event.tables.count()
+    used = dict(event.meetings.values("slot_id").annotate(n=Count("id")).values_list("slot_id", "n"))
+    return [
+        slot
+        for slot in event.slots.order_by("starts_at")
+        if slot.pk not in busy
+        and used.get(slot.pk, 0) < tables
+        and all(p.available_slots is None or slot.pk in p.available_slots for p in people)
+    ]
+
+
+def booked_request_ids(registration: Registration) -> set[int]:
+    """The participant's requests that already have a meeting (draft or published)."""
+    mine = Q(request__requester=registration) | Q(request__recipient=registration)
+    return set(Meeting.objects.filter(mine).values_list("request_id", flat=True))
+
+
+def feedback_of(registration: Registration) -> dict[int, Any]:
+    """meeting id -> the participant's own answer about it."""
+    return {f.meeting_id: f for f in MeetingFeedback.objects.filter(registration=registration)}

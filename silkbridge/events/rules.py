@@ -11,7 +11,7 @@ from typing import Any
 
 import rules
 
-from silkbridge.events.enums import RegistrationStatus
+from silkbridge.events.enums import RegistrationStatus, RequestStatus
 
 
 @rules.predicate
@@ -51,6 +51,17 @@ def is_request_party(user: Any, request: Any) -> bool:
 
 
 @rules.predicate
+def request_is_bookable(user: Any, request: Any) -> bool:
+    """Accepted, without a meeting yet, and the event's self-booking is open."""
+    return (
+        request is not None
+        and request.status == RequestStatus.ACCEPTED
+        and request.event.self_booking_open
+        and not hasattr(request, "meeting")
+    )
+
+
+@rules.predicate
 def organises_event_of(user: Any, obj: Any) -> bool:
     """For a request or meeting: the user organises its event."""
     return obj is not None and organises(user, obj.event)
@@ -64,8 +75,10 @@ rules.add_perm("events.view_event", event_is_public | manages)
 rules.add_perm("events.change_event", manages)
 rules.add_perm("events.view_registrations", manages)
 rules.add_perm("events.manage_schedule", manages)
+rules.add_perm("events.view_report", manages)
 rules.add_perm("events.register", rules.is_authenticated & event_is_public)
 rules.add_perm("events.view_directory", is_confirmed_participant | manages)
 rules.add_perm("events.request_meeting", is_confirmed_participant)
 rules.add_perm("events.view_request", is_request_party | organises_event_of | is_staff)
 rules.add_perm("events.answer_request", is_request_recipient)
+rules.add_perm("events.book_meeting", is_request_party & request_is_bookable)

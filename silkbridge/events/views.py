@@ -1,6 +1,9 @@
 """Event pages: the public event, registration, the meeting directory and requests, the
 personal agenda (web and .ics), and the organiser's set-up and schedule pages."""
 
+import csv
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -8,16 +11,19 @@ from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from silkbridge.core.pagination import page_of
-from silkbridge.events import agenda, domain, queries
+from silkbridge.events import agenda, domain, queries, report
 from silkbridge.events.enums import RunStatus
 from silkbridge.events.forms import (
     AnswerForm,
+    BookingForm,
     DirectoryListingForm,
     EventForm,
+    FeedbackForm,
     MeetingRequestForm,
     PlacementForm,
     RegisterForm,
@@ -141,7 +147,8 @@ def my_requests(request: HttpRequest, slug: str) -> HttpResponse:
     event = queries.get_event_for_user(request.user, slug)
     me = queries.get_registration_for_user(request.user, event)
     sent, received = queries.requests_of(me)
-    context = {"event": event, "sent": sent, "received": received, "answer_form": AnswerForm()}
+    context = {"event": event, "sent": sent, "received": received, "answer_form": AnswerForm(),
+               "booked": queries.booked_request_ids(me)}  # fmt: skip
     return render(request, "events/requests.html", context)
 
 
@@ -166,12 +173,51 @@ def answer_request(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 
 
 @login_required
+@require_http_methods(["GET", "POST"])
+def book_meeting(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    """One side of an accepted request picks a free common slot (while booking is open)."""
+    event = queries.get_event_for_user(request.user, slug)
+    meeting_request = queries.get_request_for_user(request.user, event, pk, perm="events.book_meeting")
+    form = BookingForm(request.POST or None, slots=queries.free_common_slots(meeting_request))
+    if request.method == "POST" and form.is_valid():
+        try:
+            domain.self_book_meeting(meeting_request, slot=form.cleaned_data["slot"], actor=request.user)
+        except domain.MeetingRuleError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, _("Your meeting is booked."))
+            return redirect("events:agenda", slug=slug)
+    return render(request, "events/book.html", {"event": event, "request_": meeting_request, "form": form})
+
+
+@login_required
 @require_GET
 def agenda_page(request: HttpRequest, slug: str) -> HttpResponse:
     event = queries.get_event_for_user(request.user, slug)
     me = queries.get_registration_for_user(request.user, event)
-    context = {"event": event, "me": me, "items": agenda.items_for(me)}
+    context = {"event": event, "me": me, "items": agenda.items_for(me), "feedback_form": FeedbackForm(),
+               "answers": queries.feedback_of(me), "now": timezone.now()}  # fmt: skip
     return render(request, "events/agenda.html", context)
+
+
+@login_required
+@require_POST
+def meeting_feedback(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    """'Did this meeting happen?' and 'what did it lead to?', from one side of the meeting."""
+    event = queries.get_event_for_user(request.user, slug)
+    me = queries.get_registration_for_user(request.user, event)
+    meeting = queries.meetings_of(me).filter(pk=pk).first()
+    form = FeedbackForm(request.POST)
+    if meeting is None:
+        raise Http404
+    if form.is_valid():
+        try:
+            domain.record_meeting_feedback(meeting, registration=me, actor=request.user, **form.cleaned_data)
+        except domain.MeetingRuleError as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(request, _("Thank you: your answer was saved."))
+    return redirect("events:agenda", slug=slug)
 
 
 @login_required
@@ -211,6 +257,33 @@ def schedule(request: HttpRequest, slug: str) -> HttpResponse:
         "counts": queries.request_counts(event), "drafts": queries.draft_count(event),
     }  # fmt: skip
     return render(request, "events/schedule.html", context)
+
+
+@login_required
+@require_GET
+def event_report(request: HttpRequest, slug: str) -> HttpResponse:
+    event = queries.get_event_for_user(request.user, slug, perm="events.view_report")
+    sections = [(section, _bars(section)) for section in report.event_report(event)]
+    return render(request, "events/report.html", {"event": event, "sections": sections})
+
+
+def _bars(section: report.Section) -> list[dict[str, Any]]:
+    top = section.maximum or 1
+    return [{"label": label, "value": value, "y": 24 * n, "width": round(600 * value / top) if value else 0}
+            for n, (_code, label, value) in enumerate(section.rows)]  # fmt: skip
+
+
+@login_required
+@require_GET
+def event_report_csv(request: HttpRequest, slug: str) -> HttpResponse:
+    event = queries.get_event_for_user(request.user, slug, perm="events.view_report")
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{event.slug}-report.csv"'
+    writer = csv.writer(response)
+    writer.writerow(["section", "code", "label", "value"])
+    for section in report.event_report(event):
+        writer.writerows([section.key, code, label, value] for code, label, value in section.rows)
+    return response
 
 
 @login_required

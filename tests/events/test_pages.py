@@ -1,7 +1,7 @@
 """Event pages: the permission matrix, the organiser's set-up and schedule, the participant's
 registration, requests and agenda (web and .ics)."""
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -9,10 +9,11 @@ import icalendar
 import pytest
 from django.core import mail
 from django.urls import reverse
+from django.utils import timezone
 
-from silkbridge.events import domain
+from silkbridge.events import domain, report
 from silkbridge.events.enums import MeetingState, RegistrationStatus, RequestStatus
-from silkbridge.events.models import Event, Meeting, MeetingRequest, Registration
+from silkbridge.events.models import Event, Meeting, MeetingFeedback, MeetingRequest, MeetingSlot, Registration
 from tests.conftest import client_for
 from tests.events.conftest import accepted, make_event, participant
 from tests.factories import UserFactory
@@ -45,6 +46,8 @@ MATRIX = {
     "requests": (404, 404, 200, 404, 302),
     "agenda": (404, 404, 200, 404, 302),
     "agenda_ics": (404, 404, 200, 404, 302),
+    "report": (200, 403, 403, 403, 302),
+    "report_csv": (200, 403, 403, 403, 302),
 }
 ROLES = ["organiser", "other_organiser", "participant", "member", "anonymous"]
 
@@ -227,3 +230,60 @@ def test_list_pages_make_a_fixed_number_of_queries(
     accepted(people[6], people[7])
     with django_assert_max_num_queries(len(few.captured_queries)):
         client.get(url(page, event))
+
+
+def test_the_two_sides_of_an_accepted_request_book_a_free_common_slot(
+    organiser: Any, people: list[Registration]
+) -> None:
+    event = make_event(organiser, slug="booking", self_booking_open=True)
+    ana, bo, chen = (participant(event, n) for n in ("Ana", "Bo", "Chen"))
+    s9, s10, s11 = event.slots.all()
+    Registration.objects.filter(pk=bo.pk).update(available_slots=[s10.pk, s11.pk])
+    domain.place_meeting(accepted(ana, chen), slot=s10, table=event.tables.first(), actor=None)
+    request = accepted(ana, bo)
+    page = client_for(bo.user).get(url("book", event, request.pk)).content.decode()
+    assert f'value="{s11.pk}"' in page and f'value="{s9.pk}"' not in page and f'value="{s10.pk}"' not in page
+    assert client_for(chen.user).get(url("book", event, request.pk)).status_code == 404  # not a party
+    response = client_for(bo.user).post(url("book", event, request.pk), {"slot": s11.pk})
+    assert response.status_code == 302
+    meeting = Meeting.objects.get(request=request)
+    assert (meeting.slot, meeting.state) == (s11, MeetingState.PUBLISHED)
+    assert client_for(ana.user).get(url("book", event, request.pk)).status_code == 403  # booked already
+    run = domain.schedule_event(domain.request_schedule(event, actor=None, time_limit=1))
+    assert run.status == "done" and Meeting.objects.get(pk=meeting.pk).slot == s11
+
+
+def test_booking_is_refused_while_it_is_closed(event: Event, people: list[Registration]) -> None:
+    request = accepted(people[0], people[1])
+    assert client_for(people[0].user).get(url("book", event, request.pk)).status_code == 403
+    with pytest.raises(domain.MeetingRuleError):
+        domain.self_book_meeting(request, slot=event.slots.first(), actor=None)
+    assert not Meeting.objects.exists()
+
+
+def test_both_sides_say_how_a_meeting_went_and_the_report_counts_it(
+    organiser: Any, event: Event, people: list[Registration]
+) -> None:
+    ana, bo, chen, dina = people
+    Registration.objects.filter(pk=ana.pk).update(country="KE")
+    first = domain.place_meeting(accepted(ana, bo), slot=event.slots.first(), table=event.tables.first(), actor=None)
+    later = domain.place_meeting(accepted(chen, dina), slot=event.slots.last(), table=event.tables.first(), actor=None)
+    domain.send_meeting_request(requester=ana, recipient=chen, reason="x", actor=None)
+    domain.publish_schedule(event, actor=None)
+    MeetingSlot.objects.filter(pk=first.slot_id).update(starts_at=timezone.now() - timedelta(hours=1))
+    MeetingSlot.objects.filter(pk=later.slot_id).update(starts_at=timezone.now() + timedelta(hours=1))
+    client_for(ana.user).post(url("feedback", event, first.pk), {"happened": "yes", "outcome": "contact"})
+    client_for(bo.user).post(url("feedback", event, first.pk), {"happened": "yes", "outcome": "agreement"})
+    assert client_for(chen.user).post(url("feedback", event, first.pk), {"happened": "no"}).status_code == 404
+    client_for(chen.user).post(url("feedback", event, later.pk), {"happened": "yes"})  # not begun: refused
+    assert not MeetingFeedback.objects.filter(meeting=later).exists()
+    assert MeetingFeedback.objects.filter(meeting=first).count() == 2
+    sections = {s.key: {code: value for code, _label, value in s.rows} for s in report.event_report(event)}
+    assert sections["meetings"] == {"requested": 3, "accepted": 2, "scheduled": 2, "held": 1}
+    assert sections["outcomes"] == {"nothing": 0, "contact": 0, "negotiation": 0, "agreement": 1}
+    assert sections["category"] == {"official": 4} and sections["country"] == {"KE": 1}
+    csv_text = client_for(organiser).get(url("report_csv", event)).content.decode()
+    assert "meetings,held,Held,1" in csv_text and "outcomes,agreement,An agreement,1" in csv_text
+    assert "An agreement" in client_for(organiser).get(url("report", event)).content.decode()
+    for user in (ana.user, UserFactory(is_event_organiser=True)):
+        assert client_for(user).get(url("report", event)).status_code == 403

@@ -1,50 +1,34 @@
-"""Writes to events: pages, the API, tasks and the `events` command call these. Each write
-records one audit entry.
+"""Meetings: importing an interchange instance, running the scheduler and storing its
+result, hand changes checked against the validity rules, self-booking, and feedback after
+a meeting."""
 
-Concurrency: every change to an event's meetings first locks the event's row
-(`SELECT ... FOR UPDATE` on PostgreSQL; SQLite serialises writers anyway), so two organisers
-editing at once are applied one after the other and each change is checked against the
-state the other left."""
-
-from datetime import UTC, datetime, timedelta
+from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import Q
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from silkbridge.core import audit
 from silkbridge.events import queries
+from silkbridge.events.domain.base import BATCH, MeetingRuleError, locked_event
 from silkbridge.events.enums import MeetingState, RegistrationStatus, RequestStatus, RunStatus
 from silkbridge.events.models import (
     Event,
     Meeting,
+    MeetingFeedback,
     MeetingRequest,
     MeetingSlot,
     MeetingTable,
     Registration,
-    RegistrationCategory,
     ScheduleRun,
 )
 from silkbridge.scheduling import InstanceError, parse_instance, solve
 from silkbridge.scheduling.bound import matching_lp
 from silkbridge.scheduling.engine import Problem
 from silkbridge.scheduling.model import Instance
-
-BATCH = 2000  # rows per bulk INSERT (SQLite's variable limit allows this for our widths)
-
-
-class MeetingRuleError(ValueError):
-    """A hand change to a meeting would break a validity rule; the message says which."""
-
-
-def locked_event(event: Event) -> Event:
-    """The event's row, locked until the transaction ends. Call inside transaction.atomic."""
-    return Event.objects.select_for_update().get(pk=event.pk)
-
 
 # --- Import of a meeting instance (interchange format) ---------------------------------------
 
@@ -323,6 +307,29 @@ def place_meeting(
     return meeting
 
 
+def self_book_meeting(request: MeetingRequest, *, slot: MeetingSlot, actor: Any) -> Meeting:
+    """One side of an accepted request books it in `slot` at the first free table, while the
+    event's self-booking is open. The meeting is published at once (both sides agreed to
+    meet), so the scheduler treats it as fixed."""
+    with transaction.atomic():
+        event = locked_event(request.event)
+        if not event.self_booking_open:
+            raise MeetingRuleError(_("Booking is closed for this event."))
+        request = MeetingRequest.objects.select_related("requester", "recipient").get(pk=request.pk)
+        if Meeting.objects.filter(request=request).exists():
+            raise MeetingRuleError(_("This request is already scheduled."))
+        taken = Meeting.objects.filter(slot=slot).values_list("table_id", flat=True)
+        table = event.tables.exclude(pk__in=list(taken)).order_by("position", "id").first()
+        if table is None:
+            raise MeetingRuleError(_("All tables are taken in this slot."))
+        _check_placement(request, slot, table, moving=None)
+        meeting = Meeting.objects.create(
+            event=event, request=request, slot=slot, table=table, state=MeetingState.PUBLISHED
+        )
+        audit.record(actor=actor, action="create", obj=meeting, changes={"self_booked": [None, slot.label]})
+    return meeting
+
+
 def move_meeting(meeting: Meeting, *, slot: MeetingSlot, table: MeetingTable, actor: Any) -> Meeting:
     """Move a meeting to another slot or table; it becomes pinned so that a run keeps it."""
     with transaction.atomic():
@@ -356,269 +363,24 @@ def pin_meeting(meeting: Meeting, *, pinned: bool, actor: Any) -> Meeting:
     return meeting
 
 
-# --- Meeting requests ------------------------------------------------------------------------
+# --- After a meeting ------------------------------------------------------------------------
 
 
-class RequestError(ValueError):
-    """A meeting request that may not be sent or answered; the message says why."""
-
-
-OPEN_STATUSES = (RequestStatus.PENDING, RequestStatus.ACCEPTED)
-
-
-def send_meeting_request(
-    *, requester: Registration, recipient: Registration, reason: str, actor: Any
-) -> MeetingRequest:
-    """Ask `recipient` for a meeting. The requester's row is locked while the cap is checked,
-    so parallel requests cannot pass it; pending and accepted requests count against it."""
-    with transaction.atomic():
-        requester = Registration.objects.select_for_update().select_related("event").get(pk=requester.pk)
-        event = requester.event
-        if recipient.pk == requester.pk:
-            raise RequestError(_("You cannot ask yourself for a meeting."))
-        if recipient.event_id != event.pk or not recipient.b2b_opt_in:
-            raise RequestError(_("This participant does not take meeting requests."))
-        if requester.status != RegistrationStatus.CONFIRMED or recipient.status != RegistrationStatus.CONFIRMED:
-            raise RequestError(_("Only confirmed participants can meet."))
-        pair = Q(requester=requester, recipient=recipient) | Q(requester=recipient, recipient=requester)
-        if event.meeting_requests.filter(pair, status__in=OPEN_STATUSES).exists():
-            raise RequestError(_("There is already a request between you two."))
-        used = event.meeting_requests.filter(requester=requester, status__in=OPEN_STATUSES).count()
-        if event.request_cap is not None and used >= event.request_cap:
-            raise RequestError(
-                _("You have reached the limit of %(cap)s open or accepted requests.") % {"cap": event.request_cap}
-            )
-        now = timezone.now()
-        request = MeetingRequest.objects.create(
-            event=event,
-            requester=requester,
-            recipient=recipient,
-            reason=reason[:300],
-            expires_at=now + timedelta(hours=event.request_expiry_hours),
-        )
-        audit.record(actor=actor, action="create", obj=request, changes={"reason": reason[:300]})
-    return request
-
-
-def _answer(request: MeetingRequest, *, status: str, decline_reason: str, actor: Any) -> MeetingRequest:
-    with transaction.atomic():
-        claimed = MeetingRequest.objects.filter(pk=request.pk, status=RequestStatus.PENDING).update(
-            status=status, decline_reason=decline_reason, answered_at=timezone.now()
-        )
-        if not claimed:
-            raise RequestError(_("This request has already been answered or has expired."))
-        request.refresh_from_db()
-        audit.record(actor=actor, action="update", obj=request, changes={"status": [RequestStatus.PENDING, status]})
-    return request
-
-
-def accept_meeting_request(request: MeetingRequest, *, actor: Any) -> MeetingRequest:
-    return _answer(request, status=RequestStatus.ACCEPTED, decline_reason="", actor=actor)
-
-
-def decline_meeting_request(request: MeetingRequest, *, reason: str, actor: Any) -> MeetingRequest:
-    return _answer(request, status=RequestStatus.DECLINED, decline_reason=reason, actor=actor)
-
-
-def expire_requests(*, now: datetime | None = None) -> int:
-    """Expire every pending request past its time; returns how many. Idempotent: each
-    request is claimed by an atomic UPDATE from pending, so two runs never expire it twice."""
-    now = now or timezone.now()
-    due = list(
-        MeetingRequest.objects.filter(status=RequestStatus.PENDING, expires_at__lte=now).values_list("pk", flat=True)
+def record_meeting_feedback(
+    meeting: Meeting, *, registration: Registration, happened: bool, outcome: str, actor: Any
+) -> MeetingFeedback:
+    """One side of a published meeting says, once it has begun, whether it happened and (if
+    so) what it led to; answering again replaces the answer."""
+    request = meeting.request
+    if registration.pk not in (request.requester_id, request.recipient_id):
+        raise MeetingRuleError(_("Only the two sides of a meeting can say how it went."))
+    if meeting.state != MeetingState.PUBLISHED or meeting.slot.starts_at > timezone.now():
+        raise MeetingRuleError(_("You can answer once the meeting has begun."))
+    feedback, _created = MeetingFeedback.objects.update_or_create(
+        meeting=meeting,
+        registration=registration,
+        defaults={"happened": happened, "outcome": outcome if happened else ""},
     )
-    expired = 0
-    for pk in due:
-        with transaction.atomic():
-            if MeetingRequest.objects.filter(pk=pk, status=RequestStatus.PENDING).update(
-                status=RequestStatus.EXPIRED, answered_at=now
-            ):
-                request = MeetingRequest.objects.get(pk=pk)
-                audit.record(
-                    actor=None, action="expire", obj=request, changes={"status": [RequestStatus.PENDING, "expired"]}
-                )
-                expired += 1
-    return expired
-
-
-def utc(moment: datetime) -> datetime:
-    return moment.astimezone(UTC)
-
-
-# --- Events and their B2B set-up --------------------------------------------------------------
-
-
-class SetupError(ValueError):
-    """A change to an event's set-up that would orphan meetings; the message says which."""
-
-
-def save_event(
-    event: Event,
-    *,
-    data: dict[str, Any],
-    categories: dict[str, int | None],
-    slots: list[tuple[datetime, datetime]],
-    table_count: int,
-    actor: Any,
-) -> Event:
-    """Create or update an event with its categories (code -> capacity; absent codes are
-    not offered), meeting slots and number of tables. Slots and tables that hold meetings
-    cannot be removed (SetupError, nothing saved). The creator becomes an organiser."""
-    with transaction.atomic():
-        created = event.pk is None
-        if not created:
-            locked_event(event)
-        for key, value in data.items():
-            setattr(event, key, value)
-        event.save()
-        if created and getattr(actor, "is_authenticated", False):
-            event.organisers.add(actor)
-        _sync_categories(event, categories)
-        _sync_slots(event, slots)
-        _sync_tables(event, table_count)
-        changes = {"slots": len(slots), "tables": table_count, "categories": sorted(categories)}
-        audit.record(actor=actor, action="create" if created else "update", obj=event, changes=changes)
-    return event
-
-
-def _sync_categories(event: Event, categories: dict[str, int | None]) -> None:
-    for code, capacity in categories.items():
-        RegistrationCategory.objects.update_or_create(event=event, category=code, defaults={"capacity": capacity})
-    dropped = event.categories.exclude(category__in=list(categories))
-    if Registration.objects.filter(category__in=dropped).exists():
-        raise SetupError(_("A category that has registrations cannot be removed."))
-    dropped.delete()
-
-
-def _sync_slots(event: Event, slots: list[tuple[datetime, datetime]]) -> None:
-    wanted = {(utc(a), utc(b)) for a, b in slots}
-    existing = {(utc(s.starts_at), utc(s.ends_at)): s for s in event.slots.all()}
-    gone = [s.pk for key, s in existing.items() if key not in wanted]
-    if Meeting.objects.filter(slot_id__in=gone).exists():
-        raise SetupError(_("A slot that holds meetings cannot be removed; cancel or move its meetings first."))
-    MeetingSlot.objects.filter(pk__in=gone).delete()
-    zone = event.zone
-    MeetingSlot.objects.bulk_create(
-        [
-            MeetingSlot(event=event, label=f"{a.astimezone(zone):%Y-%m-%dT%H%M}", starts_at=a, ends_at=b)
-            for a, b in sorted(wanted - set(existing))
-        ]
-    )
-
-
-def _sync_tables(event: Event, count: int) -> None:
-    tables = list(event.tables.order_by("position", "id"))
-    extra = [t.pk for t in tables[count:]]
-    if Meeting.objects.filter(table_id__in=extra).exists():
-        raise SetupError(_("A table that holds meetings cannot be removed; cancel or move its meetings first."))
-    MeetingTable.objects.filter(pk__in=extra).delete()
-    names = {t.name for t in tables[:count]}
-    new, n = [], 1
-    for position in range(len(tables[:count]), count):
-        while str(n) in names:
-            n += 1
-        names.add(str(n))
-        new.append(MeetingTable(event=event, name=str(n), position=position))
-    MeetingTable.objects.bulk_create(new)
-
-
-# --- Registration, with a waiting list per category ------------------------------------------
-
-
-class RegistrationError(ValueError):
-    """A registration that cannot be made; the message says why."""
-
-
-def _notify(registration: Registration, *, promoted: bool = False) -> None:
-    """E-mail the participant (after commit), in the language they registered in."""
-    event = registration.event
-    with translation.override(registration.language):
-        if promoted:
-            subject = _("A place at %(event)s is yours") % {"event": event.title}
-            body = _("Dear %(name)s,\n\na place at %(event)s has freed up and is now yours: your registration "
-                     "is confirmed (%(first)s to %(last)s, %(venue)s).")  # fmt: skip
-        elif registration.status == RegistrationStatus.CONFIRMED:
-            subject = _("Your registration for %(event)s is confirmed") % {"event": event.title}
-            body = _("Dear %(name)s,\n\nyour place at %(event)s (%(first)s to %(last)s, %(venue)s) is confirmed.")
-        else:
-            subject = _("You are on the waiting list for %(event)s") % {"event": event.title}
-            body = _("Dear %(name)s,\n\n%(event)s is full in your category. You are on the waiting list and "
-                     "will receive an e-mail as soon as a place frees up.")  # fmt: skip
-        body %= {"name": registration.name, "event": event.title, "first": event.starts_on,
-                 "last": event.ends_on, "venue": event.venue or "-"}  # fmt: skip
-    address = registration.user.email if registration.user else ""
-    if address:
-        transaction.on_commit(lambda: send_mail(subject, body, None, [address]))
-
-
-def _confirmed_in(category: RegistrationCategory) -> int:
-    return category.registrations.filter(status=RegistrationStatus.CONFIRMED).count()
-
-
-def register_for_event(*, event: Event, user: Any, category: RegistrationCategory, actor: Any) -> Registration:
-    """Register `user` in `category`: confirmed while seats are left, else on the waiting
-    list. The category's row is locked while seats are counted, so parallel registrations
-    never exceed the capacity, and the waiting list keeps the order they arrived in."""
-    with transaction.atomic():
-        category = RegistrationCategory.objects.select_for_update().get(pk=category.pk, event=event)
-        existing = event.registrations.filter(user=user).first()
-        if existing is not None and existing.status != RegistrationStatus.CANCELLED:
-            raise RegistrationError(_("You are already registered for this event."))
-        full = category.capacity is not None and _confirmed_in(category) >= category.capacity
-        registration = existing or Registration(event=event, user=user)
-        registration.category = category
-        registration.status = RegistrationStatus.WAITING if full else RegistrationStatus.CONFIRMED
-        registration.name = str(user)
-        organisation = user.organisation
-        registration.organisation_name = organisation.name if organisation else user.organisation_name
-        registration.country = (organisation.country_id or "") if organisation else ""
-        registration.language = translation.get_language() or "en"
-        registration.created_at = timezone.now()  # a re-registration joins the end of the queue
-        registration.save()
-        Registration.objects.filter(pk=registration.pk).update(created_at=registration.created_at)
-        audit.record(actor=actor, action="create", obj=registration, changes={"status": registration.status})
-        _notify(registration)
-    return registration
-
-
-def cancel_registration(registration: Registration, *, actor: Any) -> Registration | None:
-    """Cancel a registration; when it held a seat, the first on the category's waiting list
-    takes it (and is told by e-mail). Returns the registration promoted, if any."""
-    with transaction.atomic():
-        category = (
-            RegistrationCategory.objects.select_for_update().filter(pk=registration.category_id).first()
-            if registration.category_id
-            else None
-        )
-        held_seat = registration.status == RegistrationStatus.CONFIRMED
-        Registration.objects.filter(pk=registration.pk).update(status=RegistrationStatus.CANCELLED)
-        audit.record(
-            actor=actor, action="update", obj=registration, changes={"status": [registration.status, "cancelled"]}
-        )
-        registration.status = RegistrationStatus.CANCELLED
-        if category is None or not held_seat:
-            return None
-        return _promote(category, actor=actor)
-
-
-def _promote(category: RegistrationCategory, *, actor: Any) -> Registration | None:
-    if category.capacity is not None and _confirmed_in(category) >= category.capacity:
-        return None
-    waiting = category.registrations.filter(status=RegistrationStatus.WAITING).order_by("created_at", "id").first()
-    if waiting is None:
-        return None
-    waiting.status = RegistrationStatus.CONFIRMED
-    waiting.save(update_fields=["status"])
-    audit.record(actor=actor, action="update", obj=waiting, changes={"status": ["waiting", "confirmed"]})
-    _notify(waiting, promoted=True)
-    return waiting
-
-
-def set_directory_listing(registration: Registration, *, opt_in: bool, pitch: str, actor: Any) -> Registration:
-    """List (or unlist) a participant in the event's meeting directory."""
-    changes = audit.diff({"b2b_opt_in": registration.b2b_opt_in, "pitch": registration.pitch},
-                         {"b2b_opt_in": opt_in, "pitch": pitch})  # fmt: skip
-    registration.b2b_opt_in, registration.pitch = opt_in, pitch
-    registration.save(update_fields=["b2b_opt_in", "pitch"])
-    audit.record(actor=actor, action="update", obj=registration, changes=changes)
-    return registration
+    changes = {"happened": [None, happened], "outcome": [None, feedback.outcome]}
+    audit.record(actor=actor, action="update", obj=feedback, changes=changes)
+    return feedback

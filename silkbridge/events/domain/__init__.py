@@ -1,0 +1,63 @@
+"""Writes to events: pages, the API, tasks and the `events` command call these. Each write
+records one audit entry.
+
+Concurrency: every change to an event's meetings first locks the event's row
+(`SELECT ... FOR UPDATE` on PostgreSQL; SQLite serialises writers anyway), so two organisers
+editing at once are applied one after the other and each change is checked against the
+state the other left. Registration locks the category's row, a request the requester's."""
+
+from silkbridge.events.domain.base import MeetingRuleError, locked_event
+from silkbridge.events.domain.meetings import (
+    cancel_meeting,
+    import_instance,
+    move_meeting,
+    pin_meeting,
+    place_meeting,
+    publish_schedule,
+    record_meeting_feedback,
+    request_schedule,
+    schedule_event,
+    self_book_meeting,
+    upper_bound,
+)
+from silkbridge.events.domain.registration import (
+    RegistrationError,
+    cancel_registration,
+    register_for_event,
+    set_directory_listing,
+)
+from silkbridge.events.domain.requests import (
+    RequestError,
+    accept_meeting_request,
+    decline_meeting_request,
+    expire_requests,
+    send_meeting_request,
+)
+from silkbridge.events.domain.setup import SetupError, save_event
+
+__all__ = [
+    "MeetingRuleError",
+    "RegistrationError",
+    "RequestError",
+    "SetupError",
+    "accept_meeting_request",
+    "cancel_meeting",
+    "cancel_registration",
+    "decline_meeting_request",
+    "expire_requests",
+    "import_instance",
+    "locked_event",
+    "move_meeting",
+    "pin_meeting",
+    "place_meeting",
+    "publish_schedule",
+    "record_meeting_feedback",
+    "register_for_event",
+    "request_schedule",
+    "save_event",
+    "schedule_event",
+    "self_book_meeting",
+    "send_meeting_request",
+    "set_directory_listing",
+    "upper_bound",
+]

@@ -1,0 +1,117 @@
+"""Registration with a waiting list per category, and the meeting directory."""
+
+from typing import Any
+
+from django.core.mail import send_mail
+from django.db import transaction
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from silkbridge.core import audit
+from silkbridge.events.enums import RegistrationStatus
+from silkbridge.events.models import (
+    Event,
+    Registration,
+    RegistrationCategory,
+)
+
+# --- Registration, with a waiting list per category ------------------------------------------
+
+
+class RegistrationError(ValueError):
+    """A registration that cannot be made; the message says why."""
+
+
+def _notify(registration: Registration, *, promoted: bool = False) -> None:
+    """E-mail the participant (after commit), in the language they registered in."""
+    event = registration.event
+    with translation.override(registration.language):
+        if promoted:
+            subject = _("A place at %(event)s is yours") % {"event": event.title}
+            body = _("Dear %(name)s,\n\na place at %(event)s has freed up and is now yours: your registration "
+                     "is confirmed (%(first)s to %(last)s, %(venue)s).")  # fmt: skip
+        elif registration.status == RegistrationStatus.CONFIRMED:
+            subject = _("Your registration for %(event)s is confirmed") % {"event": event.title}
+            body = _("Dear %(name)s,\n\nyour place at %(event)s (%(first)s to %(last)s, %(venue)s) is confirmed.")
+        else:
+            subject = _("You are on the waiting list for %(event)s") % {"event": event.title}
+            body = _("Dear %(name)s,\n\n%(event)s is full in your category. You are on the waiting list and "
+                     "will receive an e-mail as soon as a place frees up.")  # fmt: skip
+        body %= {"name": registration.name, "event": event.title, "first": event.starts_on,
+                 "last": event.ends_on, "venue": event.venue or "-"}  # fmt: skip
+    address = registration.user.email if registration.user else ""
+    if address:
+        transaction.on_commit(lambda: send_mail(subject, body, None, [address]))
+
+
+def _confirmed_in(category: RegistrationCategory) -> int:
+    return category.registrations.filter(status=RegistrationStatus.CONFIRMED).count()
+
+
+def register_for_event(*, event: Event, user: Any, category: RegistrationCategory, actor: Any) -> Registration:
+    """Register `user` in `category`: confirmed while seats are left, else on the waiting
+    list. The category's row is locked while seats are counted, so parallel registrations
+    never exceed the capacity, and the waiting list keeps the order they arrived in."""
+    with transaction.atomic():
+        category = RegistrationCategory.objects.select_for_update().get(pk=category.pk, event=event)
+        existing = event.registrations.filter(user=user).first()
+        if existing is not None and existing.status != RegistrationStatus.CANCELLED:
+            raise RegistrationError(_("You are already registered for this event."))
+        full = category.capacity is not None and _confirmed_in(category) >= category.capacity
+        registration = existing or Registration(event=event, user=user)
+        registration.category = category
+        registration.status = RegistrationStatus.WAITING if full else RegistrationStatus.CONFIRMED
+        registration.name = str(user)
+        organisation = user.organisation
+        registration.organisation_name = organisation.name if organisation else user.organisation_name
+        registration.country = (organisation.country_id or "") if organisation else ""
+        registration.language = translation.get_language() or "en"
+        registration.created_at = timezone.now()  # a re-registration joins the end of the queue
+        registration.save()
+        Registration.objects.filter(pk=registration.pk).update(created_at=registration.created_at)
+        audit.record(actor=actor, action="create", obj=registration, changes={"status": registration.status})
+        _notify(registration)
+    return registration
+
+
+def cancel_registration(registration: Registration, *, actor: Any) -> Registration | None:
+    """Cancel a registration; when it held a seat, the first on the category's waiting list
+    takes it (and is told by e-mail). Returns the registration promoted, if any."""
+    with transaction.atomic():
+        category = (
+            RegistrationCategory.objects.select_for_update().filter(pk=registration.category_id).first()
+            if registration.category_id
+            else None
+        )
+        held_seat = registration.status == RegistrationStatus.CONFIRMED
+        Registration.objects.filter(pk=registration.pk).update(status=RegistrationStatus.CANCELLED)
+        audit.record(
+            actor=actor, action="update", obj=registration, changes={"status": [registration.status, "cancelled"]}
+        )
+        registration.status = RegistrationStatus.CANCELLED
+        if category is None or not held_seat:
+            return None
+        return _promote(category, actor=actor)
+
+
+def _promote(category: RegistrationCategory, *, actor: Any) -> Registration | None:
+    if category.capacity is not None and _confirmed_in(category) >= category.capacity:
+        return None
+    waiting = category.registrations.filter(status=RegistrationStatus.WAITING).order_by("created_at", "id").first()
+    if waiting is None:
+        return None
+    waiting.status = RegistrationStatus.CONFIRMED
+    waiting.save(update_fields=["status"])
+    audit.record(actor=actor, action="update", obj=waiting, changes={"status": ["waiting", "confirmed"]})
+    _notify(waiting, promoted=True)
+    return waiting
+
+
+def set_directory_listing(registration: Registration, *, opt_in: bool, pitch: str, actor: Any) -> Registration:
+    """List (or unlist) a participant in the event's meeting directory."""
+    changes = audit.diff({"b2b_opt_in": registration.b2b_opt_in, "pitch": registration.pitch},
+                         {"b2b_opt_in": opt_in, "pitch": pitch})  # fmt: skip
+    registration.b2b_opt_in, registration.pitch = opt_in, pitch
+    registration.save(update_fields=["b2b_opt_in", "pitch"])
+    audit.record(actor=actor, action="update", obj=registration, changes=changes)
+    return registration
