@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "silkbridge.registry",
     "silkbridge.cooperation",
     "silkbridge.indicators",
+    "silkbridge.marketplace",
     "silkbridge.api",
     "silkbridge.portal",
     "django_tasks",

@@ -1,0 +1,94 @@
+"""Reads reused by pages, the API, matching and open data."""
+
+from datetime import date
+from typing import Any
+
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from silkbridge.marketplace.enums import InterestStatus, ListingStatus
+from silkbridge.marketplace.models import Interest, Listing, SavedSearch
+
+
+def live_q(today: date | None = None) -> Q:
+    """Published and not past its expiry date (the expiry command may not have run yet)."""
+    return Q(status=ListingStatus.PUBLISHED, expires_on__gte=today or timezone.localdate())
+
+
+def published_listings() -> QuerySet[Listing]:
+    """Published summaries, for anyone: never the details (deferred, so a template cannot leak
+    them by accident either)."""
+    return (
+        Listing.objects.filter(live_q())
+        .defer("details", "confidentiality_statement", "moderation_comment", "search_text")
+        .select_related("organisation__country")
+        .prefetch_related("fields", "countries")
+    )
+
+
+def filter_listings(
+    qs: QuerySet[Listing],
+    *,
+    kind: str = "",
+    field: str = "",
+    country: str = "",
+    trl_min: int | None = None,
+    ip_status: str = "",
+    organisation: int | None = None,
+) -> QuerySet[Listing]:
+    if kind:
+        qs = qs.filter(kind=kind)
+    # membership tests by subquery: no join, so no duplicate rows and no DISTINCT
+    if field:
+        through = Listing.fields.through.objects.filter(Q(field_id=field) | Q(field__parent_id=field))
+        qs = qs.filter(pk__in=through.values("listing_id"))
+    if country:
+        targeted = Listing.countries.through.objects.filter(country_id=country.upper()).values("listing_id")
+        qs = qs.filter(Q(pk__in=targeted) | Q(organisation__country_id=country.upper()))
+    if trl_min:
+        qs = qs.filter(trl__gte=trl_min)
+    if ip_status:
+        qs = qs.filter(ip_status=ip_status)
+    if organisation:
+        qs = qs.filter(organisation_id=organisation)
+    return qs
+
+
+def listings_of_organisation(org_id: int) -> QuerySet[Listing]:
+    return published_listings().filter(organisation_id=org_id)
+
+
+def listings_of_user_organisations(user: Any) -> QuerySet[Listing]:
+    """Every listing, in any state, of the organisations the user is a member of."""
+    orgs = user.memberships.values("organisation_id")
+    return Listing.objects.filter(organisation__in=orgs).select_related("organisation").order_by("-updated_at")
+
+
+def moderation_queue() -> QuerySet[Listing]:
+    return (
+        Listing.objects.filter(status=ListingStatus.SUBMITTED)
+        .select_related("organisation", "poster")
+        .order_by("updated_at")
+    )
+
+
+def interests_received(user: Any) -> QuerySet[Interest]:
+    orgs = user.memberships.values("organisation_id")
+    return Interest.objects.filter(listing__organisation__in=orgs).select_related("listing", "sender", "organisation")
+
+
+def interests_sent(user: Any) -> QuerySet[Interest]:
+    return Interest.objects.filter(sender=user).select_related("listing__organisation")
+
+
+def leads_by_stage() -> dict[str, int]:
+    """Accepted expressions of interest by lead stage (for the indicators and the docs)."""
+    rows = Interest.objects.filter(status=InterestStatus.ACCEPTED).values_list("stage", flat=True)
+    counts: dict[str, int] = {}
+    for stage in rows:
+        counts[stage] = counts.get(stage, 0) + 1
+    return counts
+
+
+def saved_searches_of(user: Any) -> QuerySet[SavedSearch]:
+    return SavedSearch.objects.filter(user=user).select_related("field", "country")
