@@ -47,7 +47,8 @@ def _searched(qs: Any, query: str, kind: str, user: Any) -> Any:
 def listing_list(request: HttpRequest) -> HttpResponse:
     form = ListingFilterForm(request.GET or None)
     filters = form.filters()
-    qs = queries.filter_listings(queries.published_listings(), **filters)
+    # the list shows neither fields nor target countries: no prefetch
+    qs = queries.filter_listings(queries.published_listings().prefetch_related(None), **filters)
     query = form.cleaned_data.get("q", "").strip() if form.is_bound and form.is_valid() else ""
     if query:
         qs = _searched(qs, query, filters["kind"], request.user)
