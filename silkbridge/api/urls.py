@@ -3,7 +3,7 @@ OpenAPI document (api/openapi.json) is checked by a test."""
 
 from ninja import NinjaAPI
 
-from silkbridge.api import accounts, cooperation, errors, indicators, matching, registry
+from silkbridge.api import accounts, cooperation, errors, indicators, marketplace, matching, registry
 
 api = NinjaAPI(
     title="Silkbridge API",
@@ -22,3 +22,4 @@ api.add_router("/", accounts.router)
 api.add_router("/", cooperation.router)
 api.add_router("/", indicators.router)
 api.add_router("/", matching.router)
+api.add_router("/", marketplace.router)

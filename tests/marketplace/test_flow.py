@@ -54,7 +54,9 @@ def test_whole_path_from_posting_to_an_agreement(
     found = buyer_client.get("/en/marketplace/", {"q": "irrigation"}).content.decode()
     assert "Solar drip irrigation controller" in found
     with django_capture_on_commit_callbacks(execute=True):
-        buyer_client.post(f"/en/marketplace/{listing.pk}/interest/", {"message": "We make pumps.", "organisation": other_org.pk})
+        buyer_client.post(
+            f"/en/marketplace/{listing.pk}/interest/", {"message": "We make pumps.", "organisation": other_org.pk}
+        )
     interest = Interest.objects.get()
     assert interest.status == "pending" and mail.outbox[-1].to[0] in owners
     assert "We make pumps" not in mail.outbox[-1].body  # the mail links back; the text stays on the site
@@ -111,7 +113,9 @@ def test_send_back_close_and_renew(market_roles: dict[str, Any], org: Any, listi
     assert client_for(None).get(listing.get_absolute_url()).status_code == 404
 
 
-def test_expiry_and_reminders_are_idempotent(org: Any, listing_factory: Any, django_capture_on_commit_callbacks: Any) -> None:
+def test_expiry_and_reminders_are_idempotent(
+    org: Any, listing_factory: Any, django_capture_on_commit_callbacks: Any
+) -> None:
     editor = UserFactory()
     Membership.objects.create(user=editor, organisation=org, role=MembershipRole.EDITOR)
     today = timezone.localdate()
