@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from silkbridge.marketplace.enums import InterestStatus, ListingStatus
 from silkbridge.marketplace.models import Interest, Listing, SavedSearch
+from silkbridge.matching import domain as matching
 
 
 def live_q(today: date | None = None) -> Q:
@@ -92,3 +93,17 @@ def leads_by_stage() -> dict[str, int]:
 
 def saved_searches_of(user: Any) -> QuerySet[SavedSearch]:
     return SavedSearch.objects.filter(user=user).select_related("field", "country")
+
+
+def new_matches(saved: SavedSearch, *, limit: int = 20) -> list[Listing]:
+    """Listings published since the saved search's last digest that match it, best first
+    (newest first without search words)."""
+    qs = filter_listings(
+        published_listings().prefetch_related(None),
+        kind=saved.kind, field=saved.field_id or "", country=saved.country_id or "",
+    ).filter(published_at__gt=saved.last_sent_at or saved.created_at)  # fmt: skip
+    if not saved.query:
+        return list(qs[:limit])
+    hits = matching.search(saved.query, user=saved.user, kinds=[saved.kind] if saved.kind else ["offer", "need"])
+    found = qs.in_bulk([int(h.key.split(":")[1]) for h in hits])
+    return [found[pk] for pk in (int(h.key.split(":")[1]) for h in hits) if pk in found][:limit]
