@@ -7,8 +7,10 @@ class MarketplaceConfig(AppConfig):
     verbose_name = _("Technology exchange")
 
     def ready(self) -> None:
-        from silkbridge.marketplace import documents
+        from silkbridge.marketplace import documents, queries
         from silkbridge.matching import sources
+        from silkbridge.registry import panels
 
         for source in documents.SOURCES:
             sources.register(source)
+        panels.register_expert_panel(queries.expert_panel)

@@ -107,3 +107,11 @@ def new_matches(saved: SavedSearch, *, limit: int = 20) -> list[Listing]:
     hits = matching.search(saved.query, user=saved.user, kinds=[saved.kind] if saved.kind else ["offer", "need"])
     found = qs.in_bulk([int(h.key.split(":")[1]) for h in hits])
     return [found[pk] for pk in (int(h.key.split(":")[1]) for h in hits) if pk in found][:limit]
+
+
+def expert_panel(expert: Any, user: Any) -> tuple[str, dict[str, Any]] | None:
+    """The expert page's section: the published offers and needs the expert posted."""
+    if expert.user_id is None:
+        return None
+    listings = list(published_listings().prefetch_related(None).filter(poster_id=expert.user_id)[:40])
+    return ("marketplace/_expert_listings.html", {"listings": listings}) if listings else None

@@ -77,3 +77,15 @@ def test_organisation_page_shows_its_published_offers_and_needs(org: Any, listin
     draft = listing_factory(organisation=org, status="draft", titles={"en": "Unpublished idea"})
     html = client.get(f"/en/organisations/{org.pk}/").content.decode()
     assert "Offers and needs" in html and published.title in html and draft.title not in html
+
+
+def test_expert_page_shows_the_offers_and_needs_the_expert_posted(
+    org: Any, listing_factory: Any, client: Any, expert_factory: Any, market_roles: dict[str, Any]
+) -> None:
+    editor = market_roles["editor"]
+    expert = expert_factory(user=editor)
+    listing = listing_factory(organisation=org, poster=editor)
+    html = client.get(f"/en/experts/{expert.pk}/").content.decode()
+    assert "Offers and needs" in html and listing.title in html
+    other = expert_factory()
+    assert "Offers and needs" not in client.get(f"/en/experts/{other.pk}/").content.decode()
