@@ -63,7 +63,7 @@ def test_offer_to_signed_agreement(people: dict[str, Any], live_server: Any, bro
                "A controller that opens drip irrigation lines by soil moisture, powered by a small solar panel.",
                "Valve timing algorithm and bill of materials.")  # fmt: skip
     post_offer(owner, url, "Radio telescope mirror polishing",
-               "Polishing large mirrors for radio telescopes to a fine surface accuracy.", "Polishing recipe.")  # fmt: skip
+               "Polishing large mirrors for radio telescopes to a fine surface.", "Polishing recipe.")  # fmt: skip
     owner.screenshot(path=str(ARTIFACTS / "marketplace-posted-en.png"), full_page=True)
 
     moderator = signed_in(browser, live_server, people["moderator"])
