@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "silkbridge.cooperation",
     "silkbridge.indicators",
     "silkbridge.events",
+    "silkbridge.marketplace",
     "silkbridge.api",
     "silkbridge.portal",
     "django_tasks",

@@ -19,6 +19,7 @@ urlpatterns += i18n_patterns(
     path("", include("silkbridge.indicators.urls")),
     path("", include("silkbridge.cooperation.urls")),
     path("", include("silkbridge.events.urls")),
+    path("marketplace/", include("silkbridge.marketplace.urls")),
     path("open-data/", api_views.downloads, name="open_data"),
     path("open-data/<slug:table>.<str:extension>", api_views.download, name="open_data_file"),
     path("accounts/", include("silkbridge.accounts.urls")),

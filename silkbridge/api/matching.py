@@ -58,7 +58,7 @@ class SearchOut(Schema):
 
 class SearchQuery(Schema):
     q: str = SchemaField(..., min_length=1, max_length=200)
-    type: str = SchemaField("", pattern="^(|organisation|expert|project)$")
+    type: str = SchemaField("", pattern="^(|organisation|expert|project|offer|need)$")
     limit: int = SchemaField(10, ge=1, le=100)
     offset: int = SchemaField(0, ge=0, le=99)
 

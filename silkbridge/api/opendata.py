@@ -29,6 +29,8 @@ from silkbridge.cooperation.models import (
     Partnership,
     Project,
 )
+from silkbridge.marketplace.models import Listing
+from silkbridge.marketplace.queries import live_q
 from silkbridge.registry.models import Country, Field, Organisation
 from silkbridge.registry.queries import visible_experts
 
@@ -39,6 +41,15 @@ COMMON = ["id", "external_id", "is_demo"]
 def _experts() -> QuerySet[Any]:
     """The profiles anyone may see (open data is what an anonymous visitor sees)."""
     return visible_experts(AnonymousUser())
+
+
+def _listings() -> QuerySet[Any]:
+    """Published summaries only: details, attachments and messages never leave the site."""
+    return Listing.objects.filter(live_q())
+
+
+def _listing_relation(relation: Any) -> Callable[[], QuerySet[Any]]:
+    return lambda: relation.through.objects.filter(listing__in=_listings())
 
 
 TABLES: dict[str, tuple[Callable[[], QuerySet[Any]], list[str]]] = {
@@ -60,6 +71,10 @@ TABLES: dict[str, tuple[Callable[[], QuerySet[Any]], list[str]]] = {
                                        "funding_amount", "currency", "agreement_id", "lab_id"]),
     "partnerships": (Partnership.objects.all, ["organisation_id", "role", "lab_id", "centre_id", "project_id"]),
     "outputs": (Output.objects.all, ["kind", "year", "count", "identifier", "lab_id", "centre_id", "project_id"]),
+    "listings": (_listings, ["id", "kind", "organisation_id", "titles", "summaries", "trl", "ip_status", "keywords",
+                             "sectors", "cooperation", "languages", "expires_on", "published_at", "is_demo"]),
+    "listing_fields": (_listing_relation(Listing.fields), ["listing_id", "field_id"]),
+    "listing_countries": (_listing_relation(Listing.countries), ["listing_id", "country_id"]),
 }  # fmt: skip
 
 

@@ -8,7 +8,7 @@ from django.http import HttpRequest
 from ninja import NinjaAPI
 from ninja.parser import Parser
 
-from silkbridge.api import accounts, cooperation, errors, events, indicators, matching, registry
+from silkbridge.api import accounts, cooperation, errors, events, indicators, marketplace, matching, registry
 
 
 def _check_text(value: Any) -> None:
@@ -87,3 +87,4 @@ api.add_router("/", cooperation.router)
 api.add_router("/", indicators.router)
 api.add_router("/", matching.router)
 api.add_router("/", events.router)
+api.add_router("/", marketplace.router)

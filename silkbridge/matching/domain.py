@@ -68,6 +68,14 @@ def similar_organisations(org: Any, *, user: Viewer, limit: int = 5) -> list[Res
     return load_results(_relevant(hits), user)
 
 
+def similar_records(key: str, *, user: Any, kinds: list[str], limit: int = 5) -> list[Result]:
+    """Records of ``kinds`` like the indexed record ``key`` ("offer:12"), with their reasons,
+    among those the user may see; none when ``key`` is not in the index."""
+    engine = index.current().engine
+    hits = engine.similar(key, limit, kinds=kinds, audiences=sources.audiences_for(user))
+    return load_results(_relevant(hits), user)
+
+
 @dataclass
 class Suggestion:
     organisation: Any

@@ -19,6 +19,7 @@ from silkbridge.cooperation.queries import (
     records_of_organisation,
 )
 from silkbridge.core.pagination import page_of
+from silkbridge.marketplace.queries import listings_of_organisation
 from silkbridge.matching import domain as matching
 from silkbridge.matching.forms import SearchForm, kind_choices
 from silkbridge.matching.queries import exposure_report
@@ -73,6 +74,7 @@ def organisation_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "similar": matching.similar_organisations(org, user=request.user),
         "partners": partners,
         "partner_countries": _country_names({s.country for s in partners if s.country}),
+        "listings": list(listings_of_organisation(org.pk).prefetch_related(None)[:40]),
     }
     return render(request, "portal/organisation_detail.html", context)
 

@@ -21,6 +21,7 @@ from silkbridge.core.views import confirm_delete
 from silkbridge.registry import domain, identity, queries
 from silkbridge.registry.forms import ContactExpertForm, ExpertForm, OrganisationFilterForm, OrganisationForm
 from silkbridge.registry.models import Expert
+from silkbridge.registry.panels import expert_panels
 
 
 def _page(request: HttpRequest, qs: QuerySet[Any]) -> Page:
@@ -129,7 +130,8 @@ def expert_list(request: HttpRequest) -> HttpResponse:
 
 def expert_detail(request: HttpRequest, pk: int) -> HttpResponse:
     expert = domain.get_expert_for_user(request.user, pk)
-    return render(request, "registry/expert_detail.html", {"expert": expert})
+    panels = expert_panels(expert, request.user)
+    return render(request, "registry/expert_detail.html", {"expert": expert, "panels": panels})
 
 
 @login_required

@@ -1,0 +1,117 @@
+"""The marketplace API: summaries for anyone, filters, search in another language, and the
+authenticated endpoints for details and messages as a role matrix."""
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from silkbridge.accounts.domain import create_api_token
+from silkbridge.api.opendata import export
+from silkbridge.marketplace import domain
+from silkbridge.marketplace.models import Attachment, Interest, Message
+from silkbridge.matching import index
+from tests.conftest import client_for
+
+pytestmark = pytest.mark.django_db
+ROLES = ["anonymous", "member", "owner_member", "editor", "other_editor", "party", "accepted", "moderator", "staff"]
+DETAILS = {"owner_member", "editor", "accepted", "moderator", "staff"}
+THREAD = {"owner_member", "editor", "accepted"}
+
+
+def headers(user: Any) -> dict[str, str]:
+    if user is None:
+        return {}
+    _token, key = create_api_token(user=user, name="test")
+    return {"HTTP_AUTHORIZATION": f"Bearer {key}"}
+
+
+@pytest.fixture
+def world(market_roles: dict[str, Any], org: Any, listing_factory: Any) -> dict[str, Any]:
+    listing = listing_factory(organisation=org)
+    Attachment.objects.create(listing=listing, name="plan.pdf", size=9, data=b"%PDF-1.4\n")
+    Interest.objects.create(listing=listing, sender=market_roles["party"], message="pending")
+    accepted = Interest.objects.create(listing=listing, sender=market_roles["accepted"], message="hi")
+    domain.accept_interest(accepted, actor=market_roles["editor"])
+    Message.objects.create(interest=accepted, author=market_roles["editor"], body="THREAD-TEXT")
+    draft = listing_factory(organisation=org, status="draft", published_at=None, titles={"en": "Hidden draft"})
+    return {"listing": listing, "accepted": accepted, "draft": draft}
+
+
+def test_list_items_carry_the_contract_fields_and_never_details(client: Any, world: dict[str, Any]) -> None:
+    body = client.get("/api/v1/marketplace/listings").json()
+    assert body["count"] == 1
+    item = body["items"][0]
+    for key in ("id", "kind", "title", "summary", "trl", "ip_status", "organisation", "countries", "fields",
+                "expires_on"):  # fmt: skip
+        assert key in item
+    assert item["kind"] == "offer" and item["trl"] == 6 and item["ip_status"] == "patented"
+    text = str(body)
+    assert "SECRET-DETAILS" not in text and "Hidden draft" not in text and "plan.pdf" not in text
+
+
+@pytest.mark.parametrize("count", [1, 3])
+def test_list_has_constant_queries(
+    org: Any, listing_factory: Any, client: Any, django_assert_num_queries: Any, count: int
+) -> None:
+    for _ in range(count):
+        listing_factory(organisation=org)
+    with django_assert_num_queries(5):  # ids, rows, fields, countries, count
+        client.get("/api/v1/marketplace/listings")
+
+
+def test_filters(client: Any, org: Any, other_org: Any, listing_factory: Any) -> None:
+    a = listing_factory(organisation=org, trl=8, ip_status="open")
+    b = listing_factory(organisation=other_org, kind="need", trl=None, ip_status="know_how")
+    ids = lambda **q: [i["id"] for i in client.get("/api/v1/marketplace/listings", q).json()["items"]]  # noqa: E731
+    assert ids(kind="need") == [b.pk] and ids(kind="offer") == [a.pk]
+    assert ids(country="CN") == [b.pk] and ids(trl=7) == [a.pk] and ids(ip_status="open") == [a.pk]
+    assert client.get("/api/v1/marketplace/listings", {"kind": "x"}).status_code == 422
+
+
+def test_search_finds_a_listing_written_in_another_language(client: Any, org: Any, listing_factory: Any) -> None:
+    listing = listing_factory(
+        organisation=org, titles={"zh-hans": "太阳能滴灌控制器"},
+        summaries={"zh-hans": "为小农场节水的太阳能滴灌控制器。"}, keywords=["irrigation"],
+    )  # fmt: skip
+    listing_factory(organisation=org, titles={"en": "Telescope optics"}, summaries={"en": "Mirrors."}, keywords=[])
+    index.rebuild()
+    items = client.get("/api/v1/marketplace/listings", {"q": "irrigation"}).json()["items"]
+    assert items and items[0]["id"] == listing.pk
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_details_and_messages_matrix(role: str, market_roles: dict[str, Any], world: dict[str, Any]) -> None:
+    user, client = market_roles[role], client_for(None)
+    auth = headers(user)
+    listing, accepted = world["listing"], world["accepted"]
+    summary = client.get(f"/api/v1/marketplace/listings/{listing.pk}", **auth)
+    assert summary.status_code == 200 and "SECRET" not in summary.content.decode()
+    draft = client.get(f"/api/v1/marketplace/listings/{world['draft'].pk}", **auth)
+    assert draft.status_code == (200 if role in {"owner_member", "editor", "moderator", "staff"} else 404)
+    details = client.get(f"/api/v1/marketplace/listings/{listing.pk}/details", **auth)
+    if user is None:
+        assert details.status_code == 401
+    elif role in DETAILS:
+        assert details.status_code == 200 and details.json()["details"]["en"].startswith("SECRET-DETAILS")
+        assert details.json()["attachments"][0]["name"] == "plan.pdf"
+    else:
+        assert details.status_code == 403 and "SECRET" not in details.content.decode()
+    thread = client.get(f"/api/v1/marketplace/interests/{accepted.pk}/messages", **auth)
+    post = client.post(f"/api/v1/marketplace/interests/{accepted.pk}/messages", {"body": "API-MESSAGE"},
+                       content_type="application/json", **auth)  # fmt: skip
+    if user is None:
+        assert thread.status_code == post.status_code == 401
+    elif role in THREAD:
+        assert thread.json()[0]["body"] == "THREAD-TEXT" and post.status_code == 201
+    else:
+        assert thread.status_code == post.status_code == 404 and "THREAD-TEXT" not in thread.content.decode()
+    assert Message.objects.filter(body="API-MESSAGE").exists() is (role in THREAD)
+
+
+def test_open_data_has_published_summaries_only(world: dict[str, Any], tmp_path: Path) -> None:
+    manifest = export(tmp_path)
+    assert manifest["tables"]["listings"]["rows"] == 1
+    everything = "".join(p.read_text(encoding="utf-8") for p in tmp_path.iterdir())
+    for secret in ("SECRET-DETAILS", "Hidden draft", "THREAD-TEXT", "plan.pdf"):
+        assert secret not in everything
