@@ -40,3 +40,13 @@ class RecordKind(models.TextChoices):
     CENTRES = "centres", _("Demonstration centres")
     PROJECTS = "projects", _("Projects")
     OUTPUTS = "outputs", _("Outputs")
+
+
+class ReviewStatus(models.TextChoices):
+    """Where a record's latest version stands in review. A published record may carry a
+    submitted change while its published version stays public."""
+
+    DRAFT = "draft", _("Draft (withdrawn)")
+    SUBMITTED = "submitted", _("Submitted for review")
+    SENT_BACK = "sent_back", _("Sent back")
+    PUBLISHED = "published", _("Published")

@@ -227,6 +227,17 @@ class ProjectForm(RecordForm):
         self.fields["name"].label = _("Title")
 
 
+class ReviewForm(forms.Form):
+    """A decision on a submission: the buttons of the record page."""
+
+    action = forms.ChoiceField(choices=[("publish", _("Publish")), ("send_back", _("Send back")),
+                                        ("withdraw", _("Withdraw"))], widget=forms.HiddenInput)  # fmt: skip
+    comment = forms.CharField(
+        label=_("Comment for the submitter"), required=False, max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 3}), help_text=_("Required to send a submission back."),
+    )  # fmt: skip
+
+
 class ImportForm(forms.Form):
     kind = forms.ChoiceField(
         label=_("Records"),

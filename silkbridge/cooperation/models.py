@@ -8,27 +8,60 @@ day no longer in force."""
 from datetime import date
 from typing import Any, ClassVar
 
+from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from silkbridge.cooperation.enums import AgreementKind, AgreementStatus, OutputKind, PartnerRole, RecordKind
+from silkbridge.cooperation.enums import (
+    AgreementKind,
+    AgreementStatus,
+    OutputKind,
+    PartnerRole,
+    RecordKind,
+    ReviewStatus,
+)
 from silkbridge.core.models import TimeStampedModel
 from silkbridge.core.text import fold
 from silkbridge.core.translation import pick
 from silkbridge.registry.models import Country, Field, Organisation
 
 
+class PublishedManager(models.Manager[Any]):
+    """Only records with a published version: what the public, the API, open data, the
+    indicators and search see. ``all_records`` (the default manager) holds every record."""
+
+    def get_queryset(self) -> models.QuerySet[Any]:
+        return super().get_queryset().filter(is_published=True)
+
+
 class CooperationRecord(TimeStampedModel):
     """What every cooperation record has: an id from the source it was imported from,
-    fields of science, and a demo flag (demo records are shown as such)."""
+    fields of science, a demo flag (demo records are shown as such) and its review state.
+
+    Review: a record created by someone who may not publish is saved unpublished; a change
+    to a published record by such a person is kept in ``pending`` (the domain data and the
+    form input) until a moderator publishes it, so the published version stays as it was."""
 
     external_id = models.CharField(_("external id"), max_length=100, unique=True, null=True, blank=True)
     fields = models.ManyToManyField(Field, blank=True, related_name="+", verbose_name=_("fields of science"))
     is_demo = models.BooleanField(_("demo data"), default=False)
     search_text = models.TextField(editable=False, default="")
+    is_published = models.BooleanField(_("published"), default=True)
+    review_status = models.CharField(
+        _("review"), max_length=20, choices=ReviewStatus.choices, default=ReviewStatus.PUBLISHED
+    )
+    review_comment = models.TextField(_("comment of the review"), blank=True)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+        verbose_name=_("submitted by"),
+    )  # fmt: skip
+    pending = models.JSONField(null=True, blank=True, editable=False)
+
+    all_records = models.Manager()
+    objects = PublishedManager()
 
     record_kind: ClassVar[RecordKind]
     # The partnership field that names records of this kind ("lab"); "" where the record has
@@ -39,6 +72,10 @@ class CooperationRecord(TimeStampedModel):
 
     class Meta:
         abstract = True
+
+    @property
+    def awaits_review(self) -> bool:
+        return self.review_status in (ReviewStatus.SUBMITTED, ReviewStatus.SENT_BACK)
 
     @property
     def period(self) -> tuple[date | None, date | None]:
@@ -83,6 +120,7 @@ class Agreement(CooperationRecord):
 
     class Meta:
         ordering = ["-signed_on", "id"]
+        default_manager_name = "all_records"
         verbose_name = _("agreement")
         verbose_name_plural = _("agreements")
 
@@ -160,6 +198,7 @@ class JointLab(CooperationRecord):
 
     class Meta:
         ordering = ["id"]
+        default_manager_name = "all_records"
         verbose_name = _("joint laboratory")
         verbose_name_plural = _("joint laboratories")
 
@@ -186,6 +225,7 @@ class DemonstrationCentre(CooperationRecord):
 
     class Meta:
         ordering = ["id"]
+        default_manager_name = "all_records"
         verbose_name = _("demonstration centre")
         verbose_name_plural = _("demonstration centres")
 
@@ -228,6 +268,7 @@ class Project(CooperationRecord):
 
     class Meta:
         ordering = ["-start_on", "id"]
+        default_manager_name = "all_records"
         verbose_name = _("project")
         verbose_name_plural = _("projects")
 
@@ -288,6 +329,22 @@ class Output(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.year}"
+
+
+class ProgrammeOfficer(models.Model):
+    """A person who submits intergovernmental agreements for a country (a role that staff
+    grant, per country, in the admin)."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="programme_countries")
+    country = models.ForeignKey(Country, on_delete=models.CASCADE, related_name="+", verbose_name=_("country"))
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "country"], name="one_officer_role_per_country")]
+        verbose_name = _("programme officer")
+        verbose_name_plural = _("programme officers")
+
+    def __str__(self) -> str:
+        return f"{self.user} ({self.country_id})"
 
 
 # Each record kind's model, by its slug (``cooperation.kinds`` adds forms and more).

@@ -7,8 +7,8 @@ from typing import Any
 
 from django.db.models import Count, Q, QuerySet
 
-from silkbridge.cooperation.enums import AgreementKind, AgreementStatus
-from silkbridge.cooperation.models import Agreement, DemonstrationCentre, JointLab, Project
+from silkbridge.cooperation.enums import AgreementKind, AgreementStatus, ReviewStatus
+from silkbridge.cooperation.models import RECORD_MODELS, Agreement, DemonstrationCentre, JointLab, Project
 from silkbridge.registry.models import Country
 from silkbridge.registry.queries import text_filter
 
@@ -103,3 +103,19 @@ def records_of_organisation(org_id: int) -> dict[str, list[Any]]:
         "centres": list(DemonstrationCentre.objects.filter(partners__organisation_id=org_id).distinct()[:50]),
         "projects": list(Project.objects.filter(partners__organisation_id=org_id).distinct()[:50]),
     }
+
+
+def awaiting_review() -> list[Any]:
+    """Every submission awaiting a moderator (not those sent back), oldest change first."""
+    found: list[Any] = []
+    for model in RECORD_MODELS.values():
+        found += model._default_manager.filter(review_status=ReviewStatus.SUBMITTED).select_related("submitted_by")
+    return sorted(found, key=lambda r: r.updated_at)
+
+
+def submissions_of(user: Any) -> list[Any]:
+    """The user's own submissions that are not (yet) published as submitted, newest first."""
+    found: list[Any] = []
+    for model in RECORD_MODELS.values():
+        found += model._default_manager.filter(submitted_by=user).exclude(review_status=ReviewStatus.PUBLISHED)
+    return sorted(found, key=lambda r: r.updated_at, reverse=True)

@@ -6,10 +6,12 @@ app_name = "cooperation"
 urlpatterns = [
     path("cooperation/import/", views.import_records, name="import"),
     path("cooperation/import/<slug:kind>-template.<str:extension>", views.import_template, name="import_template"),
+    path("cooperation/review/", views.review_queue, name="review"),
     path("cooperation/<slug:kind>/", views.record_list, name="list"),
     path("cooperation/<slug:kind>/new/", views.record_edit, name="create"),
     path("cooperation/<slug:kind>/<int:pk>/", views.record_detail, name="detail"),
     path("cooperation/<slug:kind>/<int:pk>/edit/", views.record_edit, name="edit"),
     path("cooperation/<slug:kind>/<int:pk>/delete/", views.record_delete, name="delete"),
+    path("cooperation/<slug:kind>/<int:pk>/review/", views.record_review, name="review_action"),
     path("cooperation/<slug:kind>/<int:pk>/history/", views.record_history, name="history"),
 ]

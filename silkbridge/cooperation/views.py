@@ -1,24 +1,29 @@
 import copy
 import io
+from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import prefetch_related_objects
+from django.http import Http404, HttpRequest, HttpResponse, QueryDict
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods
+from django.utils.translation import gettext_lazy as _lazy
+from django.views.decorators.http import require_http_methods, require_POST
 
 from silkbridge.cooperation import domain, importing, queries, rules
-from silkbridge.cooperation.forms import ImportForm
+from silkbridge.cooperation.enums import ReviewStatus
+from silkbridge.cooperation.forms import ImportForm, ReviewForm
 from silkbridge.cooperation.kinds import IMPORTABLE, RECORDS, Kind, record_kind
 from silkbridge.core.audit import history
 from silkbridge.core.pagination import page_of
 from silkbridge.core.views import confirm_delete
 from silkbridge.registry.forms import OrganisationFilterForm
+from silkbridge.registry.models import Organisation
 
 
 def _kind(slug: str) -> Kind:
@@ -40,10 +45,51 @@ def record_list(request: HttpRequest, kind: str) -> HttpResponse:
 
 
 def record_detail(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
+    """The published version to everyone; an unpublished record, and a pending change with
+    the review's comment, to those who may change or publish it (the getter decides)."""
     spec = _kind(kind)
-    record = get_object_or_404(spec.model.objects.prefetch_related(*spec.prefetch, "fields"), pk=pk)
-    context = {"kind": kind, "spec": spec, "record": record, "today": timezone.localdate()}
+    record = domain.get_record_for_user(request.user, kind, pk)
+    prefetch_related_objects([record], *spec.prefetch, "fields")
+    context = {"kind": kind, "spec": spec, "record": record, "today": timezone.localdate(),
+               "review_form": ReviewForm(), "pending_rows": _pending_rows(record)}  # fmt: skip
     return render(request, "cooperation/detail.html", context)
+
+
+RELATION_LABELS = {"partners": _lazy("Partners"), "parties": _lazy("Parties"), "years": _lazy("Yearly figures")}
+
+
+def _pending_rows(record: Any) -> list[tuple[str, str, str]]:
+    """A pending change as (label, published value, submitted value) rows."""
+    if not record.pending:
+        return []
+    names = {f.attname: f.verbose_name for f in record._meta.get_fields() if hasattr(f, "attname")}
+    names.update({f.name: f.verbose_name for f in record._meta.many_to_many}, **RELATION_LABELS)
+    org_ids = {int(v.split(":")[0]) for old, new in [record.pending["changes"].get("partners", [[], []])]
+               for v in (old or []) + (new or [])}  # fmt: skip
+    orgs = dict(Organisation.objects.filter(pk__in=org_ids).values_list("pk", "name"))
+
+    def shown(name: str, value: Any) -> str:
+        if name == "partners":
+            value = [f"{orgs.get(int(v.split(':')[0]), v)} ({v.split(':')[1]})" for v in value or []]
+        if isinstance(value, dict):
+            value = list(value.values())
+        return ", ".join(map(str, value)) if isinstance(value, list) else ("—" if value in (None, "") else str(value))
+
+    return [(str(names.get(n, n)), shown(n, old), shown(n, new)) for n, (old, new) in record.pending["changes"].items()]
+
+
+def _form_input(request: HttpRequest) -> dict[str, list[str]]:
+    return {key: request.POST.getlist(key) for key in request.POST if key != "csrfmiddlewaretoken"}
+
+
+def _pending_input(record: Any) -> QueryDict | None:
+    """The form input of a record's pending change, to edit it again."""
+    if not record.pending:
+        return None
+    data = QueryDict(mutable=True)
+    for key, values in record.pending["form"].items():
+        data.setlist(key, values)
+    return data
 
 
 @login_required
@@ -56,15 +102,18 @@ def record_edit(request: HttpRequest, kind: str, pk: int | None = None) -> HttpR
         record = spec.model()
     else:
         raise PermissionDenied
-    form = spec.form(request.POST or None, instance=copy.copy(record))
+    form = spec.form(request.POST or _pending_input(record), instance=copy.copy(record))
     violation = (
         rules.party_violation(request.user, record, form.domain_data()) if form.is_bound and form.is_valid() else None
     )
     if violation:
         form.add_error("partners_text", violation)
     elif request.method == "POST" and form.is_valid():
-        domain.save_record(record, data=form.domain_data(), actor=request.user)
-        messages.success(request, _("“%(name)s” was saved.") % {"name": record})
+        domain.save_record(record, data=form.domain_data(), actor=request.user, form_input=_form_input(request))
+        if record.review_status == ReviewStatus.PUBLISHED:
+            messages.success(request, _("“%(name)s” was saved.") % {"name": record})
+        else:
+            messages.success(request, _("“%(name)s” was submitted for review.") % {"name": form.cleaned_data["name"]})
         return redirect(record)
     context = {
         "kind": kind, "spec": spec, "record": record, "form": form,
@@ -72,6 +121,46 @@ def record_edit(request: HttpRequest, kind: str, pk: int | None = None) -> HttpR
         "extra_template": spec.form_template,
     }  # fmt: skip
     return render(request, "cooperation/form.html", context)
+
+
+@login_required
+def review_queue(request: HttpRequest) -> HttpResponse:
+    """Moderators: every submission awaiting review, oldest first. Everyone: their own
+    submissions that are not yet published."""
+    queue = queries.awaiting_review() if request.user.has_perm("cooperation.publish_record") else None
+    mine = queries.submissions_of(request.user)
+    return render(request, "cooperation/review.html", {"queue": queue, "mine": mine})
+
+
+@login_required
+@require_POST
+def record_review(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
+    """Publish, send back (with a comment) or withdraw a submission."""
+    record = domain.get_record_for_user(request.user, kind, pk)
+    form = ReviewForm(request.POST)
+    if not form.is_valid():
+        raise PermissionDenied  # only the buttons of the page post here
+    action = form.cleaned_data["action"]
+    if not request.user.has_perm(REVIEW_PERMS[action], record):
+        raise PermissionDenied
+    try:
+        if action == "publish":
+            domain.publish_record(record, actor=request.user)
+        elif action == "send_back":
+            domain.send_back_record(record, comment=form.cleaned_data["comment"], actor=request.user)
+        else:
+            domain.withdraw_record(record, actor=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, REVIEW_DONE[action] % {"name": record})
+    return redirect(record)
+
+
+REVIEW_PERMS = {"publish": "cooperation.publish_record", "send_back": "cooperation.publish_record",
+                "withdraw": "cooperation.withdraw_record"}  # fmt: skip
+REVIEW_DONE = {"publish": _lazy("“%(name)s” was published."), "send_back": _lazy("“%(name)s” was sent back."),
+               "withdraw": _lazy("The submission of “%(name)s” was withdrawn.")}  # fmt: skip
 
 
 @login_required

@@ -97,7 +97,9 @@ def centres_by_country(day: date) -> list[Row]:
 def people_trained(day: date) -> list[Row]:
     """The last complete calendar year before `as_of` (yearly figures are per calendar year)."""
     rows = (
-        CentreYear.objects.filter(year=day.year - 1).values("centre__host_country_id").annotate(n=Sum("people_trained"))
+        CentreYear.objects.filter(year=day.year - 1, centre__is_published=True)
+        .values("centre__host_country_id")
+        .annotate(n=Sum("people_trained"))
     )
     return _country_rows({r["centre__host_country_id"]: r["n"] or 0 for r in rows})
 
