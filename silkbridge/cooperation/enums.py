@@ -16,6 +16,15 @@ class AgreementStatus(models.TextChoices):
     TERMINATED = "terminated", _("Terminated")
 
 
+class PeriodStatus(models.TextChoices):
+    """A lab, centre or project on a day, by its start and end dates (see models.py)."""
+
+    PLANNED = "planned", _("Not yet started")
+    ACTIVE = "active", _("Active")
+    ENDED = "ended", _("Ended")
+    UNKNOWN = "unknown", _("No start date")
+
+
 class PartnerRole(models.TextChoices):
     HOST = "host", _("Host")
     PARTNER = "partner", _("Partner")

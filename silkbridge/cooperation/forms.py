@@ -1,10 +1,12 @@
 """Forms for cooperation records. The same forms validate the pages and every row of an
 import, so a rule holds everywhere."""
 
+from datetime import date
 from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
@@ -41,6 +43,9 @@ class RecordForm(forms.ModelForm):
             if isinstance(field, forms.DateField):
                 field.widget = DATE
                 field.input_formats = ["%Y-%m-%d"]
+        for name, model in (("agreement", Agreement), ("lab", JointLab)):
+            if name in self.fields:  # a picker of published records by name
+                self.fields[name].queryset = model.objects.all()  # type: ignore[attr-defined]
         record = self.instance
         if record.pk:
             self.fields["name"].initial = str(record)
@@ -157,7 +162,7 @@ class AgreementForm(RecordForm):
 class JointLabForm(RecordForm):
     class Meta:
         model = JointLab
-        fields = ["external_id", "description", "established_on", "closed_on", "fields"]
+        fields = ["external_id", "agreement", "description", "established_on", "closed_on", "fields"]
         widgets = {"fields": forms.CheckboxSelectMultiple, "description": forms.Textarea(attrs={"rows": 4})}
 
 
@@ -199,6 +204,7 @@ class CentreForm(RecordForm):
         model = DemonstrationCentre
         fields = [
             "external_id",
+            "agreement",
             "host_country",
             "site",
             "technologies",
@@ -217,14 +223,30 @@ class ProjectForm(RecordForm):
         model = Project
         fields = ["external_id", "abstract", "start_on", "end_on", "funding_programme", "funding_amount", "currency",
                   "agreement", "lab", "fields"]  # fmt: skip
-        widgets = {
-            "fields": forms.CheckboxSelectMultiple, "abstract": forms.Textarea(attrs={"rows": 4}),
-            "agreement": forms.NumberInput, "lab": forms.NumberInput,
-        }  # fmt: skip
+        widgets = {"fields": forms.CheckboxSelectMultiple, "abstract": forms.Textarea(attrs={"rows": 4})}
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["name"].label = _("Title")
+
+
+class AsOfForm(forms.Form):
+    """The day a page shows statuses on (default today) and, on lists, a status on that day."""
+
+    as_of = forms.DateField(label=_("Status on"), required=False, widget=DATE, input_formats=["%Y-%m-%d"])
+    status = forms.ChoiceField(label=_("Status on that day"), required=False)
+
+    def __init__(self, *args: Any, statuses: list[tuple[str, str]] | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if statuses is None:
+            del self.fields["status"]
+        else:
+            self.fields["status"].choices = [("", _("Any status")), *statuses]
+
+    def values(self) -> tuple[date, str]:
+        """(the day, the status or "") from valid input; today and "" otherwise."""
+        data = self.cleaned_data if self.is_bound and self.is_valid() else {}
+        return data.get("as_of") or timezone.localdate(), data.get("status") or ""
 
 
 class ReviewForm(forms.Form):
@@ -248,6 +270,23 @@ class ImportForm(forms.Form):
     dry_run = forms.BooleanField(
         label=_("Dry run: check the file and show what would change, without saving"), required=False, initial=True
     )
+
+
+class RecordOutputForm(forms.ModelForm):
+    """An output added or edited on its lab's, centre's or project's page."""
+
+    class Meta:
+        model = Output
+        fields = ["kind", "year", "count", "identifier"]
+
+    def clean_year(self) -> int:
+        year = self.cleaned_data["year"]
+        if not 1900 <= year <= 2100:
+            raise ValidationError(_("Enter a year between 1900 and 2100."))
+        return int(year)
+
+    def domain_data(self) -> dict[str, Any]:
+        return {name: self.cleaned_data[name] for name in self._meta.fields or []}
 
 
 class OutputForm(forms.ModelForm):

@@ -20,6 +20,7 @@ from silkbridge.cooperation.enums import (
     AgreementStatus,
     OutputKind,
     PartnerRole,
+    PeriodStatus,
     RecordKind,
     ReviewStatus,
 )
@@ -94,6 +95,20 @@ class CooperationRecord(TimeStampedModel):
 
     def get_absolute_url(self) -> str:
         return reverse("cooperation:detail", args=[self.record_kind, self.pk])
+
+    @property
+    def period_facts(self) -> list[tuple[str, date | None]]:
+        """(label, date) of its start and its end, as the record's page shows them."""
+        return [(str(self._meta.get_field(name).verbose_name), getattr(self, name)) for name in self.period_fields]
+
+    def status_on(self, day: date) -> Any:
+        """Where the record stands on `day` by its period (agreements have their own statuses)."""
+        start, end = self.period
+        if start is None:
+            return PeriodStatus.UNKNOWN
+        if day < start:
+            return PeriodStatus.PLANNED
+        return PeriodStatus.ENDED if end is not None and day > end else PeriodStatus.ACTIVE
 
     def searchable(self) -> list[str]:
         return [self.external_id or ""]
@@ -195,6 +210,9 @@ class JointLab(CooperationRecord):
     description = models.TextField(_("description"), blank=True)
     established_on = models.DateField(_("established on"), null=True, blank=True)
     closed_on = models.DateField(_("closed on"), null=True, blank=True)
+    agreement = models.ForeignKey(
+        Agreement, null=True, blank=True, on_delete=models.SET_NULL, related_name="labs", verbose_name=_("agreement")
+    )
 
     class Meta:
         ordering = ["id"]
@@ -222,6 +240,9 @@ class DemonstrationCentre(CooperationRecord):
     opened_on = models.DateField(_("opened on"), null=True, blank=True)
     closed_on = models.DateField(_("closed on"), null=True, blank=True)
     area_hectares = models.DecimalField(_("area (hectares)"), max_digits=10, decimal_places=2, null=True, blank=True)
+    agreement = models.ForeignKey(
+        Agreement, null=True, blank=True, on_delete=models.SET_NULL, related_name="centres", verbose_name=_("agreement")
+    )
 
     class Meta:
         ordering = ["id"]
@@ -263,8 +284,18 @@ class Project(CooperationRecord):
     funding_programme = models.CharField(_("funding programme"), max_length=200, blank=True)
     funding_amount = models.DecimalField(_("funding amount"), max_digits=16, decimal_places=2, null=True, blank=True)
     currency = models.CharField(_("currency"), max_length=3, blank=True)
-    agreement = models.ForeignKey(Agreement, null=True, blank=True, on_delete=models.SET_NULL, related_name="projects")
-    lab = models.ForeignKey(JointLab, null=True, blank=True, on_delete=models.SET_NULL, related_name="projects")
+    agreement = models.ForeignKey(
+        Agreement,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="projects",
+        verbose_name=_("agreement"),
+    )
+    lab = models.ForeignKey(
+        JointLab, null=True, blank=True, on_delete=models.SET_NULL, related_name="projects",
+        verbose_name=_("joint laboratory"),
+    )  # fmt: skip
 
     class Meta:
         ordering = ["-start_on", "id"]

@@ -8,17 +8,17 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import prefetch_related_objects
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from silkbridge.cooperation import domain, importing, queries, rules
 from silkbridge.cooperation.enums import ReviewStatus
-from silkbridge.cooperation.forms import ImportForm, ReviewForm
+from silkbridge.cooperation.forms import AsOfForm, ImportForm, RecordOutputForm, ReviewForm
 from silkbridge.cooperation.kinds import IMPORTABLE, RECORDS, Kind, record_kind
+from silkbridge.cooperation.models import Output
 from silkbridge.core.audit import history
 from silkbridge.core.pagination import page_of
 from silkbridge.core.views import confirm_delete
@@ -37,9 +37,14 @@ def record_list(request: HttpRequest, kind: str) -> HttpResponse:
     spec = _kind(kind)
     form = OrganisationFilterForm(request.GET or None)  # q, country and field, as on the organisation list
     filters = form.filters()
+    as_of = AsOfForm(request.GET or None, statuses=queries.status_choices(spec.model))
+    day, status = as_of.values()
     qs = queries.records(spec.model, q=filters["q"], country=filters["country"], field=filters["field"])
-    page = page_of(qs.prefetch_related(*spec.prefetch), request.GET.get("page"), settings.SILKBRIDGE_PAGE_SIZE)
-    context = {"kind": kind, "spec": spec, "form": form, "page": page, "today": timezone.localdate(),
+    qs = queries.with_status(qs, status, day).prefetch_related(*spec.prefetch)
+    page = page_of(qs, request.GET.get("page"), settings.SILKBRIDGE_PAGE_SIZE)
+    for record in page.object_list:
+        record.status_then = record.status_on(day)
+    context = {"kind": kind, "spec": spec, "form": form, "as_of": as_of, "page": page, "day": day,
                "kinds": RECORDS}  # fmt: skip
     return render(request, "cooperation/list.html", context)
 
@@ -50,7 +55,10 @@ def record_detail(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
     spec = _kind(kind)
     record = domain.get_record_for_user(request.user, kind, pk)
     prefetch_related_objects([record], *spec.prefetch, "fields")
-    context = {"kind": kind, "spec": spec, "record": record, "today": timezone.localdate(),
+    as_of = AsOfForm(request.GET or None)
+    day, _status = as_of.values()
+    context = {"kind": kind, "spec": spec, "record": record, "as_of": as_of, "day": day,
+               "status": record.status_on(day), "chain": queries.chain(record),
                "review_form": ReviewForm(), "pending_rows": _pending_rows(record)}  # fmt: skip
     return render(request, "cooperation/detail.html", context)
 
@@ -121,6 +129,30 @@ def record_edit(request: HttpRequest, kind: str, pk: int | None = None) -> HttpR
         "extra_template": spec.form_template,
     }  # fmt: skip
     return render(request, "cooperation/form.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def output_edit(request: HttpRequest, kind: str, pk: int, output_pk: int | None = None) -> HttpResponse:
+    """Add or edit an output on its record's page (whoever may change the record)."""
+    spec = _kind(kind)
+    if not spec.model.partnership_field:
+        raise Http404  # agreements have no outputs
+    record = domain.get_record_for_user(request.user, kind, pk, write=True)
+    output = (
+        get_object_or_404(record.outputs, pk=output_pk)
+        if output_pk
+        else Output(**{spec.model.partnership_field: record})
+    )  # type: ignore[attr-defined]
+    form = RecordOutputForm(request.POST or None, instance=output)
+    if request.method == "POST" and form.is_valid():
+        domain.save_output(output, data=form.domain_data(), actor=request.user)
+        messages.success(request, _("The output was saved."))
+        return redirect(record)
+    title = _("Edit an output of “%(name)s”") if output.pk else _("Add an output to “%(name)s”")
+    context = {"form": form, "record": record, "kind": kind, "spec": spec, "title": title % {"name": record},
+               "cancel_url": record.get_absolute_url()}  # fmt: skip
+    return render(request, "cooperation/output_form.html", context)
 
 
 @login_required

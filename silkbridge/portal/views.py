@@ -4,7 +4,6 @@ records and suggestions, site search across every registered record kind."""
 from typing import Any
 
 from django.conf import settings
-from django.contrib.admin.views.decorators import staff_member_required
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -16,6 +15,7 @@ from silkbridge.cooperation.queries import (
     in_force_q,
     labs_active,
     projects_active,
+    records_of_country,
     records_of_organisation,
 )
 from silkbridge.core.pagination import page_of
@@ -47,8 +47,9 @@ def country_detail(request: HttpRequest, code: str) -> HttpResponse:
         queries.search_organisations(country=country.code), request.GET.get("page"), settings.SILKBRIDGE_PAGE_SIZE
     )
     experts = queries.search_experts(request.user, country=country.code)[:50]
-    agreements = Agreement.objects.filter(parties__country=country).distinct()[:50]
-    context = {"country": country, "page": organisations, "experts": experts, "agreements": agreements}
+    agreements = list(Agreement.objects.filter(parties__country=country).distinct()[:50])
+    cooperation = {"agreements": agreements, **records_of_country(country.code)}
+    context = {"country": country, "page": organisations, "experts": experts, "cooperation": cooperation}
     return render(request, "portal/country_detail.html", context)
 
 
@@ -89,8 +90,8 @@ def search(request: HttpRequest) -> HttpResponse:
     return render(request, "portal/search.html", {"form": form, "page": page})
 
 
-@staff_member_required
 def exposure(request: HttpRequest) -> HttpResponse:
+    """Public: counts and shares per country, never which records or searches."""
     kinds = kind_choices()
     kind = request.GET.get("type", "")
     rows = exposure_report(kind=kind if kind and kind in dict(kinds) else None, country_names=_country_names)
