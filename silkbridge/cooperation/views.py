@@ -11,7 +11,7 @@ from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from silkbridge.cooperation import domain, importing, queries, rules
@@ -23,7 +23,9 @@ from silkbridge.core.audit import history
 from silkbridge.core.pagination import page_of
 from silkbridge.core.views import confirm_delete
 from silkbridge.registry.forms import OrganisationFilterForm
+from silkbridge.registry.identity import explain_match, suggest_organisation
 from silkbridge.registry.models import Organisation
+from silkbridge.registry.queries import search_organisations
 
 
 def _kind(slug: str) -> Kind:
@@ -63,7 +65,11 @@ def record_detail(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
     return render(request, "cooperation/detail.html", context)
 
 
-RELATION_LABELS = {"partners": _lazy("Partners"), "parties": _lazy("Parties"), "years": _lazy("Yearly figures")}
+RELATION_LABELS = {
+    "partners": gettext_lazy("Partners"),
+    "parties": gettext_lazy("Parties"),
+    "years": gettext_lazy("Yearly figures"),
+}
 
 
 def _pending_rows(record: Any) -> list[tuple[str, str, str]]:
@@ -132,6 +138,21 @@ def record_edit(request: HttpRequest, kind: str, pk: int | None = None) -> HttpR
 
 
 @login_required
+def suggest_organisations(request: HttpRequest) -> HttpResponse:
+    """Organisations for the typed text (htmx, as you type): the affiliation matcher's
+    choice with its reason first, then registry names that match."""
+    q = request.GET.get("q", "").strip()[:200]
+    suggestions: list[tuple[Any, str]] = []
+    if len(q) >= 2:
+        org, match = suggest_organisation(q)
+        if org is not None:
+            suggestions.append((org, explain_match(match.reason)))
+        found = search_organisations(q=q).exclude(pk=getattr(org, "pk", None))[:5]
+        suggestions += [(other, "") for other in found]
+    return render(request, "cooperation/_suggestions.html", {"suggestions": suggestions, "q": q})
+
+
+@login_required
 @require_http_methods(["GET", "POST"])
 def output_edit(request: HttpRequest, kind: str, pk: int, output_pk: int | None = None) -> HttpResponse:
     """Add or edit an output on its record's page (whoever may change the record)."""
@@ -191,8 +212,9 @@ def record_review(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
 
 REVIEW_PERMS = {"publish": "cooperation.publish_record", "send_back": "cooperation.publish_record",
                 "withdraw": "cooperation.withdraw_record"}  # fmt: skip
-REVIEW_DONE = {"publish": _lazy("“%(name)s” was published."), "send_back": _lazy("“%(name)s” was sent back."),
-               "withdraw": _lazy("The submission of “%(name)s” was withdrawn.")}  # fmt: skip
+REVIEW_DONE = {"publish": gettext_lazy("“%(name)s” was published."),
+               "send_back": gettext_lazy("“%(name)s” was sent back."),
+               "withdraw": gettext_lazy("The submission of “%(name)s” was withdrawn.")}  # fmt: skip
 
 
 @login_required
