@@ -48,9 +48,13 @@ def agreements(*, on: date, kind: str = "", country: str = "", status: str = "")
     return qs.distinct().order_by("-signed_on", "id")
 
 
-def partner_countries_with_agreement(*, on: date) -> QuerySet[Country]:
-    """Countries party to at least one intergovernmental S&T agreement in force on `on`."""
+def partner_countries_with_agreement(*, on: date, host: str = "") -> QuerySet[Country]:
+    """Countries party to at least one intergovernmental S&T agreement in force on `on`; with
+    a `host` country, the other parties of the host's agreements only."""
     in_force = Agreement.objects.filter(in_force_q(on), kind=AgreementKind.INTERGOVERNMENTAL)
+    if host:
+        in_force = in_force.filter(parties__country_id=host)
+        return Country.objects.filter(agreement_parties__agreement__in=in_force).exclude(code=host).distinct()
     return Country.objects.filter(agreement_parties__agreement__in=in_force).distinct()
 
 

@@ -4,7 +4,9 @@ as demo data (``registry.demo``, ``cooperation.demo``)."""
 
 from pathlib import Path
 
+from silkbridge.accounts.models import User
 from silkbridge.cooperation.demo import seed_cooperation
+from silkbridge.cooperation.models import ProgrammeOfficer
 from silkbridge.registry.demo import DEMO_EXTRACT, seed_experts, seed_partners, seed_users
 from silkbridge.registry.importing import ImportReport, import_ror
 from silkbridge.registry.reference import load_countries, load_fields
@@ -17,4 +19,8 @@ def seed(password_file: Path) -> tuple[ImportReport, list[str]]:
     seed_partners()
     seed_experts()
     seed_cooperation()
-    return report, seed_users(password_file)
+    created = seed_users(password_file)
+    officer = User.objects.filter(email="officer@demo.silkbridge.invalid").first()
+    if officer is not None:  # submits Kenya's intergovernmental agreements for review
+        ProgrammeOfficer.objects.get_or_create(user=officer, country_id="KE")
+    return report, created
