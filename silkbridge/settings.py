@@ -4,6 +4,7 @@ Defaults give a laptop install (SQLite under var/, console e-mail, DEBUG off).
 Every variable is documented in docs/configuration.md and .env.example.
 """
 
+import re
 import secrets
 from datetime import timedelta
 from pathlib import Path
@@ -36,6 +37,11 @@ DEBUG = env_bool("SILKBRIDGE_DEBUG", False)
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env_list("SILKBRIDGE_CSRF_TRUSTED_ORIGINS", [])
 SITE_URL = env_str("SILKBRIDGE_SITE_URL", "http://127.0.0.1:8000")
+# The country whose cooperation the site follows (ISO 3166-1 alpha-2), or "" for none: when
+# set, "partner countries" counts the other parties of its agreements.
+SILKBRIDGE_HOST_COUNTRY = env_str("SILKBRIDGE_HOST_COUNTRY", "").upper()
+if SILKBRIDGE_HOST_COUNTRY and not re.fullmatch(r"[A-Z]{2}", SILKBRIDGE_HOST_COUNTRY):
+    raise ValueError(f"SILKBRIDGE_HOST_COUNTRY must be an ISO 3166-1 alpha-2 code, not {SILKBRIDGE_HOST_COUNTRY!r}")
 
 INSTALLED_APPS = [
     "django.contrib.admin",

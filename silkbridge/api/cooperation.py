@@ -1,5 +1,7 @@
 """Cooperation endpoints: agreements, joint labs, demonstration centres and projects (reads
-for everybody, PATCH/DELETE with a token). Every date question takes `as_of` (default: today)."""
+of published records for everybody; POST, PATCH, DELETE and the review steps with a token).
+Every date question takes `as_of` (default: today). Writes go through the same forms and
+the same review as the pages: what someone other than a moderator writes is submitted."""
 
 import copy
 import re
@@ -221,19 +223,86 @@ def get_project(request: HttpRequest, pk: int) -> Any:
     return domain.get_record_for_user(request.user, "projects", pk)
 
 
-@router.patch("/cooperation/{kind}/{pk}", response={200: dict[str, Any], **ERRORS}, auth=token_required)
-def patch_record(request: AuthenticatedRequest, kind: str, pk: int, patch: RecordPatch) -> Any:
-    """Change a record: the same validation as the edit page and the import."""
-    record = domain.get_record_for_user(request.user, kind, pk, write=True)
-    current = {column: value for column, value in record_columns(kind, record).items()}
-    form = RECORDS[kind].form(form_data(kind, {**current, **patch.values}), instance=copy.copy(record))
+class RecordCreate(Schema):
+    """A new record's values, with the names of the import columns (see /cooperation/import/)."""
+
+    values: dict[str, str | list[str] | None]
+
+
+class ReviewComment(Schema):
+    comment: str = SchemaField(..., max_length=4000)
+
+
+def _kind_spec(kind: str) -> Any:
+    if kind not in RECORDS:
+        raise Http404
+    return RECORDS[kind]
+
+
+def _form_input(data: dict[str, Any]) -> dict[str, list[str]]:
+    return {key: value if isinstance(value, list) else [value] for key, value in data.items()}
+
+
+def _submit(request: AuthenticatedRequest, kind: str, record: Any, values: dict[str, Any]) -> dict[str, Any]:
+    """Validate `values` with the record's form and save it through the review."""
+    data = form_data(kind, values)
+    form = RECORDS[kind].form(data, instance=copy.copy(record))
     if not form.is_valid():
         raise ValidationError(form.errors.get_json_data())
     violation = rules.party_violation(request.user, record, form.domain_data())
     if violation:
         raise PermissionDenied(violation)
-    changes = domain.save_record(record, data=form.domain_data(), actor=request.user)
-    return {"id": record.pk, "changed": sorted(changes)}
+    changes = domain.save_record(record, data=form.domain_data(), actor=request.user, form_input=_form_input(data))
+    return {"id": record.pk, "changed": sorted(changes), "review_status": record.review_status}
+
+
+@router.post("/cooperation/{kind}", response={201: dict[str, Any], **ERRORS}, auth=token_required)
+def create_record(request: AuthenticatedRequest, kind: str, body: RecordCreate) -> Any:
+    """Create a record: published when a moderator creates it, submitted for review otherwise."""
+    spec = _kind_spec(kind)
+    if not request.user.has_perm("cooperation.add_record"):
+        raise PermissionDenied
+    return Status(201, _submit(request, kind, spec.model(), body.values))
+
+
+@router.patch("/cooperation/{kind}/{pk}", response={200: dict[str, Any], **ERRORS}, auth=token_required)
+def patch_record(request: AuthenticatedRequest, kind: str, pk: int, patch: RecordPatch) -> Any:
+    """Change a record: the same validation as the edit page and the import. A change by
+    someone other than a moderator is submitted; the published version stays until then."""
+    record = domain.get_record_for_user(request.user, kind, pk, write=True)
+    current = {column: value for column, value in record_columns(kind, record).items()}
+    return _submit(request, kind, record, {**current, **patch.values})
+
+
+def _review(request: AuthenticatedRequest, kind: str, pk: int, perm: str) -> Any:
+    record = domain.get_record_for_user(request.user, kind, pk)
+    if not request.user.has_perm(perm, record):
+        raise PermissionDenied
+    return record
+
+
+@router.post("/cooperation/{kind}/{pk}/publish", response={200: dict[str, Any], **ERRORS}, auth=token_required)
+def publish_record(request: AuthenticatedRequest, kind: str, pk: int) -> Any:
+    """Publish a submission (moderators)."""
+    record = _review(request, kind, pk, "cooperation.publish_record")
+    changes = domain.publish_record(record, actor=request.user)
+    return {"id": record.pk, "changed": sorted(changes), "review_status": record.review_status}
+
+
+@router.post("/cooperation/{kind}/{pk}/send-back", response={200: dict[str, Any], **ERRORS}, auth=token_required)
+def send_back_record(request: AuthenticatedRequest, kind: str, pk: int, body: ReviewComment) -> Any:
+    """Send a submission back to its submitter with a comment (moderators)."""
+    record = _review(request, kind, pk, "cooperation.publish_record")
+    domain.send_back_record(record, comment=body.comment, actor=request.user)
+    return {"id": record.pk, "review_status": record.review_status}
+
+
+@router.post("/cooperation/{kind}/{pk}/withdraw", response={200: dict[str, Any], **ERRORS}, auth=token_required)
+def withdraw_record(request: AuthenticatedRequest, kind: str, pk: int) -> Any:
+    """Withdraw a submission (whoever may change the record)."""
+    record = _review(request, kind, pk, "cooperation.withdraw_record")
+    domain.withdraw_record(record, actor=request.user)
+    return {"id": record.pk, "review_status": record.review_status}
 
 
 @router.delete("/cooperation/{kind}/{pk}", response={204: None, **ERRORS}, auth=token_required)

@@ -2,7 +2,6 @@
 
 from typing import Any
 
-from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
 from ninja import Field as SchemaField
 from ninja import Query, Router, Schema
@@ -131,9 +130,8 @@ def partners(request: HttpRequest, pk: int, limit: int = Query(5, ge=1, le=50)) 
 
 @router.get("/search/exposure", response={200: list[ExposureOut], **ERRORS})
 def exposure(request: HttpRequest, type: str = Query("", pattern="^(|organisation|expert|project)$")) -> Any:  # type: ignore[type-arg]
-    """Staff only: per country, share of searchable records against share of appearances in results."""
-    if not (request.user.is_authenticated and request.user.is_staff):
-        raise PermissionDenied
+    """Public (aggregates only): per country, share of searchable records against share of
+    appearances in results."""
     return [
         {
             "country": r.country,

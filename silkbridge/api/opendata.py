@@ -1,8 +1,10 @@
 """Bulk open data: every public table as CSV and JSON Lines, with a manifest.
 
 Only public data: organisations without their contact address, experts with a public
-profile and without contact details. CSV cells that begin with =, +, -, @, a tab or a line break are prefixed
-with an apostrophe so that spreadsheets do not run them as formulas."""
+profile and without contact details, published versions of cooperation records (and only
+the parties, partners, figures and outputs of published records). CSV cells that begin
+with =, +, -, @, a tab or a line break are prefixed with an apostrophe so that spreadsheets
+do not run them as formulas."""
 
 from __future__ import annotations
 
@@ -16,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from django.contrib.auth.models import AnonymousUser
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from silkbridge.cooperation.models import (
@@ -52,6 +54,14 @@ def _listing_relation(relation: Any) -> Callable[[], QuerySet[Any]]:
     return lambda: relation.through.objects.filter(listing__in=_listings())
 
 
+def _of_published(model: type[Any], *records: str) -> Callable[[], QuerySet[Any]]:
+    """Rows that belong to a published record (one of `records`, the foreign keys)."""
+    condition = Q()
+    for name in records:
+        condition |= Q(**{f"{name}__is_published": True})
+    return lambda: model.objects.filter(condition)
+
+
 TABLES: dict[str, tuple[Callable[[], QuerySet[Any]], list[str]]] = {
     "countries": (Country.objects.all, ["code", "alpha3", "numeric", "name_en", "is_partner", "partner_since",
                                         "partner_is_demo"]),
@@ -61,16 +71,20 @@ TABLES: dict[str, tuple[Callable[[], QuerySet[Any]], list[str]]] = {
                                                  "former_ror_ids"]),
     "experts": (_experts, ["id", "name", "country_id", "keywords", "languages", "bio", "is_demo"]),
     "agreements": (Agreement.objects.all, [*COMMON, "kind", "titles", "summaries", "signed_on", "in_force_from",
-                                           "expires_on", "terminated_on", "text_url"]),
-    "agreement_parties": (AgreementParty.objects.all, ["agreement_id", "country_id", "organisation_id"]),
-    "labs": (JointLab.objects.all, [*COMMON, "names", "description", "established_on", "closed_on"]),
+                                           "expires_on", "terminated_on", "text_url", "fields"]),
+    "agreement_parties": (_of_published(AgreementParty, "agreement"),
+                          ["agreement_id", "country_id", "organisation_id"]),
+    "labs": (JointLab.objects.all, [*COMMON, "names", "description", "established_on", "closed_on", "fields"]),
     "centres": (DemonstrationCentre.objects.all, [*COMMON, "names", "host_country_id", "site", "technologies",
-                                                  "opened_on", "closed_on", "area_hectares"]),
-    "centre_years": (CentreYear.objects.all, ["centre_id", "year", "people_trained", "technologies_adopted"]),
+                                                  "opened_on", "closed_on", "area_hectares", "fields"]),
+    "centre_years": (_of_published(CentreYear, "centre"),
+                     ["centre_id", "year", "people_trained", "technologies_adopted"]),
     "projects": (Project.objects.all, [*COMMON, "title", "abstract", "start_on", "end_on", "funding_programme",
-                                       "funding_amount", "currency", "agreement_id", "lab_id"]),
-    "partnerships": (Partnership.objects.all, ["organisation_id", "role", "lab_id", "centre_id", "project_id"]),
-    "outputs": (Output.objects.all, ["kind", "year", "count", "identifier", "lab_id", "centre_id", "project_id"]),
+                                       "funding_amount", "currency", "agreement_id", "lab_id", "fields"]),
+    "partnerships": (_of_published(Partnership, "lab", "centre", "project"),
+                     ["organisation_id", "role", "lab_id", "centre_id", "project_id"]),
+    "outputs": (_of_published(Output, "lab", "centre", "project"),
+                ["kind", "year", "count", "identifier", "lab_id", "centre_id", "project_id"]),
     "listings": (_listings, ["id", "kind", "organisation_id", "titles", "summaries", "trl", "ip_status", "keywords",
                              "sectors", "cooperation", "languages", "expires_on", "published_at", "is_demo"]),
     "listing_fields": (_listing_relation(Listing.fields), ["listing_id", "field_id"]),
@@ -94,15 +108,31 @@ def neutralise(value: Any) -> str:
     return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r", "\n") else text
 
 
+def _field_codes(queryset: QuerySet[Any]) -> dict[int, list[str]]:
+    """Record id -> the codes of its fields of science (OECD FORD), in one query."""
+    name = queryset.model._meta.model_name
+    through = queryset.model.fields.through.objects.filter(**{f"{name}__in": queryset.values("pk")})
+    codes: dict[int, list[str]] = {}
+    for pk, code in through.order_by("field_id").values_list(f"{name}_id", "field_id"):
+        codes.setdefault(pk, []).append(code)
+    return codes
+
+
 def rows(table: str) -> Iterator[dict[str, Any]]:
+    """A table's rows; a "fields" column lists a record's fields of science."""
     queryset, columns = TABLES[table]
+    plain = [c for c in columns if c != "fields"]
+    codes = _field_codes(queryset()) if "fields" in columns else {}
     for values in (
         queryset()
         .order_by(*(["pk"] if "id" in columns else [columns[0]]))
-        .values_list(*columns)
+        .values_list(*plain)
         .iterator(chunk_size=2000)
     ):
-        yield {c: _json_value(v) for c, v in zip(columns, values, strict=True)}
+        row = {c: _json_value(v) for c, v in zip(plain, values, strict=True)}
+        if "fields" in columns:
+            row["fields"] = codes.get(row["id"], [])
+        yield row
 
 
 def csv_lines(table: str) -> Iterator[str]:

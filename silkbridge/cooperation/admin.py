@@ -8,6 +8,7 @@ from silkbridge.cooperation.models import (
     JointLab,
     Output,
     Partnership,
+    ProgrammeOfficer,
     Project,
 )
 
@@ -34,7 +35,7 @@ class OutputInline(admin.TabularInline):
 @admin.register(Agreement)
 class AgreementAdmin(admin.ModelAdmin):
     list_display = ["__str__", "kind", "signed_on", "in_force_from", "expires_on", "terminated_on", "is_demo"]
-    list_filter = ["kind", "is_demo"]
+    list_filter = ["kind", "is_demo", "is_published", "review_status"]
     search_fields = ["external_id", "titles"]
     filter_horizontal = ["fields"]
     inlines = [PartyInline]
@@ -66,3 +67,13 @@ class ProjectAdmin(admin.ModelAdmin):
     raw_id_fields = ["agreement", "lab"]
     filter_horizontal = ["fields"]
     inlines = [PartnershipInline, OutputInline]
+
+
+@admin.register(ProgrammeOfficer)
+class ProgrammeOfficerAdmin(admin.ModelAdmin):
+    """Staff grant the programme officer role per country here."""
+
+    list_display = ["user", "country"]
+    list_filter = ["country"]
+    raw_id_fields = ["user"]
+    search_fields = ["user__email", "country__code"]

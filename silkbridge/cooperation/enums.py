@@ -16,6 +16,15 @@ class AgreementStatus(models.TextChoices):
     TERMINATED = "terminated", _("Terminated")
 
 
+class PeriodStatus(models.TextChoices):
+    """A lab, centre or project on a day, by its start and end dates (see models.py)."""
+
+    PLANNED = "planned", _("Not yet started")
+    ACTIVE = "active", _("Active")
+    ENDED = "ended", _("Ended")
+    UNKNOWN = "unknown", _("No start date")
+
+
 class PartnerRole(models.TextChoices):
     HOST = "host", _("Host")
     PARTNER = "partner", _("Partner")
@@ -40,3 +49,13 @@ class RecordKind(models.TextChoices):
     CENTRES = "centres", _("Demonstration centres")
     PROJECTS = "projects", _("Projects")
     OUTPUTS = "outputs", _("Outputs")
+
+
+class ReviewStatus(models.TextChoices):
+    """Where a record's latest version stands in review. A published record may carry a
+    submitted change while its published version stays public."""
+
+    DRAFT = "draft", _("Draft (withdrawn)")
+    SUBMITTED = "submitted", _("Submitted for review")
+    SENT_BACK = "sent_back", _("Sent back")
+    PUBLISHED = "published", _("Published")

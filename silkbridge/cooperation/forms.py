@@ -1,19 +1,65 @@
 """Forms for cooperation records. The same forms validate the pages and every row of an
 import, so a rule holds everywhere."""
 
+import re
+from datetime import date
 from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from silkbridge.cooperation.enums import PartnerRole
 from silkbridge.cooperation.models import Agreement, CentreYear, DemonstrationCentre, JointLab, Output, Project
+from silkbridge.core.text import fold
 from silkbridge.registry.forms import OrganisationResolver, split_lines
-from silkbridge.registry.models import Country, Organisation
+from silkbridge.registry.models import Country, Field, Organisation
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+class SearchableCheckboxes(forms.CheckboxSelectMultiple):
+    """Checkboxes (grouped where the choices are) with a box that narrows them as you type
+    (static/js/pickers.js)."""
+
+    template_name = "cooperation/widgets/searchable_checkboxes.html"
+
+
+class PartnerPicker(forms.Textarea):
+    """The partner lines, with suggestions from the registry and the affiliation matcher as
+    you type (htmx); a suggestion is added as a line, never retyped."""
+
+    template_name = "cooperation/widgets/partner_picker.html"
+
+
+def field_choices() -> list[tuple[str, list[tuple[str, str]]]]:
+    """Fields of science under their broad field, in the page's language."""
+    broad = Field.objects.filter(level=1).prefetch_related("children").order_by("code")
+    return [(b.name, [(b.code, b.name), *((f.code, f.name) for f in b.children.order_by("code"))]) for b in broad]
+
+
+def country_choices() -> list[tuple[str, str]]:
+    """Every country by its name in the page's language, in that name's order."""
+    return sorted(((c.code, c.name) for c in Country.objects.all()), key=lambda choice: fold(choice[1]))
+
+
+class CountriesField(forms.MultipleChoiceField):
+    """Countries chosen from the list, or ISO codes in text (imports and the API: "CN; KE")."""
+
+    def to_python(self, value: Any) -> list[str]:
+        values = value if isinstance(value, list | tuple) else [value or ""]
+        codes = [code.upper() for text in values for code in re.findall(r"[A-Za-z]+", str(text))]
+        return list(dict.fromkeys(codes))
+
+    def validate(self, value: list[str]) -> None:
+        known = {code for code, _name in self.choices}  # type: ignore[misc]
+        unknown = sorted(set(value) - known)
+        if unknown:
+            raise ValidationError(_("Unknown country code: %(codes)s."), params={"codes": ", ".join(unknown)})
+
+
 ORDER = [  # (start, end): the end may not come before the start
     ("signed_on", "in_force_from"), ("in_force_from", "expires_on"), ("signed_on", "terminated_on"),
     ("established_on", "closed_on"), ("opened_on", "closed_on"), ("start_on", "end_on"),
@@ -28,7 +74,7 @@ class RecordForm(forms.ModelForm):
 
     name = forms.CharField(label=_("Name"), max_length=500)
     partners_text = forms.CharField(
-        label=_("Partner organisations"), required=False, widget=forms.Textarea(attrs={"rows": 4}),
+        label=_("Partner organisations"), required=False, widget=PartnerPicker(attrs={"rows": 4}),
         help_text=_("One organisation a line (exact name, acronym or ROR id), optionally followed by “| role”: "
                     "host, partner, coordinator or participant."),
     )  # fmt: skip
@@ -41,6 +87,11 @@ class RecordForm(forms.ModelForm):
             if isinstance(field, forms.DateField):
                 field.widget = DATE
                 field.input_formats = ["%Y-%m-%d"]
+        if "fields" in self.fields:
+            self.fields["fields"].widget = SearchableCheckboxes(choices=field_choices())
+        for name, model in (("agreement", Agreement), ("lab", JointLab)):
+            if name in self.fields:  # a picker of published records by name
+                self.fields[name].queryset = model.objects.all()  # type: ignore[attr-defined]
         record = self.instance
         if record.pk:
             self.fields["name"].initial = str(record)
@@ -95,12 +146,12 @@ class AgreementForm(RecordForm):
     name_field = "titles"
     text_url = forms.URLField(label=_("link to the text"), required=False, max_length=500, assume_scheme="https")
     summary = forms.CharField(label=_("Summary"), required=False, widget=forms.Textarea(attrs={"rows": 4}))
-    countries_text = forms.CharField(
-        label=_("Country parties"), required=False, max_length=500,
-        help_text=_("ISO 3166-1 codes separated by commas, for example: CN, KE."),
+    countries_text = CountriesField(
+        label=_("Country parties"), required=False, widget=SearchableCheckboxes,
+        help_text=_("In a file or through the API: ISO 3166-1 codes, for example CN; KE."),
     )  # fmt: skip
     partners_text = forms.CharField(
-        label=_("Organisation parties"), required=False, widget=forms.Textarea(attrs={"rows": 3}),
+        label=_("Organisation parties"), required=False, widget=PartnerPicker(attrs={"rows": 3}),
         help_text=_("One organisation a line: exact name, acronym or ROR id."),
     )  # fmt: skip
 
@@ -116,25 +167,18 @@ class AgreementForm(RecordForm):
             "text_url",
             "fields",
         ]
-        widgets = {"fields": forms.CheckboxSelectMultiple}
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["name"].label = _("Title")
+        self.fields["countries_text"].choices = country_choices()
         if self.instance.pk:
             parties = list(self.instance.parties.all())
-            self.fields["countries_text"].initial = ", ".join(p.country_id for p in parties if p.country_id)
+            self.fields["countries_text"].initial = [p.country_id for p in parties if p.country_id]
             self.fields["partners_text"].initial = "\n".join(
                 p.organisation.ror_id or p.organisation.name for p in parties if p.organisation_id
             )
             self.fields["summary"].initial = self.instance.summaries.get(get_language() or "en", "")
-
-    def clean_countries_text(self) -> list[str]:
-        codes = [c.strip().upper() for c in self.cleaned_data.get("countries_text", "").split(",") if c.strip()]
-        unknown = sorted(set(codes) - set(Country.objects.filter(code__in=codes).values_list("code", flat=True)))
-        if unknown:
-            raise ValidationError(_("Unknown country code: %(codes)s."), params={"codes": ", ".join(unknown)})
-        return list(dict.fromkeys(codes))
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()
@@ -157,8 +201,8 @@ class AgreementForm(RecordForm):
 class JointLabForm(RecordForm):
     class Meta:
         model = JointLab
-        fields = ["external_id", "description", "established_on", "closed_on", "fields"]
-        widgets = {"fields": forms.CheckboxSelectMultiple, "description": forms.Textarea(attrs={"rows": 4})}
+        fields = ["external_id", "agreement", "description", "established_on", "closed_on", "fields"]
+        widgets = {"description": forms.Textarea(attrs={"rows": 4})}
 
 
 YearFormSet: Any = forms.inlineformset_factory(
@@ -199,6 +243,7 @@ class CentreForm(RecordForm):
         model = DemonstrationCentre
         fields = [
             "external_id",
+            "agreement",
             "host_country",
             "site",
             "technologies",
@@ -207,7 +252,7 @@ class CentreForm(RecordForm):
             "area_hectares",
             "fields",
         ]
-        widgets = {"fields": forms.CheckboxSelectMultiple, "technologies": forms.Textarea(attrs={"rows": 3})}
+        widgets = {"technologies": forms.Textarea(attrs={"rows": 3})}
 
 
 class ProjectForm(RecordForm):
@@ -217,14 +262,41 @@ class ProjectForm(RecordForm):
         model = Project
         fields = ["external_id", "abstract", "start_on", "end_on", "funding_programme", "funding_amount", "currency",
                   "agreement", "lab", "fields"]  # fmt: skip
-        widgets = {
-            "fields": forms.CheckboxSelectMultiple, "abstract": forms.Textarea(attrs={"rows": 4}),
-            "agreement": forms.NumberInput, "lab": forms.NumberInput,
-        }  # fmt: skip
+        widgets = {"abstract": forms.Textarea(attrs={"rows": 4})}
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["name"].label = _("Title")
+
+
+class AsOfForm(forms.Form):
+    """The day a page shows statuses on (default today) and, on lists, a status on that day."""
+
+    as_of = forms.DateField(label=_("Status on"), required=False, widget=DATE, input_formats=["%Y-%m-%d"])
+    status = forms.ChoiceField(label=_("Status on that day"), required=False)
+
+    def __init__(self, *args: Any, statuses: list[tuple[str, str]] | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if statuses is None:
+            del self.fields["status"]
+        else:
+            self.fields["status"].choices = [("", _("Any status")), *statuses]
+
+    def values(self) -> tuple[date, str]:
+        """(the day, the status or "") from valid input; today and "" otherwise."""
+        data = self.cleaned_data if self.is_bound and self.is_valid() else {}
+        return data.get("as_of") or timezone.localdate(), data.get("status") or ""
+
+
+class ReviewForm(forms.Form):
+    """A decision on a submission: the buttons of the record page."""
+
+    action = forms.ChoiceField(choices=[("publish", _("Publish")), ("send_back", _("Send back")),
+                                        ("withdraw", _("Withdraw"))], widget=forms.HiddenInput)  # fmt: skip
+    comment = forms.CharField(
+        label=_("Comment for the submitter"), required=False, max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 3}), help_text=_("Required to send a submission back."),
+    )  # fmt: skip
 
 
 class ImportForm(forms.Form):
@@ -237,6 +309,23 @@ class ImportForm(forms.Form):
     dry_run = forms.BooleanField(
         label=_("Dry run: check the file and show what would change, without saving"), required=False, initial=True
     )
+
+
+class RecordOutputForm(forms.ModelForm):
+    """An output added or edited on its lab's, centre's or project's page."""
+
+    class Meta:
+        model = Output
+        fields = ["kind", "year", "count", "identifier"]
+
+    def clean_year(self) -> int:
+        year = self.cleaned_data["year"]
+        if not 1900 <= year <= 2100:
+            raise ValidationError(_("Enter a year between 1900 and 2100."))
+        return int(year)
+
+    def domain_data(self) -> dict[str, Any]:
+        return {name: self.cleaned_data[name] for name in self._meta.fields or []}
 
 
 class OutputForm(forms.ModelForm):

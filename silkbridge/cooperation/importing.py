@@ -299,7 +299,7 @@ def run_import(
             )
             continue
         seen[external] = number
-        record = model.objects.filter(external_id=external).first() or model()
+        record = model._default_manager.filter(external_id=external).first() or model()
         options = {"resolver": report.resolver} if issubclass(form_class, RecordForm) else {}
         form = form_class(form_data(kind, row), instance=copy.copy(record), **options)
         if not form.is_valid():

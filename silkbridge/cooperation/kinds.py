@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import QuerySet
+from django.utils.translation import gettext_lazy as _
 
 from silkbridge.cooperation import queries
 from silkbridge.cooperation.enums import RecordKind
@@ -23,6 +24,7 @@ class Kind:
     active: Callable[..., QuerySet[Any]] | None = None
     facts_template: str = ""  # the detail page's part that only this kind has
     form_template: str = ""  # the edit page's part that only this kind has
+    add_title: Any = ""  # "Add a joint laboratory": the create page's title and its button
 
     @property
     def title(self) -> str:
@@ -34,12 +36,13 @@ RECORDS: dict[str, Kind] = {
     kind.slug: kind
     for kind in [
         Kind(RecordKind.AGREEMENTS, Agreement, AgreementForm, ("parties__country", "parties__organisation"),
-             facts_template="cooperation/facts/agreement.html"),
-        Kind(RecordKind.LABS, JointLab, JointLabForm, PARTNERS, queries.labs_active, "cooperation/facts/lab.html"),
+             facts_template="cooperation/facts/agreement.html", add_title=_("Add an agreement")),
+        Kind(RecordKind.LABS, JointLab, JointLabForm, PARTNERS, queries.labs_active, "cooperation/facts/lab.html",
+             add_title=_("Add a joint laboratory")),
         Kind(RecordKind.CENTRES, DemonstrationCentre, CentreForm, PARTNERS, queries.centres_open,
-             "cooperation/facts/centre.html", "cooperation/_years.html"),
+             "cooperation/facts/centre.html", "cooperation/_years.html", _("Add a demonstration centre")),
         Kind(RecordKind.PROJECTS, Project, ProjectForm, PARTNERS, queries.projects_active,
-             "cooperation/facts/project.html"),
+             "cooperation/facts/project.html", add_title=_("Add a project")),
     ]
 }  # fmt: skip
 OUTPUTS = Kind(RecordKind.OUTPUTS, Output, OutputForm)

@@ -15,21 +15,54 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from silkbridge.cooperation.enums import AgreementKind, AgreementStatus, OutputKind, PartnerRole, RecordKind
+from silkbridge.cooperation.enums import (
+    AgreementKind,
+    AgreementStatus,
+    OutputKind,
+    PartnerRole,
+    PeriodStatus,
+    RecordKind,
+    ReviewStatus,
+)
 from silkbridge.core.models import TimeStampedModel
 from silkbridge.core.text import fold
 from silkbridge.core.translation import pick
 from silkbridge.registry.models import Country, Field, Organisation
 
 
+class PublishedManager(models.Manager[Any]):
+    """Only records with a published version: what the public, the API, open data, the
+    indicators and search see. ``all_records`` (the default manager) holds every record."""
+
+    def get_queryset(self) -> models.QuerySet[Any]:
+        return super().get_queryset().filter(is_published=True)
+
+
 class CooperationRecord(TimeStampedModel):
     """What every cooperation record has: an id from the source it was imported from,
-    fields of science, and a demo flag (demo records are shown as such)."""
+    fields of science, a demo flag (demo records are shown as such) and its review state.
+
+    Review: a record created by someone who may not publish is saved unpublished; a change
+    to a published record by such a person is kept in ``pending`` (the domain data and the
+    form input) until a moderator publishes it, so the published version stays as it was."""
 
     external_id = models.CharField(_("external id"), max_length=100, unique=True, null=True, blank=True)
     fields = models.ManyToManyField(Field, blank=True, related_name="+", verbose_name=_("fields of science"))
     is_demo = models.BooleanField(_("demo data"), default=False)
     search_text = models.TextField(editable=False, default="")
+    is_published = models.BooleanField(_("published"), default=True)
+    review_status = models.CharField(
+        _("review"), max_length=20, choices=ReviewStatus.choices, default=ReviewStatus.PUBLISHED
+    )
+    review_comment = models.TextField(_("comment of the review"), blank=True)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+        verbose_name=_("submitted by"),
+    )  # fmt: skip
+    pending = models.JSONField(null=True, blank=True, editable=False)
+
+    all_records = models.Manager()
+    objects = PublishedManager()
 
     record_kind: ClassVar[RecordKind]
     # The partnership field that names records of this kind ("lab"); "" where the record has
@@ -40,6 +73,10 @@ class CooperationRecord(TimeStampedModel):
 
     class Meta:
         abstract = True
+
+    @property
+    def awaits_review(self) -> bool:
+        return self.review_status in (ReviewStatus.SUBMITTED, ReviewStatus.SENT_BACK)
 
     @property
     def period(self) -> tuple[date | None, date | None]:
@@ -58,6 +95,20 @@ class CooperationRecord(TimeStampedModel):
 
     def get_absolute_url(self) -> str:
         return reverse("cooperation:detail", args=[self.record_kind, self.pk])
+
+    @property
+    def period_facts(self) -> list[tuple[str, date | None]]:
+        """(label, date) of its start and its end, as the record's page shows them."""
+        return [(str(self._meta.get_field(name).verbose_name), getattr(self, name)) for name in self.period_fields]
+
+    def status_on(self, day: date) -> Any:
+        """Where the record stands on `day` by its period (agreements have their own statuses)."""
+        start, end = self.period
+        if start is None:
+            return PeriodStatus.UNKNOWN
+        if day < start:
+            return PeriodStatus.PLANNED
+        return PeriodStatus.ENDED if end is not None and day > end else PeriodStatus.ACTIVE
 
     def searchable(self) -> list[str]:
         return [self.external_id or ""]
@@ -84,6 +135,7 @@ class Agreement(CooperationRecord):
 
     class Meta:
         ordering = ["-signed_on", "id"]
+        default_manager_name = "all_records"
         verbose_name = _("agreement")
         verbose_name_plural = _("agreements")
 
@@ -158,9 +210,13 @@ class JointLab(CooperationRecord):
     description = models.TextField(_("description"), blank=True)
     established_on = models.DateField(_("established on"), null=True, blank=True)
     closed_on = models.DateField(_("closed on"), null=True, blank=True)
+    agreement = models.ForeignKey(
+        Agreement, null=True, blank=True, on_delete=models.SET_NULL, related_name="labs", verbose_name=_("agreement")
+    )
 
     class Meta:
         ordering = ["id"]
+        default_manager_name = "all_records"
         verbose_name = _("joint laboratory")
         verbose_name_plural = _("joint laboratories")
 
@@ -184,9 +240,13 @@ class DemonstrationCentre(CooperationRecord):
     opened_on = models.DateField(_("opened on"), null=True, blank=True)
     closed_on = models.DateField(_("closed on"), null=True, blank=True)
     area_hectares = models.DecimalField(_("area (hectares)"), max_digits=10, decimal_places=2, null=True, blank=True)
+    agreement = models.ForeignKey(
+        Agreement, null=True, blank=True, on_delete=models.SET_NULL, related_name="centres", verbose_name=_("agreement")
+    )
 
     class Meta:
         ordering = ["id"]
+        default_manager_name = "all_records"
         verbose_name = _("demonstration centre")
         verbose_name_plural = _("demonstration centres")
 
@@ -224,11 +284,22 @@ class Project(CooperationRecord):
     funding_programme = models.CharField(_("funding programme"), max_length=200, blank=True)
     funding_amount = models.DecimalField(_("funding amount"), max_digits=16, decimal_places=2, null=True, blank=True)
     currency = models.CharField(_("currency"), max_length=3, blank=True)
-    agreement = models.ForeignKey(Agreement, null=True, blank=True, on_delete=models.SET_NULL, related_name="projects")
-    lab = models.ForeignKey(JointLab, null=True, blank=True, on_delete=models.SET_NULL, related_name="projects")
+    agreement = models.ForeignKey(
+        Agreement,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="projects",
+        verbose_name=_("agreement"),
+    )
+    lab = models.ForeignKey(
+        JointLab, null=True, blank=True, on_delete=models.SET_NULL, related_name="projects",
+        verbose_name=_("joint laboratory"),
+    )  # fmt: skip
 
     class Meta:
         ordering = ["-start_on", "id"]
+        default_manager_name = "all_records"
         verbose_name = _("project")
         verbose_name_plural = _("projects")
 
@@ -323,6 +394,22 @@ class ImportJob(models.Model):
     @property
     def percent(self) -> int:
         return round(100 * self.checked_rows / self.total_rows) if self.total_rows else 100
+
+
+class ProgrammeOfficer(models.Model):
+    """A person who submits intergovernmental agreements for a country (a role that staff
+    grant, per country, in the admin)."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="programme_countries")
+    country = models.ForeignKey(Country, on_delete=models.CASCADE, related_name="+", verbose_name=_("country"))
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "country"], name="one_officer_role_per_country")]
+        verbose_name = _("programme officer")
+        verbose_name_plural = _("programme officers")
+
+    def __str__(self) -> str:
+        return f"{self.user} ({self.country_id})"
 
 
 # Each record kind's model, by its slug (``cooperation.kinds`` adds forms and more).

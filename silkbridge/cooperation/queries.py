@@ -7,8 +7,8 @@ from typing import Any
 
 from django.db.models import Count, Q, QuerySet
 
-from silkbridge.cooperation.enums import AgreementKind, AgreementStatus
-from silkbridge.cooperation.models import Agreement, DemonstrationCentre, JointLab, Project
+from silkbridge.cooperation.enums import AgreementKind, AgreementStatus, PeriodStatus, ReviewStatus
+from silkbridge.cooperation.models import RECORD_MODELS, Agreement, DemonstrationCentre, JointLab, Project
 from silkbridge.registry.models import Country
 from silkbridge.registry.queries import text_filter
 
@@ -48,9 +48,13 @@ def agreements(*, on: date, kind: str = "", country: str = "", status: str = "")
     return qs.distinct().order_by("-signed_on", "id")
 
 
-def partner_countries_with_agreement(*, on: date) -> QuerySet[Country]:
-    """Countries party to at least one intergovernmental S&T agreement in force on `on`."""
+def partner_countries_with_agreement(*, on: date, host: str = "") -> QuerySet[Country]:
+    """Countries party to at least one intergovernmental S&T agreement in force on `on`; with
+    a `host` country, the other parties of the host's agreements only."""
     in_force = Agreement.objects.filter(in_force_q(on), kind=AgreementKind.INTERGOVERNMENTAL)
+    if host:
+        in_force = in_force.filter(parties__country_id=host)
+        return Country.objects.filter(agreement_parties__agreement__in=in_force).exclude(code=host).distinct()
     return Country.objects.filter(agreement_parties__agreement__in=in_force).distinct()
 
 
@@ -77,6 +81,50 @@ def projects_active(*, on: date) -> QuerySet[Project]:
     return Project.objects.filter(open_between_q("start_on", "end_on", on))
 
 
+def period_status_q(model: type[Any], status: PeriodStatus, day: date) -> Q:
+    """The labs, centres or projects that have `status` on `day` (the database form of
+    CooperationRecord.status_on)."""
+    start, end = model.period_fields
+    conditions = {
+        PeriodStatus.UNKNOWN: Q(**{f"{start}__isnull": True}),
+        PeriodStatus.PLANNED: Q(**{f"{start}__gt": day}),
+        PeriodStatus.ACTIVE: open_between_q(start, end, day),
+        PeriodStatus.ENDED: Q(**{f"{start}__lte": day, f"{end}__lt": day}),
+    }
+    return conditions[status]
+
+
+def status_choices(model: type[Any]) -> list[tuple[str, str]]:
+    """The statuses a record of `model` may have on a day."""
+    return list(AgreementStatus.choices if model is Agreement else PeriodStatus.choices)
+
+
+def with_status(qs: QuerySet[Any], status: str, day: date) -> QuerySet[Any]:
+    """`qs` narrowed to the records with `status` on `day` ("" for every record)."""
+    if not status:
+        return qs
+    if qs.model is Agreement:
+        return qs.filter(status_q(AgreementStatus(status), day))
+    return qs.filter(period_status_q(qs.model, PeriodStatus(status), day))
+
+
+def chain(record: Any) -> dict[str, Any]:
+    """The published records linked to `record` along agreement -> lab or centre -> project
+    (outputs are the record's own ``outputs``)."""
+    if isinstance(record, Agreement):
+        return {
+            "labs": list(JointLab.objects.filter(agreement=record)),
+            "centres": list(DemonstrationCentre.objects.filter(agreement=record)),
+            "projects": list(Project.objects.filter(agreement=record)[:100]),
+        }
+    links: dict[str, Any] = {"agreement": Agreement.objects.filter(pk=record.agreement_id).first()}
+    if isinstance(record, Project):
+        links["lab"] = JointLab.objects.filter(pk=record.lab_id).first()
+    if isinstance(record, JointLab):
+        links["projects"] = list(Project.objects.filter(lab=record)[:100])
+    return links
+
+
 def records(model: type[Any], *, q: str = "", country: str = "", field: str = "") -> QuerySet[Any]:
     """A record list with the page filters: words of `q`, a country involved, a field."""
     qs = model.objects.all()
@@ -96,10 +144,39 @@ def records(model: type[Any], *, q: str = "", country: str = "", field: str = ""
 
 
 def records_of_organisation(org_id: int) -> dict[str, list[Any]]:
-    """The cooperation records an organisation is a party or partner to, for its page."""
+    """The cooperation records an organisation is a party or partner to, for its page, with
+    the agreement each lab, centre or project belongs to (its part of the chain)."""
     return {
         "agreements": list(Agreement.objects.filter(parties__organisation_id=org_id).distinct()[:50]),
-        "labs": list(JointLab.objects.filter(partners__organisation_id=org_id).distinct()[:50]),
-        "centres": list(DemonstrationCentre.objects.filter(partners__organisation_id=org_id).distinct()[:50]),
-        "projects": list(Project.objects.filter(partners__organisation_id=org_id).distinct()[:50]),
+        "labs": list(JointLab.objects.filter(partners__organisation_id=org_id).select_related("agreement")
+                     .distinct()[:50]),
+        "centres": list(DemonstrationCentre.objects.filter(partners__organisation_id=org_id)
+                        .select_related("agreement").distinct()[:50]),
+        "projects": list(Project.objects.filter(partners__organisation_id=org_id)
+                         .select_related("agreement", "lab").distinct()[:50]),
+    }  # fmt: skip
+
+
+def records_of_country(code: str) -> dict[str, list[Any]]:
+    """The published labs, centres and projects a country takes part in (through a partner
+    organisation, or as a centre's host), for its page."""
+    return {
+        kind: list(records(model, country=code).select_related("agreement").order_by("id")[:50])
+        for kind, model in (("labs", JointLab), ("centres", DemonstrationCentre), ("projects", Project))
     }
+
+
+def awaiting_review() -> list[Any]:
+    """Every submission awaiting a moderator (not those sent back), oldest change first."""
+    found: list[Any] = []
+    for model in RECORD_MODELS.values():
+        found += model._default_manager.filter(review_status=ReviewStatus.SUBMITTED).select_related("submitted_by")
+    return sorted(found, key=lambda r: r.updated_at)
+
+
+def submissions_of(user: Any) -> list[Any]:
+    """The user's own submissions that are not (yet) published as submitted, newest first."""
+    found: list[Any] = []
+    for model in RECORD_MODELS.values():
+        found += model._default_manager.filter(submitted_by=user).exclude(review_status=ReviewStatus.PUBLISHED)
+    return sorted(found, key=lambda r: r.updated_at, reverse=True)

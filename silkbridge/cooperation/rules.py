@@ -1,7 +1,10 @@
-"""Who may change cooperation records: editors of an organisation involved, moderators, staff.
+"""Who may change cooperation records: editors of an organisation involved, programme
+officers of a country party (intergovernmental agreements), moderators, staff.
 
 An organisation is involved when it is a party (agreements) or a partner (labs, centres,
-projects). Records whose parties are only countries are changed by moderators and staff."""
+projects). Records whose parties are only countries are changed by those countries'
+programme officers, moderators and staff. Moderators and staff publish; what others create
+or change waits for review (see domain.py)."""
 
 from typing import Any
 
@@ -9,6 +12,7 @@ import rules
 
 from silkbridge.accounts.enums import MembershipRole
 from silkbridge.accounts.models import User, Viewer
+from silkbridge.cooperation.enums import AgreementKind
 from silkbridge.registry.rules import is_moderator, is_staff
 
 
@@ -25,10 +29,43 @@ def edits_any_organisation(user: Viewer) -> bool:
     return user.is_authenticated and user.memberships.filter(role=MembershipRole.EDITOR).exists()
 
 
-rules.add_perm("cooperation.add_record", edits_any_organisation | is_moderator | is_staff)
-rules.add_perm("cooperation.change_record", edits_an_involved_organisation | is_moderator | is_staff)
-rules.add_perm("cooperation.delete_record", is_moderator | is_staff)
+def officer_countries(user: Any) -> set[str]:
+    """The countries whose programme officer `user` is (a role staff grant per country)."""
+    if not getattr(user, "is_authenticated", False):
+        return set()
+    return set(user.programme_countries.values_list("country_id", flat=True))
+
+
+@rules.predicate
+def is_programme_officer(user: Any) -> bool:
+    return bool(officer_countries(user))
+
+
+@rules.predicate
+def is_officer_of_a_party(user: Any, record: Any) -> bool:
+    if record is None or record.partnership_field:
+        return False
+    return bool(officer_countries(user) & {p.country_id for p in record.parties.all() if p.country_id})
+
+
+@rules.predicate
+def never_published(user: Any, record: Any) -> bool:
+    return record is not None and not record.is_published
+
+
+@rules.predicate
+def awaits_review(user: Any, record: Any) -> bool:
+    return record is not None and record.awaits_review
+
+
+may_change = edits_an_involved_organisation | is_officer_of_a_party | is_moderator | is_staff
+rules.add_perm("cooperation.add_record", edits_any_organisation | is_programme_officer | is_moderator | is_staff)
+rules.add_perm("cooperation.change_record", may_change)
+# A submission that was never published may be deleted by whoever may change it.
+rules.add_perm("cooperation.delete_record", is_moderator | is_staff | (never_published & may_change))
 rules.add_perm("cooperation.import_records", is_moderator | is_staff)
+rules.add_perm("cooperation.publish_record", is_moderator | is_staff)
+rules.add_perm("cooperation.withdraw_record", awaits_review & may_change)
 
 
 def edited_organisations(user: Viewer | None) -> set[int]:
@@ -42,12 +79,17 @@ def party_violation(user: Viewer | None, record: Any, data: dict[str, Any]) -> s
 
     Editors act only for the organisations they edit: a record they create or change must
     keep one of those among its parties, they may never remove an organisation they do not
-    edit, and the country parties of an agreement (governments) are set by moderators and
-    staff only. A command-line import (no user), moderators and staff are not limited."""
+    edit. The country parties of an agreement (governments) are set by moderators, staff and
+    the programme officers of one of those countries; an intergovernmental agreement is
+    submitted by them only. A command-line import (no user), moderators and staff are not
+    limited."""
     from django.utils.translation import gettext as _
 
     if user is None or is_moderator(user) or user.is_staff:
         return None
+    country_violation = _country_violation(user, record, data)
+    if country_violation is not None:
+        return country_violation or None
     if "partners" in data:
         new_orgs, new_countries = {org.pk for org, _role in data["partners"]}, None
     elif "parties" in data:
@@ -73,3 +115,29 @@ def party_violation(user: Viewer | None, record: Any, data: dict[str, Any]) -> s
     if not new_orgs & edited:
         return _("A record you create or change must include an organisation you edit.")
     return None
+
+
+def _country_violation(user: Any, record: Any, data: dict[str, Any]) -> str | None:
+    """For an agreement's parties: why `user` may not set them; "" when a programme officer
+    of one of its countries acts for it (the organisation rules then do not apply); None
+    when countries are not the question."""
+    from django.utils.translation import gettext as _
+
+    if "parties" not in data:
+        return None
+    new_countries = set(data["parties"][0])
+    old_countries = {p.country_id for p in record.parties.all() if p.country_id} if record.pk else set()
+    intergovernmental = (data.get("kind") or getattr(record, "kind", "")) == AgreementKind.INTERGOVERNMENTAL
+    if not (new_countries or old_countries or intergovernmental):
+        return None
+    officer = officer_countries(user)
+    if new_countries & officer and (not old_countries or old_countries & officer):
+        return ""
+    if intergovernmental:
+        return _(
+            "An intergovernmental agreement is submitted by a programme officer of one of its countries or by a "
+            "moderator."
+        )
+    if new_countries == old_countries:
+        return None
+    return _("Only moderators and the programme officers of a party may set the country parties of an agreement.")

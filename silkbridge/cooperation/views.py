@@ -1,28 +1,33 @@
 import copy
 import io
+from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import prefetch_related_objects
+from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_POST
 
 from silkbridge.accounts.models import AuthenticatedRequest
 from silkbridge.cooperation import domain, importing, queries, rules
-from silkbridge.cooperation.forms import ImportForm
+from silkbridge.cooperation.enums import ReviewStatus
+from silkbridge.cooperation.forms import AsOfForm, ImportForm, RecordOutputForm, ReviewForm
 from silkbridge.cooperation.kinds import IMPORTABLE, RECORDS, Kind, record_kind
-from silkbridge.cooperation.models import ImportJob
+from silkbridge.cooperation.models import ImportJob, Output
 from silkbridge.cooperation.tasks import run_import_job
 from silkbridge.core.audit import history
 from silkbridge.core.pagination import page_of
 from silkbridge.core.views import confirm_delete
 from silkbridge.registry.forms import OrganisationFilterForm
+from silkbridge.registry.identity import explain_match, suggest_organisation
+from silkbridge.registry.models import Organisation
+from silkbridge.registry.queries import search_organisations
 
 
 def _kind(slug: str) -> Kind:
@@ -36,18 +41,71 @@ def record_list(request: HttpRequest, kind: str) -> HttpResponse:
     spec = _kind(kind)
     form = OrganisationFilterForm(request.GET or None)  # q, country and field, as on the organisation list
     filters = form.filters()
+    as_of = AsOfForm(request.GET or None, statuses=queries.status_choices(spec.model))
+    day, status = as_of.values()
     qs = queries.records(spec.model, q=filters["q"], country=filters["country"], field=filters["field"])
-    page = page_of(qs.prefetch_related(*spec.prefetch), request.GET.get("page"), settings.SILKBRIDGE_PAGE_SIZE)
-    context = {"kind": kind, "spec": spec, "form": form, "page": page, "today": timezone.localdate(),
+    qs = queries.with_status(qs, status, day).prefetch_related(*spec.prefetch)
+    page = page_of(qs, request.GET.get("page"), settings.SILKBRIDGE_PAGE_SIZE)
+    for record in page.object_list:
+        record.status_then = record.status_on(day)
+    context = {"kind": kind, "spec": spec, "form": form, "as_of": as_of, "page": page, "day": day,
                "kinds": RECORDS}  # fmt: skip
     return render(request, "cooperation/list.html", context)
 
 
 def record_detail(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
+    """The published version to everyone; an unpublished record, and a pending change with
+    the review's comment, to those who may change or publish it (the getter decides)."""
     spec = _kind(kind)
-    record = get_object_or_404(spec.model.objects.prefetch_related(*spec.prefetch, "fields"), pk=pk)
-    context = {"kind": kind, "spec": spec, "record": record, "today": timezone.localdate()}
+    record = domain.get_record_for_user(request.user, kind, pk)
+    prefetch_related_objects([record], *spec.prefetch, "fields")
+    as_of = AsOfForm(request.GET or None)
+    day, _status = as_of.values()
+    context = {"kind": kind, "spec": spec, "record": record, "as_of": as_of, "day": day,
+               "status": record.status_on(day), "chain": queries.chain(record),
+               "review_form": ReviewForm(), "pending_rows": _pending_rows(record)}  # fmt: skip
     return render(request, "cooperation/detail.html", context)
+
+
+RELATION_LABELS = {
+    "partners": gettext_lazy("Partners"),
+    "parties": gettext_lazy("Parties"),
+    "years": gettext_lazy("Yearly figures"),
+}
+
+
+def _pending_rows(record: Any) -> list[tuple[str, str, str]]:
+    """A pending change as (label, published value, submitted value) rows."""
+    if not record.pending:
+        return []
+    names = {f.attname: f.verbose_name for f in record._meta.get_fields() if hasattr(f, "attname")}
+    names.update({f.name: f.verbose_name for f in record._meta.many_to_many}, **RELATION_LABELS)
+    org_ids = {int(v.split(":")[0]) for old, new in [record.pending["changes"].get("partners", [[], []])]
+               for v in (old or []) + (new or [])}  # fmt: skip
+    orgs = dict(Organisation.objects.filter(pk__in=org_ids).values_list("pk", "name"))
+
+    def shown(name: str, value: Any) -> str:
+        if name == "partners":
+            value = [f"{orgs.get(int(v.split(':')[0]), v)} ({v.split(':')[1]})" for v in value or []]
+        if isinstance(value, dict):
+            value = list(value.values())
+        return ", ".join(map(str, value)) if isinstance(value, list) else ("—" if value in (None, "") else str(value))
+
+    return [(str(names.get(n, n)), shown(n, old), shown(n, new)) for n, (old, new) in record.pending["changes"].items()]
+
+
+def _form_input(request: HttpRequest) -> dict[str, list[str]]:
+    return {key: request.POST.getlist(key) for key in request.POST if key != "csrfmiddlewaretoken"}
+
+
+def _pending_input(record: Any) -> QueryDict | None:
+    """The form input of a record's pending change, to edit it again."""
+    if not record.pending:
+        return None
+    data = QueryDict(mutable=True)
+    for key, values in record.pending["form"].items():
+        data.setlist(key, values)
+    return data
 
 
 @login_required
@@ -60,15 +118,18 @@ def record_edit(request: AuthenticatedRequest, kind: str, pk: int | None = None)
         record = spec.model()
     else:
         raise PermissionDenied
-    form = spec.form(request.POST or None, instance=copy.copy(record))
+    form = spec.form(request.POST or _pending_input(record), instance=copy.copy(record))
     violation = (
         rules.party_violation(request.user, record, form.domain_data()) if form.is_bound and form.is_valid() else None
     )
     if violation:
         form.add_error("partners_text", violation)
     elif request.method == "POST" and form.is_valid():
-        domain.save_record(record, data=form.domain_data(), actor=request.user)
-        messages.success(request, _("“%(name)s” was saved.") % {"name": record})
+        domain.save_record(record, data=form.domain_data(), actor=request.user, form_input=_form_input(request))
+        if record.review_status == ReviewStatus.PUBLISHED:
+            messages.success(request, _("“%(name)s” was saved.") % {"name": record})
+        else:
+            messages.success(request, _("“%(name)s” was submitted for review.") % {"name": form.cleaned_data["name"]})
         return redirect(record)
     context = {
         "kind": kind, "spec": spec, "record": record, "form": form,
@@ -76,6 +137,86 @@ def record_edit(request: AuthenticatedRequest, kind: str, pk: int | None = None)
         "extra_template": spec.form_template,
     }  # fmt: skip
     return render(request, "cooperation/form.html", context)
+
+
+@login_required
+def suggest_organisations(request: AuthenticatedRequest) -> HttpResponse:
+    """Organisations for the typed text (htmx, as you type): the affiliation matcher's
+    choice with its reason first, then registry names that match."""
+    q = request.GET.get("q", "").strip()[:200]
+    suggestions: list[tuple[Any, str]] = []
+    if len(q) >= 2:
+        org, match = suggest_organisation(q)
+        if org is not None:
+            suggestions.append((org, explain_match(match.reason)))
+        found = search_organisations(q=q).exclude(pk=getattr(org, "pk", None))[:5]
+        suggestions += [(other, "") for other in found]
+    return render(request, "cooperation/_suggestions.html", {"suggestions": suggestions, "q": q})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def output_edit(request: AuthenticatedRequest, kind: str, pk: int, output_pk: int | None = None) -> HttpResponse:
+    """Add or edit an output on its record's page (whoever may change the record)."""
+    spec = _kind(kind)
+    if not spec.model.partnership_field:
+        raise Http404  # agreements have no outputs
+    record = domain.get_record_for_user(request.user, kind, pk, write=True)
+    output = (
+        get_object_or_404(record.outputs, pk=output_pk)
+        if output_pk
+        else Output(**{spec.model.partnership_field: record})
+    )  # type: ignore[attr-defined]
+    form = RecordOutputForm(request.POST or None, instance=output)
+    if request.method == "POST" and form.is_valid():
+        domain.save_output(output, data=form.domain_data(), actor=request.user)
+        messages.success(request, _("The output was saved."))
+        return redirect(record)
+    title = _("Edit an output of “%(name)s”") if output.pk else _("Add an output to “%(name)s”")
+    context = {"form": form, "record": record, "kind": kind, "spec": spec, "title": title % {"name": record},
+               "cancel_url": record.get_absolute_url()}  # fmt: skip
+    return render(request, "cooperation/output_form.html", context)
+
+
+@login_required
+def review_queue(request: HttpRequest) -> HttpResponse:
+    """Moderators: every submission awaiting review, oldest first. Everyone: their own
+    submissions that are not yet published."""
+    queue = queries.awaiting_review() if request.user.has_perm("cooperation.publish_record") else None
+    mine = queries.submissions_of(request.user)
+    return render(request, "cooperation/review.html", {"queue": queue, "mine": mine})
+
+
+@login_required
+@require_POST
+def record_review(request: AuthenticatedRequest, kind: str, pk: int) -> HttpResponse:
+    """Publish, send back (with a comment) or withdraw a submission."""
+    record = domain.get_record_for_user(request.user, kind, pk)
+    form = ReviewForm(request.POST)
+    if not form.is_valid():
+        raise PermissionDenied  # only the buttons of the page post here
+    action = form.cleaned_data["action"]
+    if not request.user.has_perm(REVIEW_PERMS[action], record):
+        raise PermissionDenied
+    try:
+        if action == "publish":
+            domain.publish_record(record, actor=request.user)
+        elif action == "send_back":
+            domain.send_back_record(record, comment=form.cleaned_data["comment"], actor=request.user)
+        else:
+            domain.withdraw_record(record, actor=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, REVIEW_DONE[action] % {"name": record})
+    return redirect(record)
+
+
+REVIEW_PERMS = {"publish": "cooperation.publish_record", "send_back": "cooperation.publish_record",
+                "withdraw": "cooperation.withdraw_record"}  # fmt: skip
+REVIEW_DONE = {"publish": gettext_lazy("“%(name)s” was published."),
+               "send_back": gettext_lazy("“%(name)s” was sent back."),
+               "withdraw": gettext_lazy("The submission of “%(name)s” was withdrawn.")}  # fmt: skip
 
 
 @login_required

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+from django.conf import settings
 from django.db.models import Count, Q, Sum
 from django.db.models.functions import ExtractYear
 from django.utils.functional import Promise
@@ -53,9 +54,23 @@ def _country_rows(counts: dict[str, int]) -> list[Row]:
 
 
 def partner_countries(day: date) -> list[Row]:
+    host = settings.SILKBRIDGE_HOST_COUNTRY
     return _country_rows(
-        {code: 1 for code in cq.partner_countries_with_agreement(on=day).values_list("code", flat=True)}
+        {code: 1 for code in cq.partner_countries_with_agreement(on=day, host=host).values_list("code", flat=True)}
     )
+
+
+def _host_method(method: str) -> str:
+    """The partner-countries method text, said of the host country when one is set."""
+    host = settings.SILKBRIDGE_HOST_COUNTRY
+    if not host:
+        return method
+    name = Country.objects.filter(code=host).first()
+    return _(
+        "Countries other than %(host)s that are a party, with %(host)s, to at least one intergovernmental S&T "
+        "cooperation agreement in force on the chosen day. An agreement is in force from its “in force from” date "
+        "through its “expires on” date, and no longer from its “terminated on” date."
+    ) % {"host": name.name if name else host}
 
 
 def agreements_in_force(day: date) -> list[Row]:
@@ -97,7 +112,9 @@ def centres_by_country(day: date) -> list[Row]:
 def people_trained(day: date) -> list[Row]:
     """The last complete calendar year before `as_of` (yearly figures are per calendar year)."""
     rows = (
-        CentreYear.objects.filter(year=day.year - 1).values("centre__host_country_id").annotate(n=Sum("people_trained"))
+        CentreYear.objects.filter(year=day.year - 1, centre__is_published=True)
+        .values("centre__host_country_id")
+        .annotate(n=Sum("people_trained"))
     )
     return _country_rows({r["centre__host_country_id"]: r["n"] or 0 for r in rows})
 
@@ -214,7 +231,8 @@ def compute(name: str, day: date) -> Figure:
     indicator = INDICATORS[name]
     rows = indicator.compute(day)
     distinct = indicator.distinct(day) if indicator.distinct else None
-    return Figure(name, str(indicator.title), str(indicator.method), day, rows, indicator.by_country, distinct)
+    method = _host_method(str(indicator.method)) if name == "partner-countries" else str(indicator.method)
+    return Figure(name, str(indicator.title), method, day, rows, indicator.by_country, distinct)
 
 
 @dataclass

@@ -4,7 +4,9 @@ as demo data (``registry.demo``, ``cooperation.demo``, ``marketplace.demo``)."""
 
 from pathlib import Path
 
+from silkbridge.accounts.models import User
 from silkbridge.cooperation.demo import seed_cooperation
+from silkbridge.cooperation.models import ProgrammeOfficer
 from silkbridge.marketplace.demo import seed_marketplace
 from silkbridge.registry.demo import DEMO_EXTRACT, seed_experts, seed_partners, seed_users
 from silkbridge.registry.importing import ImportReport, import_ror
@@ -19,4 +21,8 @@ def seed(password_file: Path) -> tuple[ImportReport, list[str]]:
     seed_experts()
     seed_cooperation()
     seed_marketplace()
-    return report, seed_users(password_file)
+    created = seed_users(password_file)
+    officer = User.objects.filter(email="officer@demo.silkbridge.invalid").first()
+    if officer is not None:  # submits Kenya's intergovernmental agreements for review
+        ProgrammeOfficer.objects.get_or_create(user=officer, country_id="KE")
+    return report, created

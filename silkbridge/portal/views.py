@@ -4,11 +4,15 @@ records and suggestions, site search across every registered record kind."""
 from typing import Any
 
 from django.conf import settings
-from django.contrib.admin.views.decorators import staff_member_required
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from silkbridge.cooperation.models import Agreement
 from silkbridge.cooperation.queries import (
@@ -16,6 +20,7 @@ from silkbridge.cooperation.queries import (
     in_force_q,
     labs_active,
     projects_active,
+    records_of_country,
     records_of_organisation,
 )
 from silkbridge.core.pagination import page_of
@@ -25,7 +30,8 @@ from silkbridge.matching.forms import SearchForm, kind_choices
 from silkbridge.matching.queries import exposure_report
 from silkbridge.registry import domain as registry
 from silkbridge.registry import queries
-from silkbridge.registry.models import Country, OrganisationRedirect
+from silkbridge.registry.enums import EditorRequestStatus
+from silkbridge.registry.models import Country, EditorRequest, OrganisationRedirect
 
 SEARCH_PER_PAGE = 10
 
@@ -48,8 +54,9 @@ def country_detail(request: HttpRequest, code: str) -> HttpResponse:
         queries.search_organisations(country=country.code), request.GET.get("page"), settings.SILKBRIDGE_PAGE_SIZE
     )
     experts = queries.search_experts(request.user, country=country.code)[:50]
-    agreements = Agreement.objects.filter(parties__country=country).distinct()[:50]
-    context = {"country": country, "page": organisations, "experts": experts, "agreements": agreements}
+    agreements = list(Agreement.objects.filter(parties__country=country).distinct()[:50])
+    cooperation = {"agreements": agreements, **records_of_country(country.code)}
+    context = {"country": country, "page": organisations, "experts": experts, "cooperation": cooperation}
     return render(request, "portal/country_detail.html", context)
 
 
@@ -71,12 +78,54 @@ def organisation_detail(request: HttpRequest, pk: int) -> HttpResponse:
         if request.user.has_perm("registry.view_organisation_members", org)
         else None,
         "cooperation": records_of_organisation(org.pk),
+        "editor_requests": org.editor_requests.filter(status=EditorRequestStatus.PENDING).select_related("user")
+        if request.user.has_perm("registry.decide_editor_request", org)
+        else None,
+        "asked": request.user.is_authenticated
+        and org.editor_requests.filter(user=request.user, status=EditorRequestStatus.PENDING).exists(),
         "similar": matching.similar_organisations(org, user=request.user),
         "partners": partners,
         "partner_countries": _country_names({s.country for s in partners if s.country}),
         "listings": list(listings_of_organisation(org.pk).prefetch_related(None)[:40]),
     }
     return render(request, "portal/organisation_detail.html", context)
+
+
+@login_required
+def account(request: HttpRequest) -> HttpResponse:
+    """My account: organisations and roles, requests for editor rights (one's own, and those
+    one may decide), and where one's submissions stand."""
+    user = request.user
+    context = {
+        "memberships": user.memberships.select_related("organisation"),  # type: ignore[union-attr]
+        "officer_of": user.programme_countries.select_related("country"),  # type: ignore[union-attr]
+        "my_requests": user.editor_requests.select_related("organisation")[:20],  # type: ignore[union-attr]
+        "to_decide": queries.editor_requests_to_decide(user),
+    }
+    return render(request, "portal/account.html", context)
+
+
+@login_required
+@require_POST
+def ask_editor_rights(request: HttpRequest, pk: int) -> HttpResponse:
+    org = registry.get_organisation_for_user(request.user, pk)
+    if not request.user.has_perm("registry.request_editor_rights", org):
+        raise PermissionDenied
+    registry.request_editor_rights(org, actor=request.user)
+    messages.success(request, _("Your request was sent to the editors of this organisation and the moderators."))
+    return redirect(org)
+
+
+@login_required
+@require_POST
+def decide_editor_request(request: HttpRequest, pk: int) -> HttpResponse:
+    editor_request = get_object_or_404(EditorRequest.objects.select_related("organisation", "user"), pk=pk)
+    if not request.user.has_perm("registry.decide_editor_request", editor_request.organisation):
+        raise PermissionDenied
+    accept = request.POST.get("decision") == "accept"
+    registry.decide_editor_request(editor_request, accept=accept, actor=request.user)
+    messages.success(request, _("The request was accepted.") if accept else _("The request was declined."))
+    return redirect("portal:account" if request.POST.get("from") == "account" else editor_request.organisation)
 
 
 def search(request: HttpRequest) -> HttpResponse:
@@ -91,8 +140,8 @@ def search(request: HttpRequest) -> HttpResponse:
     return render(request, "portal/search.html", {"form": form, "page": page})
 
 
-@staff_member_required
 def exposure(request: HttpRequest) -> HttpResponse:
+    """Public: counts and shares per country, never which records or searches."""
     kinds = kind_choices()
     kind = request.GET.get("type", "")
     rows = exposure_report(kind=kind if kind and kind in dict(kinds) else None, country_names=_country_names)

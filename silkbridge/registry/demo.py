@@ -3,15 +3,16 @@ invented experts and partner statuses that are visibly marked as demo data."""
 
 import random
 import secrets
-from datetime import date
+from datetime import timedelta
 from pathlib import Path
 
 from django.db import transaction
+from django.utils import timezone
 
 from silkbridge.accounts.enums import MembershipRole
 from silkbridge.accounts.models import Membership, User
 from silkbridge.registry.enums import Visibility
-from silkbridge.registry.models import Country, Expert, Field, Organisation
+from silkbridge.registry.models import Country, Expert, Organisation
 from silkbridge.registry.reference import DATA_DIR
 
 DEMO_EXTRACT = DATA_DIR / "ror_demo.jsonl.gz"
@@ -22,6 +23,15 @@ KEYWORDS = ["drip irrigation", "rice breeding", "solar photovoltaics", "wind pow
             "remote sensing", "desertification", "aquaculture", "smart grids", "traditional medicine",
             "soil salinity", "food safety", "tuberculosis", "hydropower", "seed banks",
             "grassland ecology"]  # fmt: skip
+# The field of science (OECD FORD) of each keyword: an expert's fields follow from theirs.
+KEYWORD_FIELDS = {
+    "drip irrigation": "4.1", "rice breeding": "4.4", "solar photovoltaics": "2.2", "wind power": "2.2",
+    "malaria vaccines": "3.4", "remote sensing": "1.5", "desertification": "1.5", "aquaculture": "4.2",
+    "smart grids": "2.2", "traditional medicine": "3.2", "soil salinity": "4.1", "food safety": "3.3",
+    "tuberculosis": "3.2", "hydropower": "2.1", "seed banks": "4.4", "grassland ecology": "1.6",
+}  # fmt: skip
+# Experts work at research organisations, never at (say) a sports charity.
+EXPERT_EMPLOYERS = ["education", "facility", "government", "healthcare"]
 LANGUAGE_SETS = [["en"], ["en", "zh"], ["ar", "en"], ["ru", "en"], ["fr", "en"], ["es", "en"], ["zh"]]
 
 
@@ -29,17 +39,22 @@ LANGUAGE_SETS = [["en"], ["en", "zh"], ["ar", "en"], ["ru", "en"], ["fr", "en"],
 def seed_experts(count: int = 40) -> int:
     """Demo experts, deterministic; names say "(demo)". Idempotent."""
     rng = random.Random(20261129)
-    orgs = list(Organisation.objects.exclude(country=None).order_by("ror_id").values_list("pk", "country_id")[:3000])
-    fields: list[str] = list(Field.objects.filter(level=2).values_list("code", flat=True))
+    orgs = list(
+        Organisation.objects.exclude(country=None)
+        .filter(kind__in=EXPERT_EMPLOYERS)
+        .order_by("ror_id")
+        .values_list("pk", "country_id")[:3000]
+    )
     visibilities = [Visibility.PUBLIC] * 8 + [Visibility.MEMBERS, Visibility.HIDDEN]
     for number in range(1, count + 1):
         org_pk, country = rng.choice(orgs)
+        keywords = rng.sample(KEYWORDS, 3)
         expert, _created = Expert.objects.update_or_create(
             name=f"Demo Expert {number:02d} (demo)",
             is_demo=True,
             defaults={
                 "country_id": country,
-                "keywords": rng.sample(KEYWORDS, 3),
+                "keywords": keywords,
                 "languages": rng.choice(LANGUAGE_SETS),
                 "bio": "Invented profile for the Silkbridge demonstration site. This person does not exist.",
                 "email": f"expert{number:02d}@demo.silkbridge.invalid",
@@ -48,7 +63,7 @@ def seed_experts(count: int = 40) -> int:
             },
         )
         expert.affiliations.set([org_pk])
-        expert.fields.set(rng.sample(fields, 2))  # type: ignore[arg-type]
+        expert.fields.set(sorted({KEYWORD_FIELDS[k] for k in keywords}))  # type: ignore[arg-type]
         expert.refresh_search_text()
         expert.save(update_fields=["search_text"])
     return count
@@ -57,20 +72,24 @@ def seed_experts(count: int = 40) -> int:
 @transaction.atomic
 def seed_partners() -> int:
     for index, code in enumerate(DEMO_PARTNERS):
-        Country.objects.filter(code=code).update(
-            is_partner=True, partner_is_demo=True, partner_since=date(2014 + index % 10, 1 + index % 12, 1)
-        )
+        since = timezone.localdate() - timedelta(days=365 * (2 + index % 10) + 30 * (index % 12))
+        Country.objects.filter(code=code).update(is_partner=True, partner_is_demo=True, partner_since=since)
     return len(DEMO_PARTNERS)
 
 
 def seed_users(password_file: Path) -> list[str]:
     """Demo accounts with random passwords written to a private file; existing ones are kept."""
     created = []
-    editor_org = Organisation.objects.order_by("ror_id").first()
+    # the editor edits the Kenyan organisation of the demo cooperation records
+    editor_org = (
+        Organisation.objects.filter(country_id="KE").order_by("ror_id").first()
+        or Organisation.objects.order_by("ror_id").first()
+    )
     for email, extra in [
         ("staff@demo.silkbridge.invalid", {"is_staff": True, "is_superuser": True}),
         ("moderator@demo.silkbridge.invalid", {"is_moderator": True}),
         ("editor@demo.silkbridge.invalid", {}),
+        ("officer@demo.silkbridge.invalid", {}),
         ("member@demo.silkbridge.invalid", {}),
     ]:
         if User.objects.filter(email=email).exists():

@@ -15,10 +15,12 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from silkbridge.accounts.models import User, Viewer
+from silkbridge.accounts.enums import MembershipRole
+from silkbridge.accounts.models import Membership, User, Viewer
 from silkbridge.core import audit
 from silkbridge.core.models import AuditEntry
-from silkbridge.registry.models import Expert, Organisation
+from silkbridge.registry.enums import EditorRequestStatus
+from silkbridge.registry.models import EditorRequest, Expert, Organisation
 from silkbridge.registry.queries import visible_experts
 
 # Contact details never enter the (public) history of a record.
@@ -134,3 +136,38 @@ def get_expert_for_user(user: Viewer, pk: int, *, write: bool = False) -> Expert
     if write and not user.has_perm("registry.change_expert", expert):
         raise PermissionDenied
     return expert
+
+
+@transaction.atomic
+def request_editor_rights(organisation: Organisation, *, actor: Any) -> EditorRequest:
+    """Ask for editor rights; an open request is returned as it is (never two at once)."""
+    open_request = EditorRequest.objects.filter(
+        user=actor, organisation=organisation, status=EditorRequestStatus.PENDING
+    ).first()
+    if open_request is not None:
+        return open_request
+    request = EditorRequest.objects.create(user=actor, organisation=organisation)
+    audit.record(actor=actor, action="request_editor_rights", obj=organisation, changes={"user": [None, str(actor)]})
+    return request
+
+
+@transaction.atomic
+def decide_editor_request(request: EditorRequest, *, accept: bool, actor: Any) -> None:
+    """Accept (the person becomes an editor of the organisation) or decline a pending
+    request; the person is told by e-mail after commit."""
+    if request.status != EditorRequestStatus.PENDING:
+        return
+    request.status = EditorRequestStatus.ACCEPTED if accept else EditorRequestStatus.DECLINED
+    request.decided_by, request.decided_at = actor, timezone.now()
+    request.save(update_fields=["status", "decided_by", "decided_at"])
+    if accept:
+        Membership.objects.update_or_create(
+            user=request.user, organisation=request.organisation, defaults={"role": MembershipRole.EDITOR}
+        )
+    audit.record(actor=actor, action="decide_editor_request", obj=request.organisation,
+                 changes={"user": [None, str(request.user)], "status": [None, request.status]})  # fmt: skip
+    with translation.override(settings.LANGUAGE_CODE):
+        subject = _("Your request to edit %(name)s") % {"name": request.organisation.name}
+        body = render_to_string("registry/email/editor_request_decided.txt", {"request": request})
+    recipient = request.user.email
+    transaction.on_commit(lambda: EmailMessage(subject, body, to=[recipient]).send())

@@ -50,3 +50,9 @@ class NameResolution(models.TextChoices):
     MATCHED = "matched", _("found by the matcher")
     AMBIGUOUS = "ambiguous", _("ambiguous")
     UNKNOWN = "unknown", _("not in the registry")
+
+
+class EditorRequestStatus(models.TextChoices):
+    PENDING = "pending", _("Waiting for a decision")
+    ACCEPTED = "accepted", _("Accepted")
+    DECLINED = "declined", _("Declined")

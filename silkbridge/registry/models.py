@@ -7,7 +7,13 @@ from silkbridge.core.models import TimeStampedModel
 from silkbridge.core.text import fold
 from silkbridge.core.translation import pick
 from silkbridge.registry.countries import country_name
-from silkbridge.registry.enums import OrganisationSource, OrganisationStatus, OrganisationType, Visibility
+from silkbridge.registry.enums import (
+    EditorRequestStatus,
+    OrganisationSource,
+    OrganisationStatus,
+    OrganisationType,
+    Visibility,
+)
 
 
 class Country(models.Model):
@@ -168,3 +174,31 @@ class OrganisationRedirect(models.Model):
 
     def __str__(self) -> str:
         return f"{self.old_id} -> {self.organisation_id}"
+
+
+class EditorRequest(models.Model):
+    """A person asks to become an editor of an organisation; its editors or a moderator decide."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="editor_requests")
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="editor_requests")
+    status = models.CharField(
+        _("status"), max_length=10, choices=EditorRequestStatus.choices, default=EditorRequestStatus.PENDING
+    )
+    created_at = models.DateTimeField(_("asked on"), auto_now_add=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    decided_at = models.DateTimeField(_("decided on"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "organisation"], condition=models.Q(status="pending"), name="one_pending_editor_request"
+            )
+        ]
+        verbose_name = _("request for editor rights")
+        verbose_name_plural = _("requests for editor rights")
+
+    def __str__(self) -> str:
+        return f"{self.user} -> {self.organisation} ({self.status})"

@@ -1,13 +1,16 @@
 """Reusable reads of the registry, named for what they return and to whom."""
 
+from typing import Any
+
 from django.db import connection
 from django.db.models import Count, Q, QuerySet
 from django.db.models.expressions import RawSQL
 
+from silkbridge.accounts.enums import MembershipRole
 from silkbridge.accounts.models import Viewer
 from silkbridge.core.text import fold
-from silkbridge.registry.enums import OrganisationSort
-from silkbridge.registry.models import Country, Expert, Field, Organisation
+from silkbridge.registry.enums import EditorRequestStatus, OrganisationSort
+from silkbridge.registry.models import Country, EditorRequest, Expert, Field, Organisation
 from silkbridge.registry.rules import expert_audiences
 
 
@@ -93,3 +96,13 @@ def headline_figures(user: Viewer) -> dict[str, int]:
         "organisations": Organisation.objects.count(),
         "experts": visible_experts(user).count(),
     }
+
+
+def editor_requests_to_decide(user: Viewer) -> QuerySet[Any]:
+    """Pending requests for editor rights that `user` may decide: every one for moderators
+    and staff, those of the organisations they edit for editors."""
+    pending = EditorRequest.objects.filter(status=EditorRequestStatus.PENDING).select_related("user", "organisation")
+    if user.is_staff or getattr(user, "is_moderator", False):
+        return pending
+    edited = user.memberships.filter(role=MembershipRole.EDITOR).values("organisation_id")
+    return pending.filter(organisation_id__in=edited)

@@ -68,5 +68,10 @@ rules.add_perm("registry.change_expert", is_profile_owner | is_staff)
 rules.add_perm("registry.delete_expert", is_profile_owner | is_staff)
 rules.add_perm("registry.add_expert", is_member)
 
+# A signed-in person may ask to become an editor of an organisation; its editors, moderators
+# and staff decide.
+rules.add_perm("registry.request_editor_rights", is_member & ~is_org_editor)
+rules.add_perm("registry.decide_editor_request", is_org_editor | is_moderator | is_staff)
+
 # Finding and merging duplicate organisations (and undoing a merge) is moderation work.
 rules.add_perm("registry.merge_organisation", is_moderator | is_staff)

@@ -60,3 +60,15 @@ def test_agreements_endpoint_searches_text_and_fields(reference: Any, client: An
     agreement(countries=("CN", "KZ"), in_force_from=date(2018, 1, 1))
     assert [i["id"] for i in client.get("/api/v1/agreements", {"field": "4"}).json()["items"]] == [a.pk]
     assert client.get("/api/v1/agreements", {"q": "cooperation agreement"}).json()["count"] == 1
+
+
+@pytest.mark.django_db
+def test_with_a_host_country_partner_countries_are_the_other_parties_of_its_agreements(
+    reference: Any, client: Any, settings: Any
+) -> None:
+    agreement(countries=("CN", "KE"), in_force_from=date(2018, 1, 1))
+    agreement(countries=("KZ", "FR"), in_force_from=date(2018, 1, 1))
+    assert client.get("/api/v1/indicators/partner-countries").json()["total"] == 4
+    settings.SILKBRIDGE_HOST_COUNTRY = "CN"
+    body = client.get("/api/v1/indicators/partner-countries").json()
+    assert [r["key"] for r in body["rows"]] == ["KE"] and "other than China" in body["method"]

@@ -22,7 +22,7 @@ def partners(reference: Any) -> list[str]:
 def test_demo_records_are_marked_and_each_is_named_apart(partners: list[str]) -> None:
     seed_cooperation()
     projects = list(Project.objects.all())
-    assert len(projects) == len(partners) > len(TOPICS)  # so topics repeat
+    assert len({p.lab_id for p in projects}) == len(partners) > len(TOPICS)  # so topics repeat
     for model in (Project, JointLab, DemonstrationCentre, Agreement):
         records = list(model.objects.all())  # type: ignore[attr-defined]
         names = [str(r) for r in records]
@@ -36,3 +36,21 @@ def test_seeding_the_demo_twice_changes_nothing(partners: list[str]) -> None:
     before = sorted(Project.objects.values_list("external_id", "title"))
     seed_cooperation()
     assert sorted(Project.objects.values_list("external_id", "title")) == before
+
+
+def test_the_demo_lives_relative_to_the_day_it_is_seeded(partners: list[str]) -> None:
+    from datetime import date
+
+    from silkbridge.cooperation import queries
+    from silkbridge.cooperation.models import Output
+
+    for today in (date(2026, 12, 2), date(2031, 6, 1)):
+        seed_cooperation(today=today)
+        assert queries.projects_active(on=today).count() >= 3
+        assert queries.labs_active(on=today).count() >= 3
+        assert Agreement.objects.filter(queries.in_force_q(today)).count() >= 3
+        assert Project.objects.filter(end_on__lt=today).exists()  # a history behind them
+    assert Output.objects.filter(identifier__startswith="10.5555/").exists()
+    irrigation = next(c for c in DemonstrationCentre.objects.all() if "irrigation" in str(c))
+    assert {f.parent_id for f in irrigation.fields.all()} <= {"2", "4"}
+    assert all(lab.agreement_id for lab in JointLab.objects.all())

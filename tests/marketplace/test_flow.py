@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from silkbridge.accounts.enums import MembershipRole
 from silkbridge.accounts.models import Membership
+from silkbridge.cooperation.domain import publish_record
 from silkbridge.cooperation.models import Agreement, Project
 from silkbridge.core.models import AuditEntry
 from silkbridge.indicators.queries import agreements_in_force
@@ -82,14 +83,19 @@ def test_whole_path_from_posting_to_an_agreement(
     before = sum(r.value for r in agreements_in_force(timezone.localdate()))
     buyer_client.post(f"/en/marketplace/interests/{interest.pk}/stage/", {"stage": "agreement_signed"})
     interest.refresh_from_db()
-    agreement = Agreement.objects.get(pk=interest.agreement_id)
+    agreement = Agreement.all_records.get(pk=interest.agreement_id)
     assert interest.stage == "agreement_signed"
     assert {p.organisation_id for p in agreement.parties.all()} == {org.pk, other_org.pk}
+    # the agreement goes through the registry's review like any other submission
+    assert not agreement.is_published
+    assert sum(r.value for r in agreements_in_force(timezone.localdate())) == before
+    with django_capture_on_commit_callbacks(execute=True):
+        publish_record(agreement, actor=moderator)
     assert sum(r.value for r in agreements_in_force(timezone.localdate())) == before + 1
     owner.post(f"/en/marketplace/interests/{interest.pk}/stage/", {"stage": "project_started"})
     interest.refresh_from_db()
-    assert Project.objects.get(pk=interest.project_id).partners.count() == 2
-    assert Agreement.objects.count() == 1  # made once
+    assert Project.all_records.get(pk=interest.project_id).partners.count() == 2
+    assert Agreement.all_records.count() == 1  # made once
     actions = list(AuditEntry.objects.order_by("id").values_list("action", flat=True))
     for action in ("submit", "publish", "express-interest", "accept-interest", "message", "lead-stage"):
         assert action in actions

@@ -1,0 +1,37 @@
+// Pickers of the record forms (no inline script: strict CSP).
+// - <input data-filter="ID">: hides the choices of the list #ID whose label lacks the typed text.
+// - <button data-add-line="TEXT">: adds TEXT as a line of the textarea
+//   of its .picker (the organisation suggestions that htmx loads as you type).
+(function () {
+  "use strict";
+  function fold(text) {
+    return text.normalize("NFD").replace(/[\u0300-\u036f]/g, "").toLowerCase();
+  }
+  document.addEventListener("input", function (event) {
+    var box = event.target;
+    if (!box.matches || !box.matches("input[data-filter]")) return;
+    var list = document.getElementById(box.dataset.filter);
+    if (!list) return;
+    var words = fold(box.value).split(/\s+/).filter(Boolean);
+    list.querySelectorAll(".choice").forEach(function (item) {
+      var label = item.querySelector("label");
+      var text = fold(label.textContent + " " + (label.dataset.group || ""));
+      item.hidden = !words.every(function (word) { return text.indexOf(word) !== -1; });
+    });
+    list.querySelectorAll("fieldset").forEach(function (group) {
+      group.hidden = !group.querySelector(".choice:not([hidden])");
+    });
+  });
+  document.addEventListener("click", function (event) {
+    var button = event.target.closest ? event.target.closest("button[data-add-line]") : null;
+    if (!button) return;
+    var picker = button.closest(".picker");
+    var area = picker ? picker.querySelector("textarea") : null;
+    if (!area) return;
+    var lines = area.value.split("\n").filter(function (line) { return line.trim(); });
+    if (lines.indexOf(button.dataset.addLine) === -1) lines.push(button.dataset.addLine);
+    area.value = lines.join("\n");
+    button.disabled = true;
+    area.dispatchEvent(new Event("change"));
+  });
+})();
