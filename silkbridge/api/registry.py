@@ -4,13 +4,13 @@ import copy
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import QuerySet
 from django.forms.models import model_to_dict
 from django.http import Http404, HttpRequest
 from ninja import Query, Router, Schema, Status
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 
 from silkbridge.api.auth import public, token_required
+from silkbridge.api.pagination import ListPagination
 from silkbridge.api.schemas import (
     ERRORS,
     CountryOut,
@@ -21,7 +21,6 @@ from silkbridge.api.schemas import (
     OrganisationOut,
     OrganisationPatch,
 )
-from silkbridge.core.pagination import slice_rows
 from silkbridge.registry import domain, queries
 from silkbridge.registry.enums import OrganisationSort
 from silkbridge.registry.forms import ExpertForm, OrganisationForm
@@ -30,13 +29,8 @@ from silkbridge.registry.models import Country, Field
 router = Router(auth=public)
 
 
-class Pagination(PageNumberPagination):
-    """Page numbers, loading only the page's rows (see core.pagination)."""
-
-    def paginate_queryset(self, queryset: QuerySet[Any], pagination: Any, request: HttpRequest, **params: Any) -> Any:
-        size = self._get_page_size(pagination.page_size)
-        start = (pagination.page - 1) * size
-        return {"items": slice_rows(queryset, start, start + size), "count": queryset.count()}
+# The API's one list shape; kept under this name for routers that import it from here.
+Pagination = ListPagination
 
 
 class OrganisationFilters(Schema):
