@@ -1,17 +1,22 @@
 from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import URLPattern, URLResolver, include, path
 from django.views.static import serve
 
 from silkbridge.api import views as api_views
 from silkbridge.api.urls import api
 from silkbridge.portal import views as portal_views
 
-urlpatterns = [
+urlpatterns: list[URLPattern | URLResolver] = [
     path("api/v1/", api.urls),
-    path(f"{settings.MEDIA_URL.strip('/')}/<path:path>", serve, {"document_root": settings.MEDIA_ROOT}),
 ]
+if settings.SILKBRIDGE_SERVE_MEDIA:
+    # The embedded default only: Django's static serve is unfit behind a real proxy, which
+    # serves MEDIA_ROOT itself (SILKBRIDGE_SERVE_MEDIA=0, deploy/nginx.conf).
+    urlpatterns.append(
+        path(f"{settings.MEDIA_URL.strip('/')}/<path:path>", serve, {"document_root": settings.MEDIA_ROOT})
+    )
 urlpatterns += i18n_patterns(
     path("", portal_views.home, name="home"),
     path("", include("silkbridge.portal.urls")),

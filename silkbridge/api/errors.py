@@ -1,5 +1,6 @@
 """Every API error is JSON: {"code": machine-readable, "message": translated, "details": optional}."""
 
+import math
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
@@ -7,7 +8,7 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI
-from ninja.errors import AuthenticationError, ValidationError
+from ninja.errors import AuthenticationError, Throttled, ValidationError
 
 
 def error(
@@ -42,6 +43,13 @@ def install(api: NinjaAPI) -> None:
     def invalid_data(request: HttpRequest, exc: DjangoValidationError) -> HttpResponse:
         details = exc.message_dict if hasattr(exc, "error_dict") else {"__all__": exc.messages}
         return error(api, request, 422, "invalid", _("The request is not valid."), details)
+
+    @api.exception_handler(Throttled)
+    def throttled(request: HttpRequest, exc: Throttled) -> HttpResponse:
+        # django-ninja adds the Retry-After header (whole seconds) to this answer.
+        message = _("Too many requests. Please wait a moment and try again.")
+        wait = None if exc.wait is None else math.ceil(exc.wait)
+        return error(api, request, 429, "throttled", message, {"retry_after": wait})
 
     @api.exception_handler(Exception)
     def server_error(request: HttpRequest, exc: Exception) -> HttpResponse:

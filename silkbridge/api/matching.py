@@ -7,6 +7,7 @@ from django.http import HttpRequest
 from ninja import Field as SchemaField
 from ninja import Query, Router, Schema
 
+from silkbridge.api import throttling
 from silkbridge.api.auth import public
 from silkbridge.api.pagination import link
 from silkbridge.api.schemas import ERRORS
@@ -102,7 +103,7 @@ def _hit(result: Result) -> dict[str, Any]:
     }
 
 
-@router.get("/search", response={200: SearchOut, **ERRORS})
+@router.get("/search", response={200: SearchOut, **ERRORS}, throttle=throttling.search())
 def search(request: HttpRequest, query: Query[SearchQuery]) -> Any:
     """Free-text search of organisations, experts and projects in any language, best first,
     each result with the reasons it was ranked."""

@@ -10,6 +10,7 @@ from ninja import Query, Router, Schema, Status
 from ninja.pagination import paginate
 
 from silkbridge.api.auth import public, token_required
+from silkbridge.api.caching import last_modified
 from silkbridge.api.pagination import ListPagination
 from silkbridge.api.schemas import (
     ERRORS,
@@ -77,6 +78,7 @@ def list_organisations(request: HttpRequest, filters: Query[OrganisationFilters]
 
 
 @router.get("/organisations/{pk}", response={200: OrganisationDetailOut, **ERRORS}, tags=["registry"])
+@last_modified
 def get_organisation(request: HttpRequest, pk: int) -> Any:
     return domain.get_organisation_for_user(request.user, pk)
 
@@ -112,6 +114,7 @@ def list_experts(request: HttpRequest, filters: Query[ExpertFilters]) -> Any:
 
 
 @router.get("/experts/{pk}", response={200: ExpertOut, **ERRORS}, tags=["registry"])
+@last_modified
 def get_expert(request: HttpRequest, pk: int) -> Any:
     return domain.get_expert_for_user(request.user, pk)
 
