@@ -7,9 +7,13 @@ from django.views.static import serve
 from silkbridge.api import views as api_views
 from silkbridge.api.urls import api
 from silkbridge.portal import views as portal_views
+from silkbridge.portal.feeds import NewRecordsFeed
 
 urlpatterns: list[URLPattern | URLResolver] = [
     path("api/v1/", api.urls),
+    path("sitemap.xml", portal_views.sitemap_index, name="sitemap"),
+    path("sitemap-<slug:section>.xml", portal_views.sitemap_section, name="sitemap_section"),
+    path("robots.txt", portal_views.robots, name="robots"),
 ]
 if settings.SILKBRIDGE_SERVE_MEDIA:
     # The embedded default only: Django's static serve is unfit behind a real proxy, which
@@ -24,6 +28,8 @@ urlpatterns += i18n_patterns(
     path("", include("silkbridge.indicators.urls")),
     path("", include("silkbridge.cooperation.urls")),
     path("", include("silkbridge.events.urls")),
+    path("feeds/", portal_views.feeds, name="feeds"),
+    path("feeds/<slug:kind>.atom", NewRecordsFeed(), name="feed"),
     path("open-data/", api_views.downloads, name="open_data"),
     path("open-data/<slug:table>.<str:extension>", api_views.download, name="open_data_file"),
     path("accounts/", include("silkbridge.accounts.urls")),

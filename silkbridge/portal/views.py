@@ -5,11 +5,13 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.admin.views.decorators import staff_member_required
+from django.contrib.sitemaps import views as sitemap_views
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 
+from silkbridge.cooperation.kinds import RECORDS
 from silkbridge.cooperation.models import Agreement
 from silkbridge.cooperation.queries import (
     centres_open,
@@ -22,6 +24,7 @@ from silkbridge.core.pagination import page_of
 from silkbridge.matching import domain as matching
 from silkbridge.matching.forms import SearchForm, kind_choices
 from silkbridge.matching.queries import exposure_report
+from silkbridge.portal.sitemaps import SITEMAPS
 from silkbridge.registry import domain as registry
 from silkbridge.registry import queries
 from silkbridge.registry.models import Country, OrganisationRedirect
@@ -95,3 +98,24 @@ def exposure(request: HttpRequest) -> HttpResponse:
     kind = request.GET.get("type", "")
     rows = exposure_report(kind=kind if kind and kind in dict(kinds) else None, country_names=_country_names)
     return render(request, "portal/exposure.html", {"rows": rows, "kind": kind, "kinds": kinds})
+
+
+def sitemap_index(request: HttpRequest) -> HttpResponse:
+    """/sitemap.xml: the list of sitemap sections (and their pages, ?p=N)."""
+    return sitemap_views.index(request, SITEMAPS, sitemap_url_name="sitemap_section")
+
+
+def sitemap_section(request: HttpRequest, section: str) -> HttpResponse:
+    return sitemap_views.sitemap(request, SITEMAPS, section=section)
+
+
+def robots(request: HttpRequest) -> HttpResponse:
+    """robots.txt: everything public may be crawled; accounts, admin and edit forms not."""
+    lines = ["User-agent: *", "Allow: /"]
+    lines += [f"Disallow: /*/{part}/" for part in ("accounts", "admin")]
+    lines += ["Disallow: /*/edit/", "Disallow: /*/search/", f"Sitemap: {request.build_absolute_uri('/sitemap.xml')}"]
+    return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")
+
+
+def feeds(request: HttpRequest) -> HttpResponse:
+    return render(request, "portal/feeds.html", {"kinds": list(RECORDS.values())})
