@@ -31,6 +31,8 @@ urlpatterns += i18n_patterns(
     path("feeds/", portal_views.feeds, name="feeds"),
     path("feeds/<slug:kind>.atom", NewRecordsFeed(), name="feed"),
     path("open-data/", api_views.downloads, name="open_data"),
+    path("open-data/datapackage.json", api_views.package, name="open_data_package"),
+    path("open-data/catalog.jsonld", api_views.catalogue, name="open_data_catalogue"),
     path("open-data/<slug:table>.<str:extension>", api_views.download, name="open_data_file"),
     path("accounts/", include("silkbridge.accounts.urls")),
     path("admin/", admin.site.urls),
