@@ -11,6 +11,7 @@ from django.contrib.sitemaps import Sitemap
 from django.urls import reverse
 
 from silkbridge.cooperation.kinds import RECORDS
+from silkbridge.events.queries import public_events
 from silkbridge.registry.enums import Visibility
 from silkbridge.registry.models import Country, Expert, Organisation
 
@@ -68,6 +69,13 @@ class Experts(_Records):
         return Expert.objects.filter(visibility=Visibility.PUBLIC).order_by("pk").values_list("pk", "updated_at")
 
 
+class Events(_Records):
+    url_name = "events:detail"
+
+    def items(self) -> Any:
+        return public_events().order_by("pk").values_list("slug", "updated_at")
+
+
 class CooperationRecords(_Records):
     def __init__(self, kind: str) -> None:
         self.kind = kind
@@ -84,5 +92,6 @@ SITEMAPS: dict[str, type[Sitemap[Any]] | Sitemap[Any]] = {
     "countries": Countries(),
     "organisations": Organisations(),
     "experts": Experts(),
+    "events": Events(),
     **{kind: CooperationRecords(kind) for kind in RECORDS},
 }

@@ -31,7 +31,7 @@ def section_urls(client: Any, section: str) -> dict[str, ET.Element]:
 def test_the_sitemap_index_lists_a_section_per_record_kind(reference: Any, client: Any) -> None:
     root = xml(client.get("/sitemap.xml"))
     locations = {e.text for e in root.findall("s:sitemap/s:loc", NS)}
-    for section in ("pages", "countries", "organisations", "experts", "agreements", "labs", "centres", "projects"):
+    for section in ("pages", "countries", "organisations", "experts", "events", "agreements", "labs", "projects"):
         assert f"http://testserver/sitemap-{section}.xml" in locations
 
 
@@ -110,3 +110,14 @@ def test_every_page_links_the_feeds_and_the_feeds_page_lists_them(client: Any) -
     assert 'type="application/atom+xml"' in html
     for kind in ("agreements", "labs", "centres", "projects"):
         assert f'href="/es/feeds/{kind}.atom"' in html
+
+
+def test_public_events_are_in_the_sitemap_and_unlisted_ones_are_not(reference: Any, client: Any) -> None:
+    from silkbridge.events.models import Event
+
+    common = {"starts_on": date(2026, 11, 10), "ends_on": date(2026, 11, 11), "time_zone": "UTC"}
+    Event.objects.create(slug="expo", titles={"en": "Expo"}, **common)
+    Event.objects.create(slug="closed-meeting", titles={"en": "Closed"}, is_public=False, **common)
+    urls = set(section_urls(client, "events"))
+    assert "http://testserver/ru/events/expo/" in urls
+    assert not [u for u in urls if "closed-meeting" in u]
