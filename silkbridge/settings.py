@@ -10,9 +10,10 @@ from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
-from silkbridge.core.env import env_bool, env_choice, env_int, env_list, env_str
+from silkbridge.core.env import env_bool, env_choice, env_int, env_list, env_rate, env_str
 
 BASE_DIR = Path(__file__).resolve().parent
 PROJECT_DIR = BASE_DIR.parent
@@ -51,6 +52,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django.contrib.sitemaps",
     "rules.apps.AutodiscoverRulesConfig",
     "axes",
     # From the lowest layer up (docs/architecture.md).
@@ -66,15 +68,20 @@ INSTALLED_APPS = [
     "silkbridge.portal",
     "django_tasks",
     "django_tasks_db",
+    "corsheaders",
+    "ninja",  # its Swagger UI files and template, served from here (no CDN)
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Before CommonMiddleware, as django-cors-headers asks; only for /api/v1/ (CORS_URLS_REGEX).
+    "corsheaders.middleware.CorsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "silkbridge.core.middleware.HostileInputMiddleware",
     "django.middleware.common.CommonMiddleware",
+    "silkbridge.api.caching.http_caching",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -163,9 +170,14 @@ STATIC_ROOT = VAR_DIR / "static"
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # whitenoise warns on every start otherwise
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "/media/"
-MEDIA_ROOT = VAR_DIR / "media"
+MEDIA_ROOT = Path(env_str("SILKBRIDGE_MEDIA_ROOT", str(VAR_DIR / "media")))
+# Uploads: files under MEDIA_ROOT by default; any Django storage backend by its dotted path
+# (a shared volume or an object store). Django serves them itself only in the embedded
+# default; behind a reverse proxy set SILKBRIDGE_SERVE_MEDIA=0 and let the proxy serve
+# MEDIA_ROOT at MEDIA_URL (deploy/nginx.conf).
+SILKBRIDGE_SERVE_MEDIA = env_bool("SILKBRIDGE_SERVE_MEDIA", True)
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": {"BACKEND": env_str("SILKBRIDGE_MEDIA_STORAGE", "django.core.files.storage.FileSystemStorage")},
     "staticfiles": {
         "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
         if not DEBUG
@@ -177,11 +189,37 @@ SILKBRIDGE_MAX_LOGO_BYTES = env_int("SILKBRIDGE_MAX_LOGO_BYTES", 512 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 
-CACHES = {
-    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
-    if not env_str("SILKBRIDGE_REDIS_URL")
-    else {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": env_str("SILKBRIDGE_REDIS_URL")}
+# The cache holds what every app server must share (API rate-limit counters): a table in
+# the database (created by `migrate`), or Redis when SILKBRIDGE_REDIS_URL is set.
+REDIS_URL = env_str("SILKBRIDGE_REDIS_URL")
+_CACHE_BACKENDS = {
+    "database": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "silkbridge_cache"},
+    "redis": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL},
+    "memory": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
 }
+_CACHE = env_choice("SILKBRIDGE_CACHE", "redis" if REDIS_URL else "database", tuple(_CACHE_BACKENDS))
+if _CACHE == "redis" and not REDIS_URL:
+    raise ImproperlyConfigured("SILKBRIDGE_CACHE=redis needs SILKBRIDGE_REDIS_URL")
+CACHES = {"default": _CACHE_BACKENDS[_CACHE]}
+
+# The open API: rate limits (django-ninja throttles; counters in the cache above), CORS for
+# reads from any origin (never cookies, never writes), HTTP caching of public reads.
+SILKBRIDGE_API_RATES = {
+    "anonymous": env_rate("SILKBRIDGE_API_RATE_ANONYMOUS", "300/min"),
+    "token": env_rate("SILKBRIDGE_API_RATE_TOKEN", "1200/min"),
+    "search": env_rate("SILKBRIDGE_API_RATE_SEARCH", "30/min"),
+}
+NINJA_NUM_PROXIES = env_int("SILKBRIDGE_NUM_PROXIES", 0)  # trusted proxies in X-Forwarded-For
+SILKBRIDGE_API_MAX_AGE = env_int("SILKBRIDGE_API_MAX_AGE", 60)
+CORS_URLS_REGEX = r"^/api/v1/.*$"
+_CORS_ORIGINS = env_list("SILKBRIDGE_API_CORS_ORIGINS", ["*"])
+CORS_ALLOW_ALL_ORIGINS = _CORS_ORIGINS == ["*"]
+CORS_ALLOWED_ORIGINS = [] if CORS_ALLOW_ALL_ORIGINS else _CORS_ORIGINS
+CORS_ALLOW_CREDENTIALS = False
+CORS_ALLOW_METHODS = ["GET", "HEAD", "OPTIONS"]
+CORS_ALLOW_HEADERS = ["accept", "accept-language", "authorization", "if-none-match", "if-modified-since"]
+CORS_EXPOSE_HEADERS = ["ETag", "Retry-After"]
+CORS_PREFLIGHT_MAX_AGE = 86400
 
 # E-mail: console by default; SMTP when SILKBRIDGE_EMAIL_HOST is set.
 DEFAULT_FROM_EMAIL = env_str("SILKBRIDGE_FROM_EMAIL", "Silkbridge <noreply@silkbridge.invalid>")

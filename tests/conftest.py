@@ -1,6 +1,7 @@
 from typing import Any
 
 import pytest
+from django.core.cache import cache
 from django.test import Client
 from django.utils import translation
 
@@ -27,6 +28,9 @@ def _fast_settings(settings: Any, tmp_path: Any) -> None:
     # deterministic embedder, and an index of this test's own.
     settings.SILKBRIDGE_EMBEDDER = "fake"
     settings.SILKBRIDGE_MATCHING_DIR = tmp_path / "matching"
+    # A cache of this process, emptied for each test: rate-limit counters start at zero.
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    cache.clear()
     settings.STORAGES = {
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},

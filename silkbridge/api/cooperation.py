@@ -18,6 +18,7 @@ from pydantic import field_validator
 
 from silkbridge.accounts.models import AuthenticatedRequest
 from silkbridge.api.auth import public, token_required
+from silkbridge.api.caching import last_modified
 from silkbridge.api.registry import Code, Pagination, Text
 from silkbridge.api.schemas import ERRORS
 from silkbridge.cooperation import domain, queries, rules
@@ -169,6 +170,7 @@ def list_agreements(request: HttpRequest, filters: Query[AgreementFilters]) -> A
 
 
 @router.get("/agreements/{pk}", response={200: AgreementOut, **ERRORS})
+@last_modified
 def get_agreement(request: HttpRequest, pk: int, filters: Query[AsOf]) -> Any:
     agreement = queries.agreements(on=filters.day(request)).filter(pk=pk).first()
     if agreement is None:
@@ -197,6 +199,7 @@ def list_labs(request: HttpRequest, filters: Query[ActiveFilter]) -> Any:
 
 
 @router.get("/labs/{pk}", response={200: LabOut, **ERRORS})
+@last_modified
 def get_lab(request: HttpRequest, pk: int) -> Any:
     return domain.get_record_for_user(request.user, "labs", pk)
 
@@ -208,6 +211,7 @@ def list_centres(request: HttpRequest, filters: Query[ActiveFilter]) -> Any:
 
 
 @router.get("/centres/{pk}", response={200: CentreOut, **ERRORS})
+@last_modified
 def get_centre(request: HttpRequest, pk: int) -> Any:
     return domain.get_record_for_user(request.user, "centres", pk)
 
@@ -219,6 +223,7 @@ def list_projects(request: HttpRequest, filters: Query[ActiveFilter]) -> Any:
 
 
 @router.get("/projects/{pk}", response={200: ProjectOut, **ERRORS})
+@last_modified
 def get_project(request: HttpRequest, pk: int) -> Any:
     return domain.get_record_for_user(request.user, "projects", pk)
 

@@ -1,5 +1,6 @@
 """Every API error is JSON: {"code": machine-readable, "message": translated, "details": optional}."""
 
+import math
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, RequestDataTooBig, SuspiciousOperation
@@ -7,7 +8,7 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI
-from ninja.errors import AuthenticationError, HttpError, ValidationError
+from ninja.errors import AuthenticationError, HttpError, Throttled, ValidationError
 
 
 def error(
@@ -55,6 +56,13 @@ def install(api: NinjaAPI) -> None:
     @api.exception_handler(SuspiciousOperation)
     def suspicious(request: HttpRequest, exc: Exception) -> HttpResponse:
         return error(api, request, 400, "bad_request", _("The request is not valid."))
+
+    @api.exception_handler(Throttled)
+    def throttled(request: HttpRequest, exc: Throttled) -> HttpResponse:
+        # django-ninja adds the Retry-After header (whole seconds) to this answer.
+        message = _("Too many requests. Please wait a moment and try again.")
+        wait = None if exc.wait is None else math.ceil(exc.wait)
+        return error(api, request, 429, "throttled", message, {"retry_after": wait})
 
     @api.exception_handler(Exception)
     def server_error(request: HttpRequest, exc: Exception) -> HttpResponse:

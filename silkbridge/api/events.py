@@ -11,7 +11,8 @@ from ninja import Router, Schema
 from ninja.pagination import paginate
 
 from silkbridge.api.auth import public, token_required
-from silkbridge.api.registry import ERRORS, Pagination
+from silkbridge.api.registry import Pagination
+from silkbridge.api.schemas import ERRORS
 from silkbridge.events import agenda, queries, report
 from silkbridge.events.models import Event, Registration
 

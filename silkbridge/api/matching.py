@@ -6,7 +6,9 @@ from django.http import HttpRequest
 from ninja import Field as SchemaField
 from ninja import Query, Router, Schema
 
+from silkbridge.api import throttling
 from silkbridge.api.auth import public
+from silkbridge.api.pagination import link
 from silkbridge.api.schemas import ERRORS
 from silkbridge.matching import domain
 from silkbridge.matching.domain import Result
@@ -51,8 +53,14 @@ class SearchHitOut(Schema):
 
 
 class SearchOut(Schema):
+    """The API's list shape (items, count, next, previous); `results` repeats `items` for
+    clients written before the shape was unified."""
+
+    items: list[SearchHitOut]
     count: int
-    results: list[SearchHitOut]
+    next: str | None = SchemaField(description="Link to the next page of results; null on the last one.")
+    previous: str | None = SchemaField(description="Link to the previous page; null on the first one.")
+    results: list[SearchHitOut] = SchemaField(description="Deprecated: the same as `items`.")
 
 
 class SearchQuery(Schema):
@@ -94,14 +102,22 @@ def _hit(result: Result) -> dict[str, Any]:
     }
 
 
-@router.get("/search", response={200: SearchOut, **ERRORS})
+@router.get("/search", response={200: SearchOut, **ERRORS}, throttle=throttling.search())
 def search(request: HttpRequest, query: Query[SearchQuery]) -> Any:
     """Free-text search of organisations, experts and projects in any language, best first,
     each result with the reasons it was ranked."""
     hits = domain.search(query.q, user=request.user, kinds=[query.type] if query.type else None)
     shown = domain.load_results(hits[query.offset : query.offset + query.limit], request.user)
     domain.record_exposure(shown)
-    return {"count": len(hits), "results": [_hit(r) for r in shown]}
+    items = [_hit(r) for r in shown]
+    after, before = query.offset + query.limit, max(query.offset - query.limit, 0)
+    return {
+        "items": items,
+        "count": len(hits),
+        "next": link(request, offset=after) if after < len(hits) else None,
+        "previous": link(request, offset=before) if query.offset > 0 else None,
+        "results": items,
+    }
 
 
 @router.get("/organisations/{pk}/similar", response={200: list[SearchHitOut], **ERRORS})

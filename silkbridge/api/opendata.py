@@ -1,10 +1,12 @@
-"""Bulk open data: every public table as CSV and JSON Lines, with a manifest.
+"""Bulk open data: every public table as CSV, JSON Lines and XLSX, described by a
+Frictionless `datapackage.json` and a DCAT `catalog.jsonld`.
 
 Only public data: organisations without their contact address, experts with a public
 profile and without contact details, published versions of cooperation records (and only
 the parties, partners, figures and outputs of published records). CSV cells that begin
 with =, +, -, @, a tab or a line break are prefixed with an apostrophe so that spreadsheets
-do not run them as formulas."""
+do not run them as formulas; in XLSX, cells that begin with = are stored as text and
+numbers stay numbers."""
 
 from __future__ import annotations
 
@@ -18,8 +20,12 @@ from pathlib import Path
 from typing import Any
 
 from django.contrib.auth.models import AnonymousUser
+from django.db import models
 from django.db.models import Q, QuerySet
 from django.utils import timezone
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
 from silkbridge.cooperation.models import (
     Agreement,
@@ -104,8 +110,10 @@ def neutralise(value: Any) -> str:
     """A CSV cell: JSON for lists and objects, and no formula a spreadsheet would run."""
     if value is None:
         return ""
-    text = json.dumps(value, ensure_ascii=False) if isinstance(value, list | dict) else str(_json_value(value))
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r", "\n") else text
+    if isinstance(value, list | dict):
+        return json.dumps(value, ensure_ascii=False)
+    text = str(_json_value(value))
+    return "'" + text if isinstance(value, str) and text[:1] in ("=", "+", "-", "@", "\t", "\r", "\n") else text
 
 
 def _field_codes(queryset: QuerySet[Any]) -> dict[int, list[str]]:
@@ -154,10 +162,34 @@ def jsonl_lines(table: str) -> Iterator[str]:
         yield json.dumps(row, ensure_ascii=False) + "\n"
 
 
-def export(directory: Path, progress: Callable[[str], None] | None = None) -> dict[str, Any]:
-    """Write every table as CSV and JSON Lines into `directory`, with manifest.json."""
+def xlsx_bytes(table: str) -> bytes:
+    """The table as one worksheet (write-only: rows are streamed, not held as cells)."""
+    columns = TABLES[table][1]
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet(table)
+    sheet.append(columns)
+    for row in rows(table):
+        sheet.append([_xlsx_cell(sheet, row[c]) for c in columns])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def _xlsx_cell(sheet: Any, value: Any) -> Any:
+    if isinstance(value, list | dict):
+        value = json.dumps(value, ensure_ascii=False)
+    if not isinstance(value, str):
+        return value
+    cell = WriteOnlyCell(sheet, value=ILLEGAL_CHARACTERS_RE.sub("", value))
+    cell.data_type = "s"  # never a formula, whatever the text begins with
+    return cell
+
+
+def export(directory: Path, progress: Callable[[str], None] | None = None) -> dict[str, int]:
+    """Write every table as CSV, JSON Lines and XLSX into `directory`, with datapackage.json
+    and catalog.jsonld; returns the row count of each table."""
     directory.mkdir(parents=True, exist_ok=True)
-    manifest: dict[str, Any] = {"generated_at": timezone.now().isoformat(), "licence": LICENCE, "tables": {}}
+    counts: dict[str, int] = {}
     for table in TABLES:
         with (directory / f"{table}.csv").open("w", encoding="utf-8", newline="") as out:
             out.writelines(csv_lines(table))
@@ -166,12 +198,158 @@ def export(directory: Path, progress: Callable[[str], None] | None = None) -> di
             for line in jsonl_lines(table):
                 out.write(line)
                 count += 1
-        manifest["tables"][table] = {
-            "rows": count,
-            "files": [f"{table}.csv", f"{table}.jsonl"],
-            "columns": TABLES[table][1],
-        }
+        (directory / f"{table}.xlsx").write_bytes(xlsx_bytes(table))
+        counts[table] = count
         if progress:
             progress(f"{table}: {count:,} rows")
-    (directory / "manifest.json").write_text(json.dumps(manifest, indent=2, ensure_ascii=False), encoding="utf-8")
-    return manifest
+    for name, descriptor in (("datapackage.json", datapackage()), ("catalog.jsonld", dcat_catalogue())):
+        (directory / name).write_text(json.dumps(descriptor, indent=2, ensure_ascii=False), encoding="utf-8")
+    return counts
+
+
+# The descriptions of the bundle, in the two standard forms data users' tools read: a
+# Frictionless Data Package (every table's schema, keys and licence) and a DCAT catalogue
+# (every table as a dataset with its CSV, JSON Lines and XLSX distributions). Both are
+# built from the model fields of TABLES, so they cannot drift from the files. `base` is
+# where the files are: "" in an exported folder, the download URL prefix on the site.
+
+CC_BY = {"name": "CC-BY-4.0", "path": "https://creativecommons.org/licenses/by/4.0/", "title": "CC BY 4.0"}
+CC0 = {"name": "CC0-1.0", "path": "https://creativecommons.org/publicdomain/zero/1.0/", "title": "CC0 1.0 (ROR)"}
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+FORMATS = {"csv": "text/csv", "jsonl": "application/x-ndjson", "xlsx": XLSX_TYPE}
+TITLES = {
+    "countries": "Countries (ISO 3166-1) and partner status",
+    "fields": "Fields of science (OECD FORD, two levels)",
+    "organisations": "Organisations (universities, institutes, companies, agencies)",
+    "experts": "Experts with a public profile (no contact details)",
+    "agreements": "Science and technology cooperation agreements",
+    "agreement_parties": "Parties to each agreement (countries or organisations)",
+    "labs": "Joint laboratories",
+    "centres": "Technology demonstration centres",
+    "centre_years": "Yearly figures of demonstration centres",
+    "projects": "Cooperation projects",
+    "partnerships": "Organisations taking part in labs, centres and projects",
+    "outputs": "Outputs (publications, patents, people trained) of labs, centres and projects",
+    "listings": "Published technology offers and needs (public summaries only)",
+    "listing_fields": "Fields of science of each published listing",
+    "listing_countries": "Target countries of each published listing",
+}
+# Each table's primary key, and the tables its reference columns point to.
+KEYS = {"countries": "code", "fields": "code"}
+REFERENCES = {
+    "country_id": ("countries", "code"), "host_country_id": ("countries", "code"), "parent_id": ("fields", "code"),
+    "organisation_id": ("organisations", "id"), "agreement_id": ("agreements", "id"), "lab_id": ("labs", "id"),
+    "centre_id": ("centres", "id"), "project_id": ("projects", "id"), "listing_id": ("listings", "id"),
+    "field_id": ("fields", "code"),
+}  # fmt: skip
+TYPES = [
+    (models.BooleanField, "boolean"), (models.DateTimeField, "datetime"), (models.DateField, "date"),
+    (models.DecimalField, "number"), (models.FloatField, "number"), (models.IntegerField, "integer"),
+    (models.AutoField, "integer"), (models.ForeignKey, "reference"), (models.CharField, "string"),
+    (models.TextField, "string"),
+]  # fmt: skip
+
+
+def _model(table: str) -> type[models.Model]:
+    return TABLES[table][0]().model
+
+
+def _field(model: type[models.Model], column: str) -> dict[str, Any]:
+    field = model._meta.get_field(column)
+    kind = next((name for cls, name in TYPES if isinstance(field, cls)), "string")
+    if isinstance(field, models.JSONField):
+        kind = "array" if field.default is list else "object"
+    if isinstance(field, models.ManyToManyField):  # a record's fields of science: a list of codes
+        kind = "array"
+    if kind == "reference":
+        target = field.target_field  # type: ignore[union-attr]
+        kind = "integer" if isinstance(target, models.AutoField | models.IntegerField) else "string"
+    described: dict[str, Any] = {"name": column, "type": kind}
+    title = getattr(field, "verbose_name", "")
+    if title and not column.endswith("_id"):
+        described["title"] = str(title)
+    return described
+
+
+def table_schema(table: str) -> dict[str, Any]:
+    columns = TABLES[table][1]
+    model = _model(table)
+    schema: dict[str, Any] = {"fields": [_field(model, c) for c in columns], "missingValues": [""]}
+    key = KEYS.get(table, "id" if "id" in columns else None)
+    if key:
+        schema["primaryKey"] = [key]
+    foreign = [(c, *REFERENCES[c]) for c in columns if c in REFERENCES and REFERENCES[c][0] != table]
+    if table == "fields":
+        foreign.append(("parent_id", "", "code"))  # the broad field of a sub-field, in the same table
+    if foreign:
+        schema["foreignKeys"] = [
+            {"fields": [column], "reference": {"resource": resource, "fields": [target]}}
+            for column, resource, target in foreign
+        ]
+    return schema
+
+
+def datapackage(base: str = "") -> dict[str, Any]:
+    return {
+        "profile": "tabular-data-package",
+        "name": "silkbridge-open-data",
+        "title": "Silkbridge open data: international science and technology cooperation",
+        "created": timezone.now().replace(microsecond=0).isoformat(),
+        "licenses": [CC_BY],
+        "resources": [
+            {
+                "name": table.replace("_", "-"),
+                "path": f"{base}{table}.csv",
+                "title": TITLES[table],
+                "profile": "tabular-data-resource",
+                "format": "csv",
+                "mediatype": "text/csv",
+                "encoding": "utf-8",
+                "licenses": [CC0, CC_BY] if table == "organisations" else [CC_BY],
+                "schema": table_schema(table),
+            }
+            for table in TABLES
+        ],
+    }
+
+
+def dcat_catalogue(base: str = "") -> dict[str, Any]:
+    """A DCAT catalogue in JSON-LD (the W3C DCAT 2 vocabulary)."""
+    modified = timezone.now().replace(microsecond=0).isoformat()
+    return {
+        "@context": {
+            "dcat": "http://www.w3.org/ns/dcat#",
+            "dct": "http://purl.org/dc/terms/",
+            "foaf": "http://xmlns.com/foaf/0.1/",
+        },
+        "@type": "dcat:Catalog",
+        "dct:title": "Silkbridge open data",
+        "dct:description": "Every public table of Silkbridge: countries, organisations, experts, agreements, "
+        "joint laboratories, demonstration centres, projects and their outputs.",
+        "dct:publisher": {"@type": "foaf:Organization", "foaf:name": "Silkbridge"},
+        "dct:license": {"@id": CC_BY["path"]},
+        "dct:modified": modified,
+        "dcat:dataset": [
+            {
+                "@type": "dcat:Dataset",
+                "dct:identifier": table,
+                "dct:title": TITLES[table],
+                "dct:license": {"@id": (CC0 if table == "organisations" else CC_BY)["path"]},
+                "dct:modified": modified,
+                "dcat:distribution": [_distribution(base, table, extension) for extension in FORMATS],
+            }
+            for table in TABLES
+        ],
+    }
+
+
+def _distribution(base: str, table: str, extension: str) -> dict[str, Any]:
+    distribution = {
+        "@type": "dcat:Distribution",
+        "dct:format": extension.upper(),
+        "dcat:mediaType": FORMATS[extension],
+        "dcat:downloadURL": {"@id": f"{base}{table}.{extension}"},
+    }
+    if extension == "csv":  # the CSV files are the ones the Data Package describes
+        distribution["dct:conformsTo"] = {"@id": f"{base}datapackage.json"}
+    return distribution

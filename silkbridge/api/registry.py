@@ -4,15 +4,16 @@ import copy
 from typing import Annotated, Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import QuerySet
 from django.forms.models import model_to_dict
 from django.http import Http404, HttpRequest
 from ninja import Field as SchemaField
 from ninja import Query, Router, Schema, Status
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 
 from silkbridge.accounts.models import AuthenticatedRequest
 from silkbridge.api.auth import public, token_required
+from silkbridge.api.caching import last_modified
+from silkbridge.api.pagination import ListPagination
 from silkbridge.api.schemas import (
     ERRORS,
     CountryOut,
@@ -23,7 +24,6 @@ from silkbridge.api.schemas import (
     OrganisationOut,
     OrganisationPatch,
 )
-from silkbridge.core.pagination import slice_rows
 from silkbridge.registry import domain, queries
 from silkbridge.registry.enums import OrganisationSort
 from silkbridge.registry.forms import ExpertForm, OrganisationForm
@@ -32,20 +32,8 @@ from silkbridge.registry.models import Country, Field
 router = Router(auth=public)
 
 
-MAX_PAGE = 1_000_000  # far past any table's end; larger numbers overflow the database's offset
-
-
-class Pagination(PageNumberPagination):
-    """Page numbers, loading only the page's rows (see core.pagination)."""
-
-    class Input(Schema):
-        page: int = SchemaField(1, ge=1, le=MAX_PAGE)
-        page_size: int | None = SchemaField(None, ge=1, le=MAX_PAGE)
-
-    def paginate_queryset(self, queryset: QuerySet[Any], pagination: Any, request: HttpRequest, **params: Any) -> Any:
-        size = self._get_page_size(pagination.page_size)
-        start = (pagination.page - 1) * size
-        return {"items": slice_rows(queryset, start, start + size), "count": queryset.count()}
+# The API's one list shape; kept under this name for routers that import it from here.
+Pagination = ListPagination
 
 
 # Filter text is bounded: a long query is refused (422), not run.
@@ -97,6 +85,7 @@ def list_organisations(request: HttpRequest, filters: Query[OrganisationFilters]
 
 
 @router.get("/organisations/{pk}", response={200: OrganisationDetailOut, **ERRORS}, tags=["registry"])
+@last_modified
 def get_organisation(request: HttpRequest, pk: int) -> Any:
     return domain.get_organisation_for_user(request.user, pk)
 
@@ -132,6 +121,7 @@ def list_experts(request: HttpRequest, filters: Query[ExpertFilters]) -> Any:
 
 
 @router.get("/experts/{pk}", response={200: ExpertOut, **ERRORS}, tags=["registry"])
+@last_modified
 def get_expert(request: HttpRequest, pk: int) -> Any:
     return domain.get_expert_for_user(request.user, pk)
 

@@ -126,8 +126,13 @@ class MeOut(Schema):
 
 
 class ErrorOut(Schema):
-    code: str
-    message: str
+    code: str = SchemaField(
+        description="unauthorized, forbidden, not_found, invalid, throttled or server_error; never translated."
+    )
+    message: str = SchemaField(description="In the language of the Accept-Language header.")
+    details: Any = SchemaField(
+        None, description="invalid: the errors per field or parameter; throttled: {retry_after: seconds}."
+    )
 
 
 # The error responses every operation may give, for the contract.

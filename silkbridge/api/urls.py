@@ -5,10 +5,20 @@ import json
 from typing import Any
 
 from django.http import HttpRequest
-from ninja import NinjaAPI
+from ninja import NinjaAPI, Swagger
 from ninja.parser import Parser
 
-from silkbridge.api import accounts, cooperation, errors, events, indicators, marketplace, matching, registry
+from silkbridge.api import (
+    accounts,
+    cooperation,
+    errors,
+    events,
+    indicators,
+    marketplace,
+    matching,
+    registry,
+    throttling,
+)
 
 
 def _check_text(value: Any) -> None:
@@ -37,11 +47,13 @@ class TextParser(Parser):
 
 
 ERROR_REF = {"application/json": {"schema": {"$ref": "#/components/schemas/ErrorOut"}}}
-# Responses every operation may give, documented on each (the 5xx are not part of the contract).
+# Responses every operation may give, documented on each.
 COMMON_RESPONSES = {
     400: "Bad request: a body that is not JSON, or text that cannot be stored (a NUL character, a lone surrogate)",
-    401: "The token sent is missing, wrong or revoked",
-    422: "A parameter or a field of the body is not valid",
+    401: "A token was sent and is not valid, or this operation needs one",
+    422: "A parameter or the body is not valid: `details` says which and why",
+    429: "Too many requests: wait the seconds of the `Retry-After` header (also `details.retry_after`)",
+    500: "Something went wrong on the server; the answer carries no stack trace",
 }
 
 
@@ -73,11 +85,16 @@ api = SilkbridgeAPI(
     version="1",
     description=(
         "Open data on international science and technology cooperation. Public data needs no account; "
-        "writes need a token (Authorization: Bearer <token>). Errors are JSON with a machine-readable "
-        "`code` and a `message` in the language of the Accept-Language header."
+        "writes need a token (`Authorization: Bearer <token>`). Errors are JSON with a machine-readable "
+        "`code` and a `message` in the language of the Accept-Language header. Lists answer "
+        "`{items, count, next, previous}`; `?cursor=*` harvests a whole list. Requests are rate-limited "
+        "(429 with `Retry-After`)."
     ),
     urls_namespace="api-v1",
-    docs_url=None,  # the interactive docs load scripts from a CDN, which the CSP forbids
+    # Swagger UI from django-ninja's own static files: no CDN, no inline script (the CSP holds).
+    docs=Swagger(),
+    docs_url="/docs",
+    throttle=throttling.default(),
     parser=TextParser(),
 )
 errors.install(api)

@@ -50,3 +50,15 @@ def env_choice(name: str, default: str, choices: tuple[str, ...]) -> str:
     if value not in choices:
         raise ImproperlyConfigured(f"{name} must be one of {', '.join(choices)}, got {value!r}")
     return value
+
+
+_RATE_UNITS = ("s", "sec", "m", "min", "h", "hour", "d", "day")
+
+
+def env_rate(name: str, default: str) -> str:
+    """A rate as `N/unit` (unit: s, m, h, d or sec, min, hour, day), e.g. `60/min`."""
+    value = env_str(name, default).strip()
+    count, _, unit = value.partition("/")
+    if not (count.isdigit() and int(count) > 0 and unit in _RATE_UNITS):
+        raise ImproperlyConfigured(f"{name} must be a rate such as 60/min, got {value!r}")
+    return value

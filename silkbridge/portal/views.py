@@ -6,6 +6,7 @@ from typing import Any
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.contrib.sitemaps import views as sitemap_views
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
@@ -14,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from silkbridge.cooperation.kinds import RECORDS
 from silkbridge.cooperation.models import Agreement
 from silkbridge.cooperation.queries import (
     centres_open,
@@ -28,6 +30,7 @@ from silkbridge.marketplace.queries import listings_of_organisation
 from silkbridge.matching import domain as matching
 from silkbridge.matching.forms import SearchForm, kind_choices
 from silkbridge.matching.queries import exposure_report
+from silkbridge.portal.sitemaps import SITEMAPS
 from silkbridge.registry import domain as registry
 from silkbridge.registry import queries
 from silkbridge.registry.enums import EditorRequestStatus
@@ -146,3 +149,24 @@ def exposure(request: HttpRequest) -> HttpResponse:
     kind = request.GET.get("type", "")
     rows = exposure_report(kind=kind if kind and kind in dict(kinds) else None, country_names=_country_names)
     return render(request, "portal/exposure.html", {"rows": rows, "kind": kind, "kinds": kinds})
+
+
+def sitemap_index(request: HttpRequest) -> HttpResponse:
+    """/sitemap.xml: the list of sitemap sections (and their pages, ?p=N)."""
+    return sitemap_views.index(request, SITEMAPS, sitemap_url_name="sitemap_section")
+
+
+def sitemap_section(request: HttpRequest, section: str) -> HttpResponse:
+    return sitemap_views.sitemap(request, SITEMAPS, section=section)
+
+
+def robots(request: HttpRequest) -> HttpResponse:
+    """robots.txt: everything public may be crawled; accounts, admin and edit forms not."""
+    lines = ["User-agent: *", "Allow: /"]
+    lines += [f"Disallow: /*/{part}/" for part in ("accounts", "admin")]
+    lines += ["Disallow: /*/edit/", "Disallow: /*/search/", f"Sitemap: {request.build_absolute_uri('/sitemap.xml')}"]
+    return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")
+
+
+def feeds(request: HttpRequest) -> HttpResponse:
+    return render(request, "portal/feeds.html", {"kinds": list(RECORDS.values())})

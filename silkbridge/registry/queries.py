@@ -7,7 +7,7 @@ from django.db.models import Count, Q, QuerySet
 from django.db.models.expressions import RawSQL
 
 from silkbridge.accounts.enums import MembershipRole
-from silkbridge.accounts.models import Viewer
+from silkbridge.accounts.models import User, Viewer
 from silkbridge.core.text import fold
 from silkbridge.registry.enums import EditorRequestStatus, OrganisationSort
 from silkbridge.registry.models import Country, EditorRequest, Expert, Field, Organisation
@@ -102,7 +102,9 @@ def editor_requests_to_decide(user: Viewer) -> QuerySet[Any]:
     """Pending requests for editor rights that `user` may decide: every one for moderators
     and staff, those of the organisations they edit for editors."""
     pending = EditorRequest.objects.filter(status=EditorRequestStatus.PENDING).select_related("user", "organisation")
-    if user.is_staff or getattr(user, "is_moderator", False):
+    if not isinstance(user, User):
+        return pending.none()
+    if user.is_staff or user.is_moderator:
         return pending
     edited = user.memberships.filter(role=MembershipRole.EDITOR).values("organisation_id")
     return pending.filter(organisation_id__in=edited)

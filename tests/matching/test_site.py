@@ -69,6 +69,14 @@ def test_search_api_ranks_and_explains(client: Any, records: dict[str, Any]) -> 
     assert all(r["type"] == "organisation" for r in body["results"])
 
 
+def test_search_api_answers_the_list_shape_with_offset_links(client: Any, records: dict[str, Any]) -> None:
+    first = client.get("/api/v1/search", {"q": "soil", "limit": 1}).json()
+    assert first["count"] >= 2 and first["items"] == first["results"] and first["previous"] is None
+    second = client.get(first["next"]).json()
+    assert "offset=1" in first["next"] and second["items"][0] != first["items"][0]
+    assert client.get(second["previous"]).json()["items"] == first["items"]
+
+
 @pytest.mark.parametrize(
     ("role", "visible"),
     [
@@ -226,7 +234,7 @@ def test_without_an_index_a_queued_site_searches_an_empty_one_and_queues_one_bui
 
     settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
     for _ in range(3):
-        assert client.get("/api/v1/search", {"q": "soil"}).json() == {"count": 0, "results": []}
+        assert client.get("/api/v1/search", {"q": "soil"}).json()["items"] == []
     assert DBTaskResult.objects.count() == 1
 
 
@@ -272,7 +280,7 @@ def test_with_a_task_queue_an_outdated_index_is_queued_once_and_an_empty_one_sea
     left_by_an_older_release(settings)
     settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
     for _ in range(3):
-        assert client.get("/api/v1/search", {"q": "soil"}).json() == {"count": 0, "results": []}
+        assert client.get("/api/v1/search", {"q": "soil"}).json()["items"] == []
         index._loaded[settings.SILKBRIDGE_MATCHING_DIR].checked_at = 0  # the pointer is read again
     assert DBTaskResult.objects.count() == 1
 

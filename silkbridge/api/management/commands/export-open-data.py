@@ -7,12 +7,11 @@ from silkbridge.api.opendata import export
 
 
 class Command(BaseCommand):
-    help = "Write every public table as CSV and JSON Lines, with manifest.json, into DIR."
+    help = "Write every public table as CSV, JSON Lines and XLSX, with datapackage.json and catalog.jsonld, into DIR."
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("directory", type=Path)
 
     def handle(self, *args: Any, directory: Path, **options: Any) -> None:
-        manifest = export(directory, progress=lambda line: self.stderr.write(f"  {line}"))
-        total = sum(t["rows"] for t in manifest["tables"].values())
-        self.stdout.write(f"{len(manifest['tables'])} tables, {total:,} rows written to {directory}")
+        counts = export(directory, progress=lambda line: self.stderr.write(f"  {line}"))
+        self.stdout.write(f"{len(counts)} tables, {sum(counts.values()):,} rows written to {directory}")
