@@ -187,3 +187,26 @@ class FeedbackForm(forms.Form):
         coerce=lambda value: value == "yes",
     )  # fmt: skip
     outcome = forms.ChoiceField(label=_("What did it lead to?"), choices=[("", "—"), *Outcome.choices], required=False)
+
+
+class DelegationInviteForm(forms.Form):
+    country = forms.ChoiceField(label=_("Country"))
+    email = forms.EmailField(label=_("E-mail of the head of delegation"))
+    quota = forms.IntegerField(label=_("Quota"), min_value=1, max_value=1000, initial=10)
+
+    def __init__(self, *args: Any, countries: list[tuple[str, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["country"].choices = countries  # type: ignore[attr-defined]
+
+
+class DelegationMemberForm(forms.Form):
+    name = forms.CharField(label=_("Name"), max_length=200)
+    email = forms.EmailField(label=_("E-mail address"))
+    organisation_name = forms.CharField(label=_("Organisation"), max_length=300, required=False)
+    category = forms.ModelChoiceField(label=_("Category"), queryset=RegistrationCategory.objects.none())
+
+    def __init__(self, *args: Any, event: Event, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["category"]
+        assert isinstance(field, forms.ModelChoiceField)
+        field.queryset = event.categories.all()

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from silkbridge.events.enums import MeetingState, RegistrationStatus, RequestStatus, RunStatus
 from silkbridge.events.models import (
+    Delegation,
     Event,
     Meeting,
     MeetingFeedback,
@@ -295,3 +296,19 @@ def booked_request_ids(registration: Registration) -> set[int]:
 def feedback_of(registration: Registration) -> dict[int, Any]:
     """meeting id -> the participant's own answer about it."""
     return {f.meeting_id: f for f in MeetingFeedback.objects.filter(registration=registration)}
+
+
+def get_delegation_for_user(user: Any, event: Event, pk: int) -> Delegation:
+    """A delegation, for its head and the event's organisers (404 for anyone else)."""
+    delegation = event.delegations.select_related("event").filter(pk=pk).first()
+    if delegation is None or not user.has_perm("events.manage_delegation", delegation):
+        raise Http404
+    return delegation
+
+
+def delegation_members(delegation: Delegation) -> QuerySet[Registration]:
+    return delegation.members.select_related("category").exclude(status=RegistrationStatus.CANCELLED).order_by("id")
+
+
+def delegations_headed_by(event: Event, user: Any) -> QuerySet[Delegation]:
+    return event.delegations.filter(head=user) if user.is_authenticated else event.delegations.none()

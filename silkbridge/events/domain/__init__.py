@@ -21,8 +21,12 @@ from silkbridge.events.domain.meetings import (
     upper_bound,
 )
 from silkbridge.events.domain.registration import (
+    DelegationError,
     RegistrationError,
+    accept_delegation,
+    add_delegation_member,
     cancel_registration,
+    invite_delegation,
     register_for_event,
     set_directory_listing,
 )
@@ -36,16 +40,20 @@ from silkbridge.events.domain.requests import (
 from silkbridge.events.domain.setup import SetupError, save_event
 
 __all__ = [
+    "DelegationError",
     "MeetingRuleError",
     "RegistrationError",
     "RequestError",
     "SetupError",
+    "accept_delegation",
     "accept_meeting_request",
+    "add_delegation_member",
     "cancel_meeting",
     "cancel_registration",
     "decline_meeting_request",
     "expire_requests",
     "import_instance",
+    "invite_delegation",
     "locked_event",
     "move_meeting",
     "pin_meeting",
