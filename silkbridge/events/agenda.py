@@ -63,3 +63,26 @@ def to_ics(event: Event, registration: Registration) -> bytes:
         calendar.add_component(entry)
     calendar.add_missing_timezones()
     return calendar.to_ical()
+
+
+def programme_ics(event: Event) -> bytes:
+    """The whole programme as iCalendar, in the event's time zone."""
+    calendar = icalendar.Calendar()
+    calendar.add("prodid", "-//Silkbridge//events//EN")
+    calendar.add("version", "2.0")
+    calendar.add("x-wr-calname", event.title)
+    zone = event.zone
+    for session in queries.programme(event):
+        entry = icalendar.Event()
+        entry.add("uid", f"session-{session.pk}@{event.slug}.silkbridge")
+        entry.add("dtstamp", event.updated_at)
+        entry.add("dtstart", session.starts_at.astimezone(zone))
+        entry.add("dtend", session.ends_at.astimezone(zone))
+        entry.add("summary", session.title)
+        entry.add("location", session.room)
+        speakers = ", ".join(s.name for s in session.speakers.all())
+        if speakers:
+            entry.add("description", speakers)
+        calendar.add_component(entry)
+    calendar.add_missing_timezones()
+    return calendar.to_ical()

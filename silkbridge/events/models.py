@@ -170,6 +170,31 @@ class Registration(models.Model):
         return self.name
 
 
+class Session(models.Model):
+    """A programme session: a room at a time, with speakers (who cannot meet then)."""
+
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="sessions")
+    titles = models.JSONField(_("title by language"), default=dict)
+    room = models.CharField(_("room"), max_length=100)
+    starts_at = models.DateTimeField(_("start"))
+    ends_at = models.DateTimeField(_("end"))
+    track = models.CharField(_("track"), max_length=100, blank=True)
+    language = models.CharField(_("language"), max_length=10, blank=True)
+    speakers = models.ManyToManyField(Registration, blank=True, related_name="talks", verbose_name=_("speakers"))
+
+    class Meta:
+        ordering = ["event", "starts_at", "room", "id"]
+        verbose_name = _("session")
+        verbose_name_plural = _("sessions")
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def title(self) -> str:
+        return pick(self.titles, fallback=self.event.fallback_language)
+
+
 class MeetingSlot(models.Model):
     event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="slots")
     label = models.CharField(_("label"), max_length=100)

@@ -20,6 +20,7 @@ from silkbridge.events.models import (
     MeetingTable,
     Registration,
     ScheduleRun,
+    Session,
 )
 from silkbridge.scheduling.model import INSTANCE_FORMAT, SCHEDULE_FORMAT
 
@@ -92,6 +93,7 @@ def engine_view(event: Event) -> EngineView:
     label_of = {s.pk: s.label for s in slots}
     tables = list(event.tables.order_by("position", "id"))
     people = list(event.registrations.filter(status=RegistrationStatus.CONFIRMED).order_by("id"))
+    talks = talk_times(event)
     requests = list(schedulable_requests(event).select_related("requester", "recipient"))
     view = EngineView(
         data={
@@ -105,7 +107,7 @@ def engine_view(event: Event) -> EngineView:
                 for s in slots
             ],
             "tables": [t.name for t in tables],
-            "participants": [_participant(p, label_of) for p in people],
+            "participants": [_participant(p, label_of, _busy_slots(slots, talks.get(p.pk, []))) for p in people],
             "requests": [
                 {
                     "id": r.engine_id,
@@ -129,10 +131,27 @@ def engine_view(event: Event) -> EngineView:
     return view
 
 
-def _participant(registration: Registration, label_of: dict[int, str]) -> dict[str, Any]:
+def talk_times(event: Event) -> dict[int, list[tuple[Any, Any]]]:
+    """registration id -> (start, end) of every session the participant speaks in."""
+    times: dict[int, list[tuple[Any, Any]]] = {}
+    rows = Session.speakers.through.objects.filter(session__event=event).values_list(
+        "registration_id", "session__starts_at", "session__ends_at"
+    )
+    for registration_id, start, end in rows:
+        times.setdefault(registration_id, []).append((start, end))
+    return times
+
+
+def _busy_slots(slots: list[MeetingSlot], talks: list[tuple[Any, Any]]) -> set[int]:
+    """The slots that overlap one of the participant's talks: unavailable for meetings."""
+    return {s.pk for s in slots if any(a < s.ends_at and s.starts_at < b for a, b in talks)}
+
+
+def _participant(registration: Registration, label_of: dict[int, str], busy: set[int]) -> dict[str, Any]:
     item: dict[str, Any] = {"id": participant_id(registration)}
-    if registration.available_slots is not None:
-        item["available"] = [label_of[pk] for pk in registration.available_slots if pk in label_of]
+    if registration.available_slots is not None or busy:
+        available = label_of if registration.available_slots is None else registration.available_slots
+        item["available"] = [label_of[pk] for pk in available if pk in label_of and pk not in busy]
     if registration.max_meetings is not None:
         item["max_meetings"] = registration.max_meetings
     if registration.country:
@@ -277,6 +296,7 @@ def free_common_slots(request: MeetingRequest) -> list[MeetingSlot]:
         ).values_list("slot_id", flat=True)
     )
     tables = event.tables.count()
+    talks = talk_times(event)
     used = dict(event.meetings.values("slot_id").annotate(n=Count("id")).values_list("slot_id", "n"))
     return [
         slot
@@ -284,6 +304,7 @@ def free_common_slots(request: MeetingRequest) -> list[MeetingSlot]:
         if slot.pk not in busy
         and used.get(slot.pk, 0) < tables
         and all(p.available_slots is None or slot.pk in p.available_slots for p in people)
+        and not any(slot.pk in _busy_slots([slot], talks.get(p.pk, [])) for p in people)
     ]
 
 
@@ -312,3 +333,7 @@ def delegation_members(delegation: Delegation) -> QuerySet[Registration]:
 
 def delegations_headed_by(event: Event, user: Any) -> QuerySet[Delegation]:
     return event.delegations.filter(head=user) if user.is_authenticated else event.delegations.none()
+
+
+def programme(event: Event) -> QuerySet[Session]:
+    return event.sessions.select_related("event").prefetch_related("speakers").order_by("starts_at", "room", "id")

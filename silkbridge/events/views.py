@@ -10,7 +10,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Count, Q
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -31,8 +31,9 @@ from silkbridge.events.forms import (
     PlacementForm,
     RegisterForm,
     ScheduleRunForm,
+    SessionForm,
 )
-from silkbridge.events.models import Event
+from silkbridge.events.models import Event, Session
 from silkbridge.events.tasks import run_scheduler
 from silkbridge.registry.countries import country_name, iso_countries
 
@@ -233,6 +234,52 @@ def agenda_ics(request: HttpRequest, slug: str) -> HttpResponse:
     response = HttpResponse(agenda.to_ics(event, me), content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{event.slug}-agenda.ics"'
     return response
+
+
+# --- Programme ------------------------------------------------------------------------------------
+
+
+@require_GET
+def programme(request: HttpRequest, slug: str) -> HttpResponse:
+    event = queries.get_event_for_user(request.user, slug)
+    context = {"event": event, "sessions": queries.programme(event)}
+    return render(request, "events/programme.html", context)
+
+
+@require_GET
+def programme_ics(request: HttpRequest, slug: str) -> HttpResponse:
+    event = queries.get_event_for_user(request.user, slug)
+    response = HttpResponse(agenda.programme_ics(event), content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{event.slug}-programme.ics"'
+    return response
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def session_edit(request: HttpRequest, slug: str, pk: int | None = None) -> HttpResponse:
+    event = queries.get_event_for_user(request.user, slug, perm="events.change_event")
+    session = get_object_or_404(event.sessions, pk=pk) if pk else Session(event=event)
+    form = SessionForm(request.POST or None, event=event, session=session)
+    if request.method == "POST" and form.is_valid():
+        try:
+            domain.save_session(session, data=form.domain_data(), speakers=list(form.cleaned_data["speakers"]),
+                                actor=request.user)  # fmt: skip
+        except domain.ProgrammeClash as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, _("The session was saved."))
+            return redirect("events:programme", slug=slug)
+    cancel_url = reverse("events:programme", args=[slug])
+    return render(request, "events/session_form.html", {"event": event, "form": form, "cancel_url": cancel_url})
+
+
+@login_required
+@require_POST
+def session_delete(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    event = queries.get_event_for_user(request.user, slug, perm="events.change_event")
+    domain.delete_session(get_object_or_404(event.sessions, pk=pk), actor=request.user)
+    messages.success(request, _("The session was deleted."))
+    return redirect("events:programme", slug=slug)
 
 
 # --- Delegations ---------------------------------------------------------------------------------

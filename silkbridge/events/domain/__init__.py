@@ -20,6 +20,7 @@ from silkbridge.events.domain.meetings import (
     self_book_meeting,
     upper_bound,
 )
+from silkbridge.events.domain.programme import ProgrammeClash, delete_session, save_session
 from silkbridge.events.domain.registration import (
     DelegationError,
     RegistrationError,
@@ -42,6 +43,7 @@ from silkbridge.events.domain.setup import SetupError, save_event
 __all__ = [
     "DelegationError",
     "MeetingRuleError",
+    "ProgrammeClash",
     "RegistrationError",
     "RequestError",
     "SetupError",
@@ -51,6 +53,7 @@ __all__ = [
     "cancel_meeting",
     "cancel_registration",
     "decline_meeting_request",
+    "delete_session",
     "expire_requests",
     "import_instance",
     "invite_delegation",
@@ -63,6 +66,7 @@ __all__ = [
     "register_for_event",
     "request_schedule",
     "save_event",
+    "save_session",
     "schedule_event",
     "self_book_meeting",
     "send_meeting_request",

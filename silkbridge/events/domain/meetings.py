@@ -284,6 +284,8 @@ def _check_placement(
         if person.available_slots is not None and slot.pk not in person.available_slots:
             raise MeetingRuleError(_("%(name)s is not available in this slot.") % {"name": person.name})
         theirs = others.filter(Q(request__requester=person) | Q(request__recipient=person))
+        if person.talks.filter(starts_at__lt=slot.ends_at, ends_at__gt=slot.starts_at).exists():
+            raise MeetingRuleError(_("%(name)s speaks in the programme at that time.") % {"name": person.name})
         if theirs.filter(slot=slot).exists():
             raise MeetingRuleError(_("%(name)s already has a meeting in this slot.") % {"name": person.name})
         if moving is None and person.max_meetings is not None and theirs.count() >= person.max_meetings:
