@@ -202,6 +202,7 @@ def agenda_page(request: HttpRequest, slug: str) -> HttpResponse:
     event = queries.get_event_for_user(request.user, slug)
     me = queries.get_registration_for_user(request.user, event)
     context = {"event": event, "me": me, "items": agenda.items_for(me), "feedback_form": FeedbackForm(),
+               "talks": agenda.talks_for(me),
                "answers": queries.feedback_of(me), "now": timezone.now()}  # fmt: skip
     return render(request, "events/agenda.html", context)
 

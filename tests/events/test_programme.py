@@ -80,3 +80,15 @@ def test_the_programme_is_in_the_api(organiser: Any, event: Event, people: list[
     [session] = client_for(None).get(f"/api/v1/events/{event.slug}/sessions").json()
     assert session["room"] == "Hall A" and session["speakers"] == ["Ana"]
     assert session["starts_at"].startswith("2026-11-10T09:00:00") and session["starts_at"].endswith("+08:00")
+
+
+def test_a_speakers_talks_are_on_their_agenda_and_in_its_ics(
+    organiser: Any, event: Event, people: list[Registration]
+) -> None:
+    add(organiser, event, "Drip irrigation", "Hall A", "09:00", "09:40", [people[0]])
+    agenda_url = reverse("events:agenda", args=[event.slug])
+    assert "Drip irrigation" in client_for(people[0].user).get(agenda_url).content.decode()
+    assert "Drip irrigation" not in client_for(people[1].user).get(agenda_url).content.decode()
+    ics = client_for(people[0].user).get(reverse("events:agenda_ics", args=[event.slug])).content
+    [entry] = icalendar.Calendar.from_ical(ics).walk("VEVENT")
+    assert str(entry["summary"]) == "Drip irrigation" and entry.decoded("dtstart").hour == 9
