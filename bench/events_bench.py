@@ -151,12 +151,16 @@ def agenda_http(name: str, requests: int) -> bool:
     rng = random.Random(7)
     chosen = [credentials[rng.randrange(len(credentials))] for _ in range(200)]
     try:
-        for _ in range(100):
+        for _ in range(600):  # a loaded machine may take a minute to start three workers
+            if server.poll() is not None:
+                sys.exit(f"gunicorn exited with code {server.returncode} (is port {PORT} in use?)")
             try:
                 urllib.request.urlopen(f"{base}/api/v1/events", timeout=5).read()
                 break
             except OSError:
                 time.sleep(0.2)
+        else:
+            sys.exit(f"gunicorn did not answer on port {PORT} within two minutes")
         page = [(f"{base}/en/events/{name}/agenda/", {"Cookie": f"sessionid={c[0]}"}) for c in chosen]
         api = [(f"{base}/api/v1/events/{name}/my/agenda", {"Authorization": f"Bearer {c[1]}"}) for c in chosen]
         results = {"agenda page": measure(page, requests), "agenda API": measure(api, requests)}

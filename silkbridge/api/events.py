@@ -14,7 +14,7 @@ from silkbridge.api.auth import public, token_required
 from silkbridge.api.registry import Pagination
 from silkbridge.api.schemas import ERRORS
 from silkbridge.events import agenda, queries, report
-from silkbridge.events.models import Event, Registration
+from silkbridge.events.models import Event, Registration, Session
 
 router = Router(auth=public, tags=["events"])
 
@@ -101,6 +101,30 @@ class RegistrationOut(Schema):
         return obj.category.category if obj.category else None
 
 
+class SessionOut(Schema):
+    id: int
+    title: str
+    titles: dict[str, str]
+    room: str
+    starts_at: datetime = SchemaField(..., description="In the event's time zone.")
+    ends_at: datetime
+    track: str
+    language: str
+    speakers: list[str]
+
+    @staticmethod
+    def resolve_starts_at(obj: Session) -> datetime:
+        return obj.starts_at.astimezone(obj.event.zone)
+
+    @staticmethod
+    def resolve_ends_at(obj: Session) -> datetime:
+        return obj.ends_at.astimezone(obj.event.zone)
+
+    @staticmethod
+    def resolve_speakers(obj: Session) -> list[str]:
+        return [s.name for s in obj.speakers.all()]
+
+
 class ReportRowOut(Schema):
     code: str
     label: str
@@ -122,6 +146,12 @@ def list_events(request: HttpRequest) -> Any:
 @router.get("/events/{slug}", response={200: EventDetailOut, **ERRORS})
 def get_event(request: HttpRequest, slug: str) -> Any:
     return queries.get_event_for_user(request.user, slug)
+
+
+@router.get("/events/{slug}/sessions", response={200: list[SessionOut], **ERRORS})
+def event_sessions(request: HttpRequest, slug: str) -> Any:
+    """The public programme: every session with room, times and speakers' names."""
+    return list(queries.programme(queries.get_event_for_user(request.user, slug)))
 
 
 @router.get("/events/{slug}/my/requests", response={200: MyRequestsOut, **ERRORS}, auth=token_required)

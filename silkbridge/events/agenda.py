@@ -9,7 +9,7 @@ import icalendar
 from django.utils.translation import gettext as _
 
 from silkbridge.events import queries
-from silkbridge.events.models import Event, Meeting, Registration
+from silkbridge.events.models import Event, Meeting, Registration, Session
 
 
 @dataclass(frozen=True)
@@ -43,7 +43,25 @@ def items_for(registration: Registration) -> list[AgendaItem]:
     return items
 
 
+def talks_for(registration: Registration) -> list[Session]:
+    """The sessions the participant speaks in."""
+    return list(registration.talks.select_related("event").order_by("starts_at", "id"))
+
+
+def _session_entry(event: Event, session: Session) -> icalendar.Event:
+    zone = event.zone
+    entry = icalendar.Event()
+    entry.add("uid", f"session-{session.pk}@{event.slug}.silkbridge")
+    entry.add("dtstamp", event.updated_at)
+    entry.add("dtstart", session.starts_at.astimezone(zone))
+    entry.add("dtend", session.ends_at.astimezone(zone))
+    entry.add("summary", session.title)
+    entry.add("location", session.room)
+    return entry
+
+
 def to_ics(event: Event, registration: Registration) -> bytes:
+    """The participant's meetings and talks."""
     calendar = icalendar.Calendar()
     calendar.add("prodid", "-//Silkbridge//events//EN")
     calendar.add("version", "2.0")
@@ -60,6 +78,24 @@ def to_ics(event: Event, registration: Registration) -> bytes:
         entry.add("location", _("Table %(table)s") % {"table": item.table})
         if item.reason:
             entry.add("description", item.reason)
+        calendar.add_component(entry)
+    for session in talks_for(registration):
+        calendar.add_component(_session_entry(event, session))
+    calendar.add_missing_timezones()
+    return calendar.to_ical()
+
+
+def programme_ics(event: Event) -> bytes:
+    """The whole programme as iCalendar, in the event's time zone."""
+    calendar = icalendar.Calendar()
+    calendar.add("prodid", "-//Silkbridge//events//EN")
+    calendar.add("version", "2.0")
+    calendar.add("x-wr-calname", event.title)
+    for session in queries.programme(event):
+        entry = _session_entry(event, session)
+        speakers = ", ".join(s.name for s in session.speakers.all())
+        if speakers:
+            entry.add("description", speakers)
         calendar.add_component(entry)
     calendar.add_missing_timezones()
     return calendar.to_ical()

@@ -12,7 +12,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from silkbridge.events.enums import Category, DeclineReason, Outcome
-from silkbridge.events.models import Event, MeetingSlot, MeetingTable, RegistrationCategory
+from silkbridge.events.models import Event, MeetingSlot, MeetingTable, Registration, RegistrationCategory, Session
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 ZONES = sorted(available_timezones() - {"localtime", "Factory"})
@@ -187,3 +187,63 @@ class FeedbackForm(forms.Form):
         coerce=lambda value: value == "yes",
     )  # fmt: skip
     outcome = forms.ChoiceField(label=_("What did it lead to?"), choices=[("", "—"), *Outcome.choices], required=False)
+
+
+class DelegationInviteForm(forms.Form):
+    country = forms.ChoiceField(label=_("Country"))
+    email = forms.EmailField(label=_("E-mail of the head of delegation"))
+    quota = forms.IntegerField(label=_("Quota"), min_value=1, max_value=1000, initial=10)
+
+    def __init__(self, *args: Any, countries: list[tuple[str, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["country"].choices = countries  # type: ignore[attr-defined]
+
+
+class DelegationMemberForm(forms.Form):
+    name = forms.CharField(label=_("Name"), max_length=200)
+    email = forms.EmailField(label=_("E-mail address"))
+    organisation_name = forms.CharField(label=_("Organisation"), max_length=300, required=False)
+    category = forms.ModelChoiceField(label=_("Category"), queryset=RegistrationCategory.objects.none())
+
+    def __init__(self, *args: Any, event: Event, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["category"]
+        assert isinstance(field, forms.ModelChoiceField)
+        field.queryset = event.categories.all()
+
+
+class SessionForm(forms.Form):
+    """A programme session; the title is typed in the page's language, times in the event's zone."""
+
+    title = forms.CharField(label=_("Title"), max_length=300)
+    room = forms.CharField(label=_("Room"), max_length=100)
+    day = forms.DateField(label=_("Day"), widget=DATE, input_formats=["%Y-%m-%d"])
+    start = forms.TimeField(label=_("Start"), widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"))
+    end = forms.TimeField(label=_("End"), widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"))
+    track = forms.CharField(label=_("Track"), max_length=100, required=False)
+    language = forms.ChoiceField(label=_("Language"), choices=[("", "—"), *settings.LANGUAGES], required=False)
+    speakers = forms.ModelMultipleChoiceField(label=_("Speakers"), queryset=Registration.objects.none(),
+                                              required=False)  # fmt: skip
+
+    def __init__(self, *args: Any, event: Event, session: Session, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.event, self.session = event, session
+        field = self.fields["speakers"]
+        assert isinstance(field, forms.ModelMultipleChoiceField)
+        field.queryset = event.registrations.filter(status="confirmed").order_by("name", "id")
+        if session.pk:
+            zone = event.zone
+            start, end = session.starts_at.astimezone(zone), session.ends_at.astimezone(zone)
+            self.initial.update(title=session.title, room=session.room, day=start.date(), start=start.time(),
+                                end=end.time(), track=session.track, language=session.language,
+                                speakers=list(session.speakers.all()))  # fmt: skip
+
+    def domain_data(self) -> dict[str, Any]:
+        data, zone = self.cleaned_data, self.event.zone
+        lang = get_language() or "en"
+        return {
+            "event": self.event, "titles": {**self.session.titles, lang: data["title"]}, "room": data["room"],
+            "starts_at": datetime.combine(data["day"], data["start"], tzinfo=zone),
+            "ends_at": datetime.combine(data["day"], data["end"], tzinfo=zone),
+            "track": data["track"], "language": data["language"],
+        }  # fmt: skip

@@ -5,6 +5,7 @@ Times are stored in UTC and shown in the event's time zone. Titles and descripti
 per-field translations ({language: text}) shown in the reader's language, falling back to
 the event's first language."""
 
+import secrets
 from datetime import tzinfo
 from zoneinfo import ZoneInfo
 
@@ -91,6 +92,35 @@ class RegistrationCategory(models.Model):
         return self.get_category_display()
 
 
+def new_token() -> str:
+    return secrets.token_urlsafe(24)
+
+
+class Delegation(models.Model):
+    """A country's delegation: an organiser invites its head by e-mail; the head registers
+    the country's members, at most `quota` of them (the head included)."""
+
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="delegations")
+    country = models.CharField(_("country"), max_length=2)
+    head_email = models.EmailField(_("e-mail of the head of delegation"))
+    head = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    quota = models.PositiveIntegerField(_("quota"))
+    # The invitation link's secret; not the id, so that links cannot be guessed.
+    token = models.CharField(max_length=64, unique=True, default=new_token, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["event", "country"]
+        constraints = [models.UniqueConstraint(fields=["event", "country"], name="one_delegation_per_country")]
+        verbose_name = _("delegation")
+        verbose_name_plural = _("delegations")
+
+    def __str__(self) -> str:
+        return f"{self.event}: {self.country}"
+
+
 class Registration(models.Model):
     """A participant of an event. Imported participants (interchange format) carry the id
     they were imported with and may have no user account."""
@@ -110,6 +140,9 @@ class Registration(models.Model):
     country = models.CharField(_("country"), max_length=2, blank=True)
     language = models.CharField(_("language"), max_length=10, default="en")
     external_id = models.CharField(_("imported id"), max_length=100, null=True, blank=True)
+    # A delegation member registered by their head of delegation may have no account yet.
+    delegation = models.ForeignKey(Delegation, null=True, blank=True, on_delete=models.SET_NULL, related_name="members")
+    email = models.EmailField(_("e-mail address"), blank=True)
     b2b_opt_in = models.BooleanField(_("listed in the meeting directory"), default=False)
     pitch = models.CharField(_("what I offer and seek"), max_length=500, blank=True)
     # Slot ids the participant can meet in; null means every slot.
@@ -135,6 +168,31 @@ class Registration(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class Session(models.Model):
+    """A programme session: a room at a time, with speakers (who cannot meet then)."""
+
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="sessions")
+    titles = models.JSONField(_("title by language"), default=dict)
+    room = models.CharField(_("room"), max_length=100)
+    starts_at = models.DateTimeField(_("start"))
+    ends_at = models.DateTimeField(_("end"))
+    track = models.CharField(_("track"), max_length=100, blank=True)
+    language = models.CharField(_("language"), max_length=10, blank=True)
+    speakers = models.ManyToManyField(Registration, blank=True, related_name="talks", verbose_name=_("speakers"))
+
+    class Meta:
+        ordering = ["event", "starts_at", "room", "id"]
+        verbose_name = _("session")
+        verbose_name_plural = _("sessions")
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def title(self) -> str:
+        return pick(self.titles, fallback=self.event.fallback_language)
 
 
 class MeetingSlot(models.Model):

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from silkbridge.events.enums import MeetingState, RegistrationStatus, RequestStatus, RunStatus
 from silkbridge.events.models import (
+    Delegation,
     Event,
     Meeting,
     MeetingFeedback,
@@ -19,6 +20,7 @@ from silkbridge.events.models import (
     MeetingTable,
     Registration,
     ScheduleRun,
+    Session,
 )
 from silkbridge.scheduling.model import INSTANCE_FORMAT, SCHEDULE_FORMAT
 
@@ -77,21 +79,29 @@ class EngineView:
     """The event's B2B part in the engine's terms, with the maps back to the database."""
 
     data: dict[str, Any]
-    requests: dict[str, MeetingRequest] = field(default_factory=dict)  # engine id -> request
+    requests: dict[str, int] = field(default_factory=dict)  # engine id -> MeetingRequest pk
     slots: dict[str, MeetingSlot] = field(default_factory=dict)  # label -> slot
     tables: dict[str, MeetingTable] = field(default_factory=dict)  # name -> table
-    fixed: dict[str, Meeting] = field(default_factory=dict)  # engine request id -> meeting
+    fixed: set[str] = field(default_factory=set)  # engine ids of the requests met in fixed meetings
+
+
+def _engine_id(pk: int, external_id: str | None, prefix: str) -> str:
+    return external_id or f"{prefix}-{pk}"
 
 
 def engine_view(event: Event) -> EngineView:
     """The instance the scheduler solves: confirmed participants, accepted requests, and the
-    published and pinned meetings as `fixed` (they never move)."""
+    published and pinned meetings as `fixed` (they never move). Read as plain values: the
+    large events have tens of thousands of requests."""
     zone = event.zone
     slots = list(event.slots.order_by("starts_at", "id"))
     label_of = {s.pk: s.label for s in slots}
     tables = list(event.tables.order_by("position", "id"))
     people = list(event.registrations.filter(status=RegistrationStatus.CONFIRMED).order_by("id"))
-    requests = list(schedulable_requests(event).select_related("requester", "recipient"))
+    talks = talk_times(event)
+    person = {p.pk: participant_id(p) for p in people}
+    rows = schedulable_requests(event).values_list("pk", "external_id", "requester_id", "recipient_id", "weight")
+    requests = [(_engine_id(pk, ext, "req"), pk, a, b, w) for pk, ext, a, b, w in rows]
     view = EngineView(
         data={
             "format": INSTANCE_FORMAT,
@@ -104,34 +114,54 @@ def engine_view(event: Event) -> EngineView:
                 for s in slots
             ],
             "tables": [t.name for t in tables],
-            "participants": [_participant(p, label_of) for p in people],
+            "participants": [_participant(p, label_of, _busy_slots(slots, talks.get(p.pk, []))) for p in people],
             "requests": [
-                {
-                    "id": r.engine_id,
-                    "from": participant_id(r.requester),
-                    "to": participant_id(r.recipient),
-                    "weight": r.weight,
-                }
-                for r in requests
+                {"id": rid, "from": person[a], "to": person[b], "weight": w} for rid, _pk, a, b, w in requests
             ],
         },
-        requests={r.engine_id: r for r in requests},
+        requests={rid: pk for rid, pk, _a, _b, _w in requests},
         slots={s.label: s for s in slots},
         tables={t.name: t for t in tables},
     )
-    fixed = Meeting.objects.filter(request__in=requests).filter(Q(pinned=True) | Q(state=MeetingState.PUBLISHED))
-    for meeting in fixed.select_related("request", "slot", "table"):
-        view.fixed[meeting.request.engine_id] = meeting
-    view.data["fixed"] = [
-        {"request": rid, "slot": m.slot.label, "table": m.table.name} for rid, m in sorted(view.fixed.items())
-    ]
+    view.data["fixed"] = fixed_meetings(event, set(view.requests.values()))
+    view.fixed = {item["request"] for item in view.data["fixed"]}
     return view
 
 
-def _participant(registration: Registration, label_of: dict[int, str]) -> dict[str, Any]:
+def fixed_meetings(event: Event, request_ids: set[int]) -> list[dict[str, str]]:
+    """The published and pinned meetings of the schedulable requests `request_ids`, in the
+    interchange format's `fixed` form, sorted."""
+    rows = event.meetings.filter(Q(pinned=True) | Q(state=MeetingState.PUBLISHED)).values_list(
+        "request_id", "request__external_id", "slot__label", "table__name"
+    )
+    return sorted(
+        ({"request": _engine_id(pk, ext, "req"), "slot": slot, "table": table}
+         for pk, ext, slot, table in rows if pk in request_ids),
+        key=lambda item: item["request"],
+    )  # fmt: skip
+
+
+def talk_times(event: Event) -> dict[int, list[tuple[Any, Any]]]:
+    """registration id -> (start, end) of every session the participant speaks in."""
+    times: dict[int, list[tuple[Any, Any]]] = {}
+    rows = Session.speakers.through.objects.filter(session__event=event).values_list(
+        "registration_id", "session__starts_at", "session__ends_at"
+    )
+    for registration_id, start, end in rows:
+        times.setdefault(registration_id, []).append((start, end))
+    return times
+
+
+def _busy_slots(slots: list[MeetingSlot], talks: list[tuple[Any, Any]]) -> set[int]:
+    """The slots that overlap one of the participant's talks: unavailable for meetings."""
+    return {s.pk for s in slots if any(a < s.ends_at and s.starts_at < b for a, b in talks)}
+
+
+def _participant(registration: Registration, label_of: dict[int, str], busy: set[int]) -> dict[str, Any]:
     item: dict[str, Any] = {"id": participant_id(registration)}
-    if registration.available_slots is not None:
-        item["available"] = [label_of[pk] for pk in registration.available_slots if pk in label_of]
+    if registration.available_slots is not None or busy:
+        available = label_of if registration.available_slots is None else registration.available_slots
+        item["available"] = [label_of[pk] for pk in available if pk in label_of and pk not in busy]
     if registration.max_meetings is not None:
         item["max_meetings"] = registration.max_meetings
     if registration.country:
@@ -155,19 +185,27 @@ def unscheduled_requests(event: Event, run: ScheduleRun | None) -> list[tuple[Me
 
 def schedule_document(event: Event, bound: float) -> dict[str, Any]:
     """The event's meetings (published and draft) in the schedule format; requests are
-    named by the ids they were imported with. `bound` is a proven upper bound."""
-    meetings = list(event_meetings(event))
-    objective = sum(m.request.weight for m in meetings)
+    named by the ids they were imported with. `bound` is a proven upper bound. Read as
+    plain values (tens of thousands of rows on large events)."""
+    meetings = event.meetings.order_by("slot__starts_at", "table__position", "id").values_list(
+        "request_id", "request__external_id", "request__weight", "slot__label", "table__name", "state"
+    )
     run = latest_finished_run(event)
+    reasons = {item["request"]: (item["code"], item["reason"]) for item in (run.unscheduled if run else [])}
+    open_requests = schedulable_requests(event).filter(meeting__isnull=True).values_list("pk", "external_id")
+    out = [{"request": _engine_id(pk, ext, "req"), "slot": slot, "table": table, "state": state}
+           for pk, ext, _weight, slot, table, state in meetings]  # fmt: skip
+    objective = sum(weight for _pk, _ext, weight, _slot, _table, _state in meetings)
     return {
         "format": SCHEDULE_FORMAT,
-        "meetings": [
-            {"request": m.request.engine_id, "slot": m.slot.label, "table": m.table.name, "state": m.state}
-            for m in meetings
-        ],
+        "meetings": out,
         "unscheduled": [
-            {"request": r.engine_id, "reason": reason, "code": code}
-            for r, code, reason in unscheduled_requests(event, run)
+            {
+                "request": _engine_id(pk, ext, "req"),
+                "reason": reasons.get(pk, ("", NOT_YET_SCHEDULED))[1],
+                "code": reasons.get(pk, ("not_scheduled", ""))[0],
+            }
+            for pk, ext in open_requests
         ],
         "objective": round(objective, 9),
         "upper_bound": round(max(bound, objective), 9),
@@ -276,6 +314,7 @@ def free_common_slots(request: MeetingRequest) -> list[MeetingSlot]:
         ).values_list("slot_id", flat=True)
     )
     tables = event.tables.count()
+    talks = talk_times(event)
     used = dict(event.meetings.values("slot_id").annotate(n=Count("id")).values_list("slot_id", "n"))
     return [
         slot
@@ -283,6 +322,7 @@ def free_common_slots(request: MeetingRequest) -> list[MeetingSlot]:
         if slot.pk not in busy
         and used.get(slot.pk, 0) < tables
         and all(p.available_slots is None or slot.pk in p.available_slots for p in people)
+        and not any(slot.pk in _busy_slots([slot], talks.get(p.pk, [])) for p in people)
     ]
 
 
@@ -295,3 +335,23 @@ def booked_request_ids(registration: Registration) -> set[int]:
 def feedback_of(registration: Registration) -> dict[int, Any]:
     """meeting id -> the participant's own answer about it."""
     return {f.meeting_id: f for f in MeetingFeedback.objects.filter(registration=registration)}
+
+
+def get_delegation_for_user(user: Any, event: Event, pk: int) -> Delegation:
+    """A delegation, for its head and the event's organisers (404 for anyone else)."""
+    delegation = event.delegations.select_related("event").filter(pk=pk).first()
+    if delegation is None or not user.has_perm("events.manage_delegation", delegation):
+        raise Http404
+    return delegation
+
+
+def delegation_members(delegation: Delegation) -> QuerySet[Registration]:
+    return delegation.members.select_related("category").exclude(status=RegistrationStatus.CANCELLED).order_by("id")
+
+
+def delegations_headed_by(event: Event, user: Any) -> QuerySet[Delegation]:
+    return event.delegations.filter(head=user) if user.is_authenticated else event.delegations.none()
+
+
+def programme(event: Event) -> QuerySet[Session]:
+    return event.sessions.select_related("event").prefetch_related("speakers").order_by("starts_at", "room", "id")

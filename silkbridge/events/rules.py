@@ -67,6 +67,11 @@ def organises_event_of(user: Any, obj: Any) -> bool:
     return obj is not None and organises(user, obj.event)
 
 
+@rules.predicate
+def heads_delegation(user: Any, delegation: Any) -> bool:
+    return user.is_authenticated and delegation is not None and delegation.head_id == user.pk
+
+
 is_staff = rules.is_staff
 manages = organises | is_staff
 
@@ -76,6 +81,8 @@ rules.add_perm("events.change_event", manages)
 rules.add_perm("events.view_registrations", manages)
 rules.add_perm("events.manage_schedule", manages)
 rules.add_perm("events.view_report", manages)
+rules.add_perm("events.invite_delegation", manages)
+rules.add_perm("events.manage_delegation", heads_delegation | organises_event_of | is_staff)
 rules.add_perm("events.register", rules.is_authenticated & event_is_public)
 rules.add_perm("events.view_directory", is_confirmed_participant | manages)
 rules.add_perm("events.request_meeting", is_confirmed_participant)

@@ -8,8 +8,9 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.db.models import Count, Q
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -21,6 +22,8 @@ from silkbridge.events.enums import RunStatus
 from silkbridge.events.forms import (
     AnswerForm,
     BookingForm,
+    DelegationInviteForm,
+    DelegationMemberForm,
     DirectoryListingForm,
     EventForm,
     FeedbackForm,
@@ -28,9 +31,11 @@ from silkbridge.events.forms import (
     PlacementForm,
     RegisterForm,
     ScheduleRunForm,
+    SessionForm,
 )
-from silkbridge.events.models import Event
+from silkbridge.events.models import Event, Session
 from silkbridge.events.tasks import run_scheduler
+from silkbridge.registry.countries import country_name, iso_countries
 
 
 @require_GET
@@ -47,6 +52,7 @@ def event_detail(request: HttpRequest, slug: str) -> HttpResponse:
     context = {
         "event": event,
         "registration": registration,
+        "headed": queries.delegations_headed_by(event, request.user),
         "categories": queries.categories_with_seats(event),
         "form": RegisterForm(event=event) if registration is None else None,
     }
@@ -196,6 +202,7 @@ def agenda_page(request: HttpRequest, slug: str) -> HttpResponse:
     event = queries.get_event_for_user(request.user, slug)
     me = queries.get_registration_for_user(request.user, event)
     context = {"event": event, "me": me, "items": agenda.items_for(me), "feedback_form": FeedbackForm(),
+               "talks": agenda.talks_for(me),
                "answers": queries.feedback_of(me), "now": timezone.now()}  # fmt: skip
     return render(request, "events/agenda.html", context)
 
@@ -228,6 +235,131 @@ def agenda_ics(request: HttpRequest, slug: str) -> HttpResponse:
     response = HttpResponse(agenda.to_ics(event, me), content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{event.slug}-agenda.ics"'
     return response
+
+
+# --- Programme ------------------------------------------------------------------------------------
+
+
+@require_GET
+def programme(request: HttpRequest, slug: str) -> HttpResponse:
+    event = queries.get_event_for_user(request.user, slug)
+    context = {"event": event, "sessions": queries.programme(event)}
+    return render(request, "events/programme.html", context)
+
+
+@require_GET
+def programme_ics(request: HttpRequest, slug: str) -> HttpResponse:
+    event = queries.get_event_for_user(request.user, slug)
+    response = HttpResponse(agenda.programme_ics(event), content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{event.slug}-programme.ics"'
+    return response
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def session_edit(request: HttpRequest, slug: str, pk: int | None = None) -> HttpResponse:
+    event = queries.get_event_for_user(request.user, slug, perm="events.change_event")
+    session = get_object_or_404(event.sessions, pk=pk) if pk else Session(event=event)
+    form = SessionForm(request.POST or None, event=event, session=session)
+    if request.method == "POST" and form.is_valid():
+        try:
+            domain.save_session(session, data=form.domain_data(), speakers=list(form.cleaned_data["speakers"]),
+                                actor=request.user)  # fmt: skip
+        except domain.ProgrammeClash as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, _("The session was saved."))
+            return redirect("events:programme", slug=slug)
+    cancel_url = reverse("events:programme", args=[slug])
+    return render(request, "events/session_form.html", {"event": event, "form": form, "cancel_url": cancel_url})
+
+
+@login_required
+@require_POST
+def session_delete(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    event = queries.get_event_for_user(request.user, slug, perm="events.change_event")
+    domain.delete_session(get_object_or_404(event.sessions, pk=pk), actor=request.user)
+    messages.success(request, _("The session was deleted."))
+    return redirect("events:programme", slug=slug)
+
+
+# --- Delegations ---------------------------------------------------------------------------------
+
+
+def _countries() -> list[tuple[str, str]]:
+    rows = [(c["code"], country_name(c["code"], c["name_en"])) for c in iso_countries()]
+    return sorted(rows, key=lambda row: row[1])
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def delegations(request: HttpRequest, slug: str) -> HttpResponse:
+    """The organisers invite heads of delegation and see each delegation's members."""
+    event = queries.get_event_for_user(request.user, slug, perm="events.invite_delegation")
+    form = DelegationInviteForm(request.POST or None, countries=_countries())
+    if request.method == "POST" and form.is_valid():
+        link = request.build_absolute_uri(reverse("events:join_delegation", args=[slug, "TOKEN"]))
+        try:
+            domain.invite_delegation(event=event, link=link.replace("TOKEN", "{token}"), actor=request.user,
+                                     **form.cleaned_data)  # fmt: skip
+        except domain.DelegationError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, _("The invitation was sent."))
+            return redirect("events:delegations", slug=slug)
+    rows = event.delegations.annotate(size=Count("members", filter=~Q(members__status="cancelled")))
+    return render(request, "events/delegations.html", {"event": event, "form": form, "delegations": rows})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def join_delegation(request: HttpRequest, slug: str, token: str) -> HttpResponse:
+    """The invited head of delegation accepts (signed in with any account)."""
+    event = queries.get_event_for_user(request.user, slug)
+    delegation = event.delegations.filter(token=token).first()
+    if delegation is None:
+        raise Http404
+    if request.method == "POST":
+        try:
+            domain.accept_delegation(delegation, user=request.user, actor=request.user)
+        except domain.DelegationError as error:
+            messages.error(request, str(error))
+            return redirect(event)
+        return redirect("events:delegation", slug=slug, pk=delegation.pk)
+    return render(request, "events/delegation_join.html", {"event": event, "delegation": delegation})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def delegation_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    """The head of delegation (or an organiser) registers and removes the members."""
+    event = queries.get_event_for_user(request.user, slug)
+    delegation = queries.get_delegation_for_user(request.user, event, pk)
+    form = DelegationMemberForm(request.POST or None, event=event)
+    if request.method == "POST" and form.is_valid():
+        try:
+            domain.add_delegation_member(delegation, actor=request.user, **form.cleaned_data)
+        except domain.DelegationError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, _("The member was registered."))
+            return redirect("events:delegation", slug=slug, pk=pk)
+    context = {"event": event, "delegation": delegation, "members": queries.delegation_members(delegation),
+               "form": form, "country": dict(_countries()).get(delegation.country, delegation.country)}  # fmt: skip
+    return render(request, "events/delegation.html", context)
+
+
+@login_required
+@require_POST
+def remove_delegation_member(request: HttpRequest, slug: str, pk: int, registration_id: int) -> HttpResponse:
+    event = queries.get_event_for_user(request.user, slug)
+    delegation = queries.get_delegation_for_user(request.user, event, pk)
+    member = queries.delegation_members(delegation).filter(pk=registration_id).first()
+    if member is None:
+        raise Http404
+    domain.cancel_registration(member, actor=request.user)
+    messages.success(request, _("The member was removed."))
+    return redirect("events:delegation", slug=slug, pk=pk)
 
 
 # --- Organisers ----------------------------------------------------------------------------------

@@ -48,6 +48,7 @@ MATRIX = {
     "agenda_ics": (404, 404, 200, 404, 302),
     "report": (200, 403, 403, 403, 302),
     "report_csv": (200, 403, 403, 403, 302),
+    "delegations": (200, 403, 403, 403, 302),
 }
 ROLES = ["organiser", "other_organiser", "participant", "member", "anonymous"]
 

@@ -20,9 +20,14 @@ from silkbridge.events.domain.meetings import (
     self_book_meeting,
     upper_bound,
 )
+from silkbridge.events.domain.programme import ProgrammeClash, delete_session, save_session
 from silkbridge.events.domain.registration import (
+    DelegationError,
     RegistrationError,
+    accept_delegation,
+    add_delegation_member,
     cancel_registration,
+    invite_delegation,
     register_for_event,
     set_directory_listing,
 )
@@ -36,16 +41,22 @@ from silkbridge.events.domain.requests import (
 from silkbridge.events.domain.setup import SetupError, save_event
 
 __all__ = [
+    "DelegationError",
     "MeetingRuleError",
+    "ProgrammeClash",
     "RegistrationError",
     "RequestError",
     "SetupError",
+    "accept_delegation",
     "accept_meeting_request",
+    "add_delegation_member",
     "cancel_meeting",
     "cancel_registration",
     "decline_meeting_request",
+    "delete_session",
     "expire_requests",
     "import_instance",
+    "invite_delegation",
     "locked_event",
     "move_meeting",
     "pin_meeting",
@@ -55,6 +66,7 @@ __all__ = [
     "register_for_event",
     "request_schedule",
     "save_event",
+    "save_session",
     "schedule_event",
     "self_book_meeting",
     "send_meeting_request",

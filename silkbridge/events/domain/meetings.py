@@ -194,29 +194,25 @@ def schedule_event(run: ScheduleRun) -> ScheduleRun:
     schedule = solve(instance, time_limit=run.time_limit)
     with transaction.atomic():
         locked_event(event)
-        current = queries.engine_view(event)
-        if current.data["fixed"] != view.data["fixed"]:
+        still = set(queries.schedulable_requests(event).values_list("pk", flat=True))
+        if queries.fixed_meetings(event, still) != view.data["fixed"]:
             return _fail(run, _("Meetings were published or pinned while the scheduler ran; run it again."))
         event.meetings.filter(state=MeetingState.DRAFT, pinned=False).delete()
-        new = [m for m in schedule.meetings if m.request not in view.fixed and m.request in current.requests]
         Meeting.objects.bulk_create(
             [
-                Meeting(
-                    event=event,
-                    request=current.requests[m.request],
-                    slot=view.slots[m.slot],
-                    table=view.tables[m.table],
-                )
-                for m in new
+                Meeting(event=event, request_id=view.requests[m.request], slot=view.slots[m.slot],
+                        table=view.tables[m.table])
+                for m in schedule.meetings
+                if m.request not in view.fixed and view.requests[m.request] in still
             ],
             batch_size=BATCH,
-        )
+        )  # fmt: skip
         run.status, run.finished_at = RunStatus.DONE, timezone.now()
         run.objective, run.upper_bound = schedule.objective, schedule.upper_bound
         run.method, run.solve_seconds = schedule.method, schedule.solve_seconds
         run.meetings_count = len(schedule.meetings)
         run.unscheduled = [
-            {"request": view.requests[u.request].pk, "code": u.code, "reason": u.reason} for u in schedule.unscheduled
+            {"request": view.requests[u.request], "code": u.code, "reason": u.reason} for u in schedule.unscheduled
         ]
         run.save()
     return run
@@ -284,6 +280,8 @@ def _check_placement(
         if person.available_slots is not None and slot.pk not in person.available_slots:
             raise MeetingRuleError(_("%(name)s is not available in this slot.") % {"name": person.name})
         theirs = others.filter(Q(request__requester=person) | Q(request__recipient=person))
+        if person.talks.filter(starts_at__lt=slot.ends_at, ends_at__gt=slot.starts_at).exists():
+            raise MeetingRuleError(_("%(name)s speaks in the programme at that time.") % {"name": person.name})
         if theirs.filter(slot=slot).exists():
             raise MeetingRuleError(_("%(name)s already has a meeting in this slot.") % {"name": person.name})
         if moving is None and person.max_meetings is not None and theirs.count() >= person.max_meetings:
