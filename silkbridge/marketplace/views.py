@@ -70,7 +70,7 @@ def listing_detail(request: HttpRequest, pk: int) -> HttpResponse:
         context["partners"] = matching.similar_records(key, user=user, kinds=["organisation", "expert"])
     if user.is_authenticated:
         context["own_interest"] = listing.interests.filter(sender=user).first()
-        if user.has_perm("marketplace.change_listing", listing):
+        if user.has_perm("marketplace.view_listing_interests", listing):
             context["interests"] = listing.interests.select_related("sender", "organisation")
     context["fields"] = listing.fields.all()
     context["countries"] = listing.countries.all()
