@@ -47,8 +47,11 @@ SEARCHES = ["drip irrigation", "滴灌", "riz tolérant au sel", "солнечн
 
 
 def run(*args: str, env: dict[str, str]) -> str:
-    done = subprocess.run([sys.executable, "-m", "silkbridge", *args], check=True, env=env, cwd=ROOT,
-                          capture_output=True, text=True)  # fmt: skip
+    command = [sys.executable, "-m", "silkbridge", *args]
+    done = subprocess.run(command, env=env, cwd=ROOT, capture_output=True, text=True)
+    if done.returncode:
+        sys.stderr.write(done.stderr)
+        raise SystemExit(f"silkbridge {args[0]} failed")
     return done.stdout
 
 
