@@ -196,7 +196,7 @@ def attachment_download(request: HttpRequest, pk: int) -> HttpResponse:
     sniffed as another type, never cached by shared caches."""
     attachment = domain.get_attachment_for_user(request.user, pk)
     response = HttpResponse(bytes(attachment.data), content_type=attachment.content_type)
-    response["Content-Disposition"] = content_disposition_header(True, attachment.name)
+    response["Content-Disposition"] = content_disposition_header(True, attachment.name) or "attachment"
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "private, no-store"
     response["Content-Security-Policy"] = "default-src 'none'; sandbox"
