@@ -54,6 +54,7 @@ bench: install
 	$(PY) bench/search_speed_bench.py
 	$(PY) bench/http_bench.py
 	$(PY) bench/throttle_bench.py
+	$(PY) bench/marketplace_bench.py
 
 messages: install
 	cd silkbridge && ../$(PY) -m silkbridge makemessages --no-obsolete --no-location -l ar -l es -l fr -l ru -l zh_Hans

@@ -26,9 +26,7 @@ from silkbridge.registry.models import Country, Field, Organisation
 
 class Listing(TimeStampedModel):
     kind = models.CharField(_("kind"), max_length=10, choices=ListingKind.choices)
-    status = models.CharField(
-        _("status"), max_length=12, choices=ListingStatus.choices, default=ListingStatus.DRAFT, db_index=True
-    )
+    status = models.CharField(_("status"), max_length=12, choices=ListingStatus.choices, default=ListingStatus.DRAFT)
     organisation = models.ForeignKey(
         Organisation, on_delete=models.CASCADE, related_name="listings", verbose_name=_("organisation")
     )
@@ -46,19 +44,24 @@ class Listing(TimeStampedModel):
     cooperation = models.JSONField(_("kind of cooperation sought"), default=list, blank=True)
     countries = models.ManyToManyField(Country, blank=True, related_name="+", verbose_name=_("target countries"))
     languages = models.JSONField(_("languages of the text"), default=list, blank=True)
-    expires_on = models.DateField(_("expires on"), db_index=True)
+    expires_on = models.DateField(_("expires on"))
     requires_confidentiality = models.BooleanField(_("confidentiality statement required"), default=False)
     confidentiality_statement = models.TextField(_("confidentiality statement"), blank=True)
     moderation_comment = models.TextField(_("moderator's comment"), blank=True)
     close_reason = models.CharField(_("reason for closing"), max_length=20, choices=CloseReason.choices, blank=True)
-    published_at = models.DateTimeField(_("published"), null=True, blank=True, db_index=True)
+    published_at = models.DateTimeField(_("published"), null=True, blank=True)
     reminded_on = models.DateField(null=True, blank=True)  # the expiry reminder was sent for this expiry
     is_demo = models.BooleanField(_("demo data"), default=False)
     search_text = models.TextField(editable=False, default="")
 
     class Meta:
         ordering = ["-published_at", "-id"]
-        indexes = [models.Index(fields=["status", "kind", "-published_at"])]
+        # the list's order with and without a kind; the live filter's count
+        indexes = [
+            models.Index(fields=["status", "-published_at", "-id"]),
+            models.Index(fields=["status", "kind", "-published_at", "-id"]),
+            models.Index(fields=["status", "expires_on"]),
+        ]
         verbose_name = _("listing")
         verbose_name_plural = _("listings")
 

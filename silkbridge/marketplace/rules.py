@@ -104,6 +104,8 @@ rules.add_perm("marketplace.close_listing", (is_listing_member | is_staff) & is_
 rules.add_perm("marketplace.renew_listing", is_listing_member & is_renewable)
 rules.add_perm("marketplace.express_interest", is_member & is_published & ~is_listing_member & ~has_expressed_interest)
 rules.add_perm("marketplace.view_moderation_queue", is_moderator | is_staff)
+# who expressed interest is for the owning organisation only (not moderators or staff)
+rules.add_perm("marketplace.view_listing_interests", is_listing_member)
 
 rules.add_perm("marketplace.view_interest", is_party)
 rules.add_perm("marketplace.decide_interest", is_interest_owner & is_pending)

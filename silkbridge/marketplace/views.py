@@ -10,6 +10,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Case, IntegerField, When
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -70,7 +71,7 @@ def listing_detail(request: HttpRequest, pk: int) -> HttpResponse:
         context["partners"] = matching.similar_records(key, user=user, kinds=["organisation", "expert"])
     if user.is_authenticated:
         context["own_interest"] = listing.interests.filter(sender=user).first()
-        if user.has_perm("marketplace.change_listing", listing):
+        if user.has_perm("marketplace.view_listing_interests", listing):
             context["interests"] = listing.interests.select_related("sender", "organisation")
     context["fields"] = listing.fields.all()
     context["countries"] = listing.countries.all()
@@ -195,7 +196,7 @@ def attachment_download(request: HttpRequest, pk: int) -> HttpResponse:
     sniffed as another type, never cached by shared caches."""
     attachment = domain.get_attachment_for_user(request.user, pk)
     response = HttpResponse(bytes(attachment.data), content_type=attachment.content_type)
-    response["Content-Disposition"] = f'attachment; filename="{attachment.name}"'
+    response["Content-Disposition"] = content_disposition_header(True, attachment.name) or "attachment"
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "private, no-store"
     response["Content-Security-Policy"] = "default-src 'none'; sandbox"

@@ -225,3 +225,32 @@ def test_filters(org: Any, other_org: Any, listing_factory: Any, client: Any) ->
     assert "Kenyan offer" in html and "Chinese need" not in html
     html = client.get("/en/marketplace/", {"trl": "7"}).content.decode()
     assert "Kenyan offer" in html and "Chinese need" not in html
+
+
+@pytest.mark.parametrize("language", ["ar", "en", "es", "fr", "ru", "zh-hans"])
+def test_pages_render_in_every_language(
+    language: str, market_roles: dict[str, Any], org: Any, listing_factory: Any
+) -> None:
+    listing = listing_factory(organisation=org, titles={"fr": "Contrôleur pour irrigation"})
+    interest = Interest.objects.create(listing=listing, sender=market_roles["member"], message="hi")
+    owner = client_for(market_roles["editor"])
+    for url in ("/marketplace/", f"/marketplace/{listing.pk}/", "/marketplace/mine/", "/marketplace/new/",
+                f"/marketplace/interests/{interest.pk}/"):  # fmt: skip
+        response = owner.get(f"/{language}{url}")
+        assert response.status_code == 200, url
+        assert f'lang="{language}"' in response.content.decode()
+    assert "Contrôleur pour irrigation" in owner.get(f"/{language}/marketplace/").content.decode()
+
+
+def test_attachment_names_in_any_script_are_served_safely(
+    market_roles: dict[str, Any], org: Any, listing_factory: Any
+) -> None:
+    listing = listing_factory(organisation=org)
+    upload = SimpleUploadedFile('方案"\r\n.pdf', b"%PDF-1.7", content_type="text/html")
+    client = client_for(market_roles["editor"])
+    client.post(f"/en/marketplace/{listing.pk}/attachments/", {"file": upload})
+    attachment = listing.attachments.get()
+    response = client.get(f"/en/marketplace/attachments/{attachment.pk}/")
+    assert response["Content-Type"] == "application/pdf"  # judged by content, not the declared type
+    assert response["Content-Disposition"].startswith("attachment;") and "\n" not in response["Content-Disposition"]
+    assert "filename*=utf-8''" in response["Content-Disposition"]

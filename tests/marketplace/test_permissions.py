@@ -66,6 +66,8 @@ def test_listing_matrix(role: str, market_roles: dict[str, Any], world: dict[str
     assert "solar-powered controller" in html
     assert ("SECRET-DETAILS" in html) is MATRIX["view_details"][role]
     assert ("plan.pdf" in html) is MATRIX["view_details"][role]
+    # who expressed interest (the accepted party's name) is for the owning organisation only
+    assert (str(market_roles["accepted"]) in html) is (role in OWNERS or role == "accepted")
     attachment = listing.attachments.get()
     download = client.get(f"/en/marketplace/attachments/{attachment.pk}/")
     assert download.status_code == (200 if MATRIX["download_attachment"][role] else 404)
