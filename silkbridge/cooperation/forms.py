@@ -87,6 +87,7 @@ class RecordForm(forms.ModelForm):
             if isinstance(field, forms.DateField):
                 field.widget = DATE
                 field.input_formats = ["%Y-%m-%d"]
+                field.error_messages["invalid"] = _("Enter the date as YYYY-MM-DD, for example 2023-03-15.")
         if "fields" in self.fields:
             self.fields["fields"].widget = SearchableCheckboxes(choices=field_choices())
         for name, model in (("agreement", Agreement), ("lab", JointLab)):
@@ -121,7 +122,7 @@ class RecordForm(forms.ModelForm):
         data = super().clean() or {}
         for start, end in ORDER:
             if data.get(start) and data.get(end) and data[end] < data[start]:
-                self.add_error(end, _("This date is before %(start)s.") % {"start": self.fields[start].label})
+                self.add_error(end, _("This date is before the date in “%(start)s”.") % {"start": self.fields[start].label})
         return data
 
     def in_language(self, field: str, text: str) -> dict[str, str]:

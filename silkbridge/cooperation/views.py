@@ -258,12 +258,12 @@ def import_records(request: HttpRequest) -> HttpResponse:
 def import_template(request: HttpRequest, kind: str, extension: str) -> HttpResponse:
     if kind not in IMPORTABLE or extension not in ("csv", "xlsx"):
         raise Http404
-    header = [c for c, _label, _help in importing.columns(kind)]
     if extension == "xlsx":
         from openpyxl import Workbook
 
         book = Workbook()
-        book.active.append(header)  # type: ignore[union-attr]
+        for row in importing.template_rows(kind):  # the header and an example row
+            book.active.append(row)  # type: ignore[union-attr]
         buffer = io.BytesIO()
         book.save(buffer)
         content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
