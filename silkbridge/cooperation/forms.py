@@ -122,7 +122,8 @@ class RecordForm(forms.ModelForm):
         data = super().clean() or {}
         for start, end in ORDER:
             if data.get(start) and data.get(end) and data[end] < data[start]:
-                self.add_error(end, _("This date is before the date in “%(start)s”.") % {"start": self.fields[start].label})
+                message = _("This date is before the date in “%(start)s”.")
+                self.add_error(end, message % {"start": self.fields[start].label})
         return data
 
     def in_language(self, field: str, text: str) -> dict[str, str]:

@@ -34,8 +34,8 @@ EXAMPLES = {
                    "kind": "intergovernmental", "countries": "CN; KE", "signed_on": "2014-01-10",
                    "in_force_from": "2014-03-01", "expires_on": "2024-02-28", "fields": "4.1; 2.7"},
     "labs": {"external_id": "lab-crop-2015", "name": "Joint laboratory for crop molecular biology",
-             "partners": "Dept. of Soil Science, Laikipia Univ., Nyahururu, Kenya | host", "established_on": "2015-03-01",
-             "fields": "4.4"},
+             "partners": "Dept. of Soil Science, Laikipia Univ., Nyahururu, Kenya | host",
+             "established_on": "2015-03-01", "fields": "4.4"},
     "centres": {"external_id": "centre-drip-2016", "name": "Water-saving irrigation demonstration centre",
                 "host_country": "KE", "site": "Nyahururu", "technologies": "Drip lines; soil-moisture sensors",
                 "opened_on": "2016-05-01", "area_hectares": "12.5", "fields": "4.1"},
@@ -124,9 +124,9 @@ def wrong_kind(kind: str, header: list[str]) -> str | None:
     if not unknown:
         return None
     likely = max(IMPORTABLE, key=lambda other: len(set(header) & {c for c, _l, _h in columns(other)}))
-    return _("These columns are not columns of %(kind)s: %(columns)s. Is it a file of %(likely)s?") % {
-        "kind": IMPORTABLE[kind].title.lower(), "columns": ", ".join(unknown), "likely": IMPORTABLE[likely].title.lower()
-    }
+    message = _("These columns are not columns of %(kind)s: %(columns)s. Is it a file of %(likely)s?")
+    return message % {"kind": IMPORTABLE[kind].title.lower(), "columns": ", ".join(unknown),
+                      "likely": IMPORTABLE[likely].title.lower()}  # fmt: skip
 
 
 def read_rows(filename: str, content: bytes) -> list[dict[str, str]]:
