@@ -3,7 +3,7 @@ import, so a rule holds everywhere."""
 
 import re
 from datetime import date
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -54,7 +54,7 @@ class CountriesField(forms.MultipleChoiceField):
         return list(dict.fromkeys(codes))
 
     def validate(self, value: list[str]) -> None:
-        known = {code for code, _name in self.choices}  # type: ignore[misc]
+        known = {str(choice[0]) for choice in self.choices}  # type: ignore[index,misc,union-attr]
         unknown = sorted(set(value) - known)
         if unknown:
             raise ValidationError(_("Unknown country code: %(codes)s."), params={"codes": ", ".join(unknown)})
@@ -173,7 +173,7 @@ class AgreementForm(RecordForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["name"].label = _("Title")
-        self.fields["countries_text"].choices = country_choices()
+        cast(CountriesField, self.fields["countries_text"]).choices = country_choices()
         if self.instance.pk:
             parties = list(self.instance.parties.all())
             self.fields["countries_text"].initial = [p.country_id for p in parties if p.country_id]
@@ -282,7 +282,7 @@ class AsOfForm(forms.Form):
         if statuses is None:
             del self.fields["status"]
         else:
-            self.fields["status"].choices = [("", _("Any status")), *statuses]
+            cast(forms.ChoiceField, self.fields["status"]).choices = [("", _("Any status")), *statuses]
 
     def values(self) -> tuple[date, str]:
         """(the day, the status or "") from valid input; today and "" otherwise."""

@@ -99,7 +99,7 @@ def _allowed(column: str, field: Any) -> str:
     if isinstance(field, forms.DateField):
         return str(_("A date written YYYY-MM-DD, for example 2023-03-15."))
     if isinstance(field, forms.ChoiceField) and not isinstance(field, forms.ModelChoiceField) and column != "countries":
-        values = ", ".join(str(value) for value, _label in field.choices if value)
+        values = ", ".join(str(value) for value, _label in field.choices if value)  # type: ignore[misc,union-attr]
         return str(_("One of: %(values)s.") % {"values": values})
     return ""
 

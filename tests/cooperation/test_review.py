@@ -115,6 +115,8 @@ def test_a_change_to_a_published_lab_waits_while_the_public_sees_the_published_v
     assert client_for(None).get(f"/api/v1/labs/{published_lab.pk}").json()["name"] == "Sino-Kenyan Soil Lab"
     own = client_for(people["editor"]).get(url).content.decode()
     assert "Change awaiting review" in own and "Soil and Water Lab" in own
+    assert "Soil and Water Lab" not in client_for(None).get(url + "history/").content.decode()
+    assert "Soil and Water Lab" in client_for(people["editor"]).get(url + "history/").content.decode()
     assert 'value="Soil and Water Lab"' in client_for(people["editor"]).get(url + "edit/").content.decode()
     review(people["moderator"], published_lab, "publish")
     published_lab.refresh_from_db()
