@@ -45,6 +45,10 @@ def signed_in(browser: Any, live_server: Any, user: Any, **options: Any) -> Any:
     return context.new_page()
 
 
+WIDEST = """[...document.querySelectorAll('body *')].filter(e => e.getBoundingClientRect().right > 376)
+  .slice(0, 8).map(e => e.tagName + '.' + e.className + ' ' + Math.round(e.getBoundingClientRect().right))"""
+
+
 def fits_375(page: Any) -> bool:
     return page.evaluate("document.documentElement.scrollWidth") <= 375
 
@@ -133,6 +137,9 @@ def test_a_lab_goes_through_review_and_the_chain_is_followed(
     assert fits_375(visitor)
     visitor.screenshot(path=str(ARTIFACTS / "project-375.png"), full_page=True)
 
+    for url in ("/en/organisations/", "/en/indicators/gaps/", "/en/cooperation/projects/", "/en/search/exposure/"):
+        visitor.goto(f"{live_server.url}{url}")
+        assert fits_375(visitor), (url, visitor.evaluate(WIDEST))
     visitor.goto(lab_url.replace("/en/", "/ar/"))
     expect(visitor.locator("html")).to_have_attribute("dir", "rtl")
     assert fits_375(visitor)
