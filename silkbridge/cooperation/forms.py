@@ -279,6 +279,7 @@ class AsOfForm(forms.Form):
 
     def __init__(self, *args: Any, statuses: list[tuple[str, str]] | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        self.fields["as_of"].initial = timezone.localdate()
         if statuses is None:
             del self.fields["status"]
         else:

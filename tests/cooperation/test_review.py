@@ -230,3 +230,15 @@ def test_the_queue_has_constant_queries(people: dict[str, Any], org: Any, django
     with django_assert_num_queries(10):  # session, user, 4 kinds awaiting, 4 kinds of own submissions
         page = client.get("/en/cooperation/review/").content.decode()
     assert all(name in page for name in ("One", "Two", "Three"))
+
+
+@pytest.mark.django_db
+def test_an_editor_deletes_a_submission_never_published_but_not_a_published_record(
+    people: dict[str, Any], org: Any, published_lab: JointLab
+) -> None:
+    lab = submit_lab(people, org)
+    editor = client_for(people["editor"])
+    assert editor.post(f"/en/cooperation/labs/{lab.pk}/delete/").status_code == 302
+    assert not JointLab.all_records.filter(pk=lab.pk).exists()
+    assert editor.post(f"/en/cooperation/labs/{published_lab.pk}/delete/").status_code == 403
+    assert client_for(people["other_editor"]).get(f"/en/cooperation/labs/{published_lab.pk}/delete/").status_code == 403
