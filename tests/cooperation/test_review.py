@@ -236,7 +236,7 @@ def test_the_queue_has_constant_queries(people: dict[str, Any], org: Any, django
 def test_an_editor_deletes_a_submission_never_published_but_not_a_published_record(
     people: dict[str, Any], org: Any, published_lab: JointLab
 ) -> None:
-    lab = submit_lab(people, org)
+    lab = JointLab.all_records.get(pk=submit_lab_beside(people, org))
     editor = client_for(people["editor"])
     assert editor.post(f"/en/cooperation/labs/{lab.pk}/delete/").status_code == 302
     assert not JointLab.all_records.filter(pk=lab.pk).exists()
