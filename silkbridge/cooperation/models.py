@@ -159,7 +159,7 @@ class Agreement(CooperationRecord):
 
     @property
     def list_note(self) -> str:
-        return f"{self.get_kind_display()} · {self.status.label}"
+        return str(self.get_kind_display())  # the list shows the status on its day beside it
 
     @property
     def status(self) -> AgreementStatus:
