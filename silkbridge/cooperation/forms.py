@@ -33,6 +33,15 @@ class PartnerPicker(forms.Textarea):
 
     template_name = "cooperation/widgets/partner_picker.html"
 
+    def __init__(self, attrs: dict[str, Any] | None = None, *, roles: bool = True) -> None:
+        super().__init__(attrs)
+        self.roles = roles
+
+    def get_context(self, name: str, value: Any, attrs: dict[str, Any] | None) -> dict[str, Any]:
+        context = super().get_context(name, value, attrs)
+        context["widget"]["roles"] = PartnerRole.choices if self.roles else []
+        return context
+
 
 def field_choices() -> list[tuple[str, list[tuple[str, str]]]]:
     """Fields of science under their broad field, in the page's language."""
@@ -153,7 +162,7 @@ class AgreementForm(RecordForm):
         help_text=_("In a file or through the API: ISO 3166-1 codes, for example CN; KE."),
     )  # fmt: skip
     partners_text = forms.CharField(
-        label=_("Organisation parties"), required=False, widget=PartnerPicker(attrs={"rows": 3}),
+        label=_("Organisation parties"), required=False, widget=PartnerPicker(attrs={"rows": 3}, roles=False),
         help_text=_("One organisation a line: exact name, acronym or ROR id."),
     )  # fmt: skip
 

@@ -64,13 +64,16 @@ def test_a_lab_goes_through_review_and_the_chain_is_followed(
     editor.locator("#id_name").fill("Sino-Kenyan Joint Laboratory for Crop Molecular Biology")
     editor.get_by_label("Agreement").select_option(label="China-Kenya S&T Cooperation Agreement")
     finder = editor.get_by_label("Find an organisation by typing its name")
+    role = editor.get_by_label("Role of the organisation you add")
+    role.select_option("host")
     finder.press_sequentially("Univ. of Nairobi", delay=20)
     editor.get_by_role("button", name="Add: University of Nairobi").click()
+    role.select_option("partner")
     finder.fill("")
     finder.press_sequentially("China Agricultural", delay=20)
     editor.get_by_role("button", name="Add: China Agricultural University").click()
     expect(editor.locator("#id_partners_text")).to_have_value(
-        "University of Nairobi | partner\nChina Agricultural University | partner"
+        "University of Nairobi | host\nChina Agricultural University | partner"
     )
     editor.get_by_label("Search the list").fill("biotech")
     expect(editor.get_by_label("Industrial biotechnology", exact=True)).to_be_visible()
