@@ -56,6 +56,10 @@ TECHNOLOGIES = {
 }
 
 
+# The country of the organisation the demo editor edits (registry.demo.seed_users).
+DEMO_EDITOR_COUNTRY = "KE"
+
+
 def _years_after(day: date, years: int) -> date:
     return date(day.year + years, day.month, min(day.day, 28))
 
@@ -68,6 +72,7 @@ def seed_cooperation(today: date | None = None) -> int:
     today = today or timezone.localdate()
     rng = random.Random(2026)
     partners = list(Country.objects.filter(is_partner=True).order_by("code").values_list("code", flat=True))
+    partners.sort(key=lambda code: code != DEMO_EDITOR_COUNTRY)  # the demo editor's records come first
     if not partners or not Organisation.objects.filter(country_id="CN").exists():
         return 0
     chinese = list(Organisation.objects.filter(country_id="CN").order_by("ror_id")[:40])

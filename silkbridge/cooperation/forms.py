@@ -3,7 +3,7 @@ import, so a rule holds everywhere."""
 
 import re
 from datetime import date
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -33,6 +33,15 @@ class PartnerPicker(forms.Textarea):
 
     template_name = "cooperation/widgets/partner_picker.html"
 
+    def __init__(self, attrs: dict[str, Any] | None = None, *, roles: bool = True) -> None:
+        super().__init__(attrs)
+        self.roles = roles
+
+    def get_context(self, name: str, value: Any, attrs: dict[str, Any] | None) -> dict[str, Any]:
+        context = super().get_context(name, value, attrs)
+        context["widget"]["roles"] = PartnerRole.choices if self.roles else []
+        return context
+
 
 def field_choices() -> list[tuple[str, list[tuple[str, str]]]]:
     """Fields of science under their broad field, in the page's language."""
@@ -54,7 +63,7 @@ class CountriesField(forms.MultipleChoiceField):
         return list(dict.fromkeys(codes))
 
     def validate(self, value: list[str]) -> None:
-        known = {code for code, _name in self.choices}  # type: ignore[misc]
+        known = {str(choice[0]) for choice in self.choices}  # type: ignore[index,misc,union-attr]
         unknown = sorted(set(value) - known)
         if unknown:
             raise ValidationError(_("Unknown country code: %(codes)s."), params={"codes": ", ".join(unknown)})
@@ -87,6 +96,7 @@ class RecordForm(forms.ModelForm):
             if isinstance(field, forms.DateField):
                 field.widget = DATE
                 field.input_formats = ["%Y-%m-%d"]
+                field.error_messages["invalid"] = _("Enter the date as YYYY-MM-DD, for example 2023-03-15.")
         if "fields" in self.fields:
             self.fields["fields"].widget = SearchableCheckboxes(choices=field_choices())
         for name, model in (("agreement", Agreement), ("lab", JointLab)):
@@ -121,7 +131,8 @@ class RecordForm(forms.ModelForm):
         data = super().clean() or {}
         for start, end in ORDER:
             if data.get(start) and data.get(end) and data[end] < data[start]:
-                self.add_error(end, _("This date is before %(start)s.") % {"start": self.fields[start].label})
+                message = _("This date is before the date in “%(start)s”.")
+                self.add_error(end, message % {"start": self.fields[start].label})
         return data
 
     def in_language(self, field: str, text: str) -> dict[str, str]:
@@ -151,7 +162,7 @@ class AgreementForm(RecordForm):
         help_text=_("In a file or through the API: ISO 3166-1 codes, for example CN; KE."),
     )  # fmt: skip
     partners_text = forms.CharField(
-        label=_("Organisation parties"), required=False, widget=PartnerPicker(attrs={"rows": 3}),
+        label=_("Organisation parties"), required=False, widget=PartnerPicker(attrs={"rows": 3}, roles=False),
         help_text=_("One organisation a line: exact name, acronym or ROR id."),
     )  # fmt: skip
 
@@ -171,7 +182,7 @@ class AgreementForm(RecordForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["name"].label = _("Title")
-        self.fields["countries_text"].choices = country_choices()
+        cast(CountriesField, self.fields["countries_text"]).choices = country_choices()
         if self.instance.pk:
             parties = list(self.instance.parties.all())
             self.fields["countries_text"].initial = [p.country_id for p in parties if p.country_id]
@@ -277,10 +288,11 @@ class AsOfForm(forms.Form):
 
     def __init__(self, *args: Any, statuses: list[tuple[str, str]] | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        self.fields["as_of"].initial = timezone.localdate()
         if statuses is None:
             del self.fields["status"]
         else:
-            self.fields["status"].choices = [("", _("Any status")), *statuses]
+            cast(forms.ChoiceField, self.fields["status"]).choices = [("", _("Any status")), *statuses]
 
     def values(self) -> tuple[date, str]:
         """(the day, the status or "") from valid input; today and "" otherwise."""

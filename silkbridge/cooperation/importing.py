@@ -16,6 +16,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from django import forms
 from django.db import transaction
 from django.utils.translation import gettext as _
 
@@ -40,7 +41,24 @@ MAX_UNPACKED_BYTES = 30 * 1024 * 1024
 MAX_READ_SECONDS = 10.0
 BACKGROUND_ROWS = 200  # a web import of more rows runs as a background task, with progress
 RENAMED = {"partners_text": "partners", "countries_text": "countries"}  # form field -> column
-LISTS = {"fields", "partners"}  # columns holding several values separated by ";"
+LISTS = {"fields", "partners", "countries"}  # columns holding several values separated by ";"
+# One example row per template, resolvable against the demo data.
+EXAMPLES = {
+    "agreements": {"external_id": "ag-cn-ke-2014", "name": "China-Kenya S&T cooperation agreement",
+                   "kind": "intergovernmental", "countries": "CN; KE", "signed_on": "2014-01-10",
+                   "in_force_from": "2014-03-01", "expires_on": "2024-02-28", "fields": "4.1; 2.7"},
+    "labs": {"external_id": "lab-crop-2015", "name": "Joint laboratory for crop molecular biology",
+             "partners": "Dept. of Soil Science, Laikipia Univ., Nyahururu, Kenya | host",
+             "established_on": "2015-03-01", "fields": "4.4"},
+    "centres": {"external_id": "centre-drip-2016", "name": "Water-saving irrigation demonstration centre",
+                "host_country": "KE", "site": "Nyahururu", "technologies": "Drip lines; soil-moisture sensors",
+                "opened_on": "2016-05-01", "area_hectares": "12.5", "fields": "4.1"},
+    "projects": {"external_id": "proj-maize-2022", "name": "Drought-tolerant maize for East Africa",
+                 "partners": "Laikipia University | coordinator", "start_on": "2022-01-01", "end_on": "2025-12-31",
+                 "fields": "4.1; 4.4"},
+    "outputs": {"external_id": "out-maize-2024-1", "record": "proj-maize-2022", "kind": "publication", "year": "2024",
+                "count": "1", "identifier": "10.5555/maize.2024.1"},
+}  # fmt: skip
 
 
 class ImportFailure(ValueError):
@@ -115,13 +133,32 @@ def columns(kind: str) -> list[tuple[str, str, str]]:
         help_text = str(bound.help_text or "")
         if column in LISTS:
             help_text = (help_text + " " + _("Several values are separated by “;”.")).strip()
+        help_text = " ".join(part for part in (help_text, _allowed(column, bound)) if part)
         out.append((column, str(bound.label), help_text))
     return out
 
 
+def _allowed(column: str, field: Any) -> str:
+    """The values a column allows, said in words: choices, the date format, field codes."""
+    if column == "fields":
+        return str(_("Codes of the fields of science (OECD FORD), for example 4.1; see the Fields of science page."))
+    if isinstance(field, forms.DateField):
+        return str(_("A date written YYYY-MM-DD, for example 2023-03-15."))
+    if isinstance(field, forms.ChoiceField) and not isinstance(field, forms.ModelChoiceField) and column != "countries":
+        values = ", ".join(str(value) for value, _label in field.choices if value)  # type: ignore[misc,union-attr]
+        return str(_("One of: %(values)s.") % {"values": values})
+    return ""
+
+
+def template_rows(kind: str) -> list[list[str]]:
+    """The header and one example row of `kind`'s template."""
+    header = [c for c, _l, _h in columns(kind)]
+    return [header, [EXAMPLES.get(kind, {}).get(column, "") for column in header]]
+
+
 def template_csv(kind: str) -> str:
     buffer = io.StringIO()
-    csv.writer(buffer).writerow([c for c, _l, _h in columns(kind)])
+    csv.writer(buffer).writerows(template_rows(kind))
     return buffer.getvalue()
 
 
@@ -155,6 +192,19 @@ class _Budget:
                 _("Reading the file took longer than %(seconds)d seconds: split it into smaller files.")
                 % {"seconds": MAX_READ_SECONDS}
             )
+
+
+def wrong_kind(kind: str, header: list[str]) -> str | None:
+    """Why a file with `header` is not a file of `kind` (its columns belong to another kind),
+    or None."""
+    known = {c for c, _l, _h in columns(kind)}
+    unknown = [column for column in header if column and column not in known]
+    if not unknown:
+        return None
+    likely = max(IMPORTABLE, key=lambda other: len(set(header) & {c for c, _l, _h in columns(other)}))
+    message = _("These columns are not columns of %(kind)s: %(columns)s. Is it a file of %(likely)s?")
+    return message % {"kind": IMPORTABLE[kind].title.lower(), "columns": ", ".join(unknown),
+                      "likely": IMPORTABLE[likely].title.lower()}  # fmt: skip
 
 
 def read_rows(filename: str, content: bytes) -> list[dict[str, str]]:
@@ -283,6 +333,10 @@ def run_import(
             "columns": ", ".join(sorted(required))
         }
         report.errors.append((1, ", ".join(sorted(missing)) or "-", reason))
+        return report
+    mismatch = wrong_kind(kind, list(rows[0]))
+    if mismatch:
+        report.errors.append((1, "-", mismatch))
         return report
     seen: dict[str, int] = {}
     valid: list[tuple[Any, RecordForm]] = []

@@ -99,7 +99,8 @@ class CooperationRecord(TimeStampedModel):
     @property
     def period_facts(self) -> list[tuple[str, date | None]]:
         """(label, date) of its start and its end, as the record's page shows them."""
-        return [(str(self._meta.get_field(name).verbose_name), getattr(self, name)) for name in self.period_fields]
+        fields = [self._meta.get_field(name) for name in self.period_fields]
+        return [(str(getattr(field, "verbose_name", field.name)), getattr(self, field.name)) for field in fields]
 
     def status_on(self, day: date) -> Any:
         """Where the record stands on `day` by its period (agreements have their own statuses)."""
@@ -158,7 +159,7 @@ class Agreement(CooperationRecord):
 
     @property
     def list_note(self) -> str:
-        return f"{self.get_kind_display()} · {self.status.label}"
+        return str(self.get_kind_display())  # the list shows the status on its day beside it
 
     @property
     def status(self) -> AgreementStatus:

@@ -94,7 +94,7 @@ def period_status_q(model: type[Any], status: PeriodStatus, day: date) -> Q:
     return conditions[status]
 
 
-def status_choices(model: type[Any]) -> list[tuple[str, str]]:
+def status_choices(model: type[Any]) -> list[tuple[str, Any]]:
     """The statuses a record of `model` may have on a day."""
     return list(AgreementStatus.choices if model is Agreement else PeriodStatus.choices)
 

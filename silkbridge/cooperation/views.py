@@ -149,7 +149,7 @@ def suggest_organisations(request: AuthenticatedRequest) -> HttpResponse:
         org, match = suggest_organisation(q)
         if org is not None:
             suggestions.append((org, explain_match(match.reason)))
-        found = search_organisations(q=q).exclude(pk=getattr(org, "pk", None))[:5]
+        found = search_organisations(q=q).exclude(pk__in=[org.pk] if org else [])[:5]
         suggestions += [(other, "") for other in found]
     return render(request, "cooperation/_suggestions.html", {"suggestions": suggestions, "q": q})
 
@@ -162,11 +162,8 @@ def output_edit(request: AuthenticatedRequest, kind: str, pk: int, output_pk: in
     if not spec.model.partnership_field:
         raise Http404  # agreements have no outputs
     record = domain.get_record_for_user(request.user, kind, pk, write=True)
-    output = (
-        get_object_or_404(record.outputs, pk=output_pk)
-        if output_pk
-        else Output(**{spec.model.partnership_field: record})
-    )  # type: ignore[attr-defined]
+    link = {spec.model.partnership_field: record}
+    output = Output(**link) if output_pk is None else get_object_or_404(Output, pk=output_pk, **link)
     form = RecordOutputForm(request.POST or None, instance=output)
     if request.method == "POST" and form.is_valid():
         domain.save_output(output, data=form.domain_data(), actor=request.user)
@@ -230,8 +227,14 @@ def record_delete(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
 
 
 def record_history(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
+    """The audit trail; submissions and their fate only to those who may change or publish
+    the record (a pending change is not public until it is published)."""
     record = domain.get_record_for_user(request.user, kind, pk)
-    page = page_of(history(record), request.GET.get("page"), settings.SILKBRIDGE_PAGE_SIZE)
+    entries = history(record)
+    if not (request.user.has_perm("cooperation.change_record", record)
+            or request.user.has_perm("cooperation.publish_record")):  # fmt: skip
+        entries = entries.exclude(action__in=["submit", "send_back", "withdraw"])
+    page = page_of(entries, request.GET.get("page"), settings.SILKBRIDGE_PAGE_SIZE)
     return render(request, "registry/history.html", {"object": record, "page": page})
 
 
@@ -279,12 +282,12 @@ def import_job(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 def import_template(request: HttpRequest, kind: str, extension: str) -> HttpResponse:
     if kind not in IMPORTABLE or extension not in ("csv", "xlsx"):
         raise Http404
-    header = [c for c, _label, _help in importing.columns(kind)]
     if extension == "xlsx":
         from openpyxl import Workbook
 
         book = Workbook()
-        book.active.append(header)  # type: ignore[union-attr]
+        for row in importing.template_rows(kind):  # the header and an example row
+            book.active.append(row)  # type: ignore[union-attr]
         buffer = io.BytesIO()
         book.save(buffer)
         content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"

@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from silkbridge.cooperation.forms import AsOfForm
 from silkbridge.cooperation.kinds import RECORDS
 from silkbridge.cooperation.models import Agreement
 from silkbridge.cooperation.queries import (
@@ -58,9 +59,19 @@ def country_detail(request: HttpRequest, code: str) -> HttpResponse:
     )
     experts = queries.search_experts(request.user, country=country.code)[:50]
     agreements = list(Agreement.objects.filter(parties__country=country).distinct()[:50])
-    cooperation = {"agreements": agreements, **records_of_country(country.code)}
-    context = {"country": country, "page": organisations, "experts": experts, "cooperation": cooperation}
+    as_of = AsOfForm(request.GET or None)
+    cooperation = _on_day({"agreements": agreements, **records_of_country(country.code)}, as_of.values()[0])
+    context = {"country": country, "page": organisations, "experts": experts, "cooperation": cooperation,
+               "as_of": as_of}  # fmt: skip
     return render(request, "portal/country_detail.html", context)
+
+
+def _on_day(records: dict[str, list[Any]], day: Any) -> dict[str, list[Any]]:
+    """The cooperation records of a page, each with its status on `day` (``status_then``)."""
+    for group in records.values():
+        for record in group:
+            record.status_then = record.status_on(day)
+    return records
 
 
 def _country_names(codes: Any) -> dict[str, str]:
@@ -73,6 +84,7 @@ def organisation_detail(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect("portal:organisation", pk=redirect_to, permanent=True)
     org = registry.get_organisation_for_user(request.user, pk)
     partners = matching.potential_partners(org, user=request.user)
+    as_of = AsOfForm(request.GET or None)
     context = {
         "org": org,
         "fields": org.fields.select_related("parent"),
@@ -80,7 +92,8 @@ def organisation_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "members": org.memberships.select_related("user")
         if request.user.has_perm("registry.view_organisation_members", org)
         else None,
-        "cooperation": records_of_organisation(org.pk),
+        "cooperation": _on_day(records_of_organisation(org.pk), as_of.values()[0]),
+        "as_of": as_of,
         "editor_requests": org.editor_requests.filter(status=EditorRequestStatus.PENDING).select_related("user")
         if request.user.has_perm("registry.decide_editor_request", org)
         else None,

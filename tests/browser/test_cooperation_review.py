@@ -45,6 +45,10 @@ def signed_in(browser: Any, live_server: Any, user: Any, **options: Any) -> Any:
     return context.new_page()
 
 
+WIDEST = """[...document.querySelectorAll('body *')].filter(e => e.getBoundingClientRect().right > 376)
+  .slice(0, 8).map(e => e.tagName + '.' + e.className + ' ' + Math.round(e.getBoundingClientRect().right))"""
+
+
 def fits_375(page: Any) -> bool:
     return page.evaluate("document.documentElement.scrollWidth") <= 375
 
@@ -60,13 +64,16 @@ def test_a_lab_goes_through_review_and_the_chain_is_followed(
     editor.locator("#id_name").fill("Sino-Kenyan Joint Laboratory for Crop Molecular Biology")
     editor.get_by_label("Agreement").select_option(label="China-Kenya S&T Cooperation Agreement")
     finder = editor.get_by_label("Find an organisation by typing its name")
+    role = editor.get_by_label("Role of the organisation you add")
+    role.select_option("host")
     finder.press_sequentially("Univ. of Nairobi", delay=20)
     editor.get_by_role("button", name="Add: University of Nairobi").click()
+    role.select_option("partner")
     finder.fill("")
     finder.press_sequentially("China Agricultural", delay=20)
     editor.get_by_role("button", name="Add: China Agricultural University").click()
     expect(editor.locator("#id_partners_text")).to_have_value(
-        "University of Nairobi | partner\nChina Agricultural University | partner"
+        "University of Nairobi | host\nChina Agricultural University | partner"
     )
     editor.get_by_label("Search the list").fill("biotech")
     expect(editor.get_by_label("Industrial biotechnology", exact=True)).to_be_visible()
@@ -133,6 +140,9 @@ def test_a_lab_goes_through_review_and_the_chain_is_followed(
     assert fits_375(visitor)
     visitor.screenshot(path=str(ARTIFACTS / "project-375.png"), full_page=True)
 
+    for url in ("/en/organisations/", "/en/indicators/gaps/", "/en/cooperation/projects/", "/en/search/exposure/"):
+        visitor.goto(f"{live_server.url}{url}")
+        assert fits_375(visitor), (url, visitor.evaluate(WIDEST))
     visitor.goto(lab_url.replace("/en/", "/ar/"))
     expect(visitor.locator("html")).to_have_attribute("dir", "rtl")
     assert fits_375(visitor)

@@ -52,6 +52,14 @@ def test_organisation_and_country_pages_show_their_part_of_the_chain(
 
 
 @pytest.mark.django_db
+def test_organisation_and_country_pages_show_statuses_on_a_date(client: Any, org: Any, chain: dict[str, Any]) -> None:
+    for url in (f"/en/organisations/{org.pk}/", "/en/countries/KE/"):
+        assert "Crop Lab</a> — Ended" in client.get(url).content.decode()
+        assert "Crop Lab</a> — Active" in client.get(url, {"as_of": "2020-01-01"}).content.decode()
+        assert 'name="as_of"' in client.get(url).content.decode()
+
+
+@pytest.mark.django_db
 def test_an_unpublished_agreement_is_left_out_of_the_chain(client: Any, chain: dict[str, Any]) -> None:
     Agreement.all_records.filter(pk=chain["agreement"].pk).update(is_published=False)
     assert "China-Kenya" not in client.get(chain["lab"].get_absolute_url()).content.decode()

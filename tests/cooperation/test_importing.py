@@ -53,7 +53,7 @@ def test_a_dry_run_saves_nothing(reference: Any) -> None:
         (
             ["ag-2", "A", "intergovernmental", "CN, KE", "", "2018-13-01", "", "", ""],
             "signed_on",
-            "Enter a valid date.",
+            "Enter the date as YYYY-MM-DD, for example 2023-03-15.",
         ),
         (
             ["ag-2", "A", "intergovernmental", "CN, KE", "", "2018-01-01", "2017-01-01", "", ""],
@@ -240,3 +240,29 @@ def test_the_import_page_lists_the_names_the_matcher_resolved(roles: dict[str, A
     assert "Names the matcher resolved: check them before you import without a dry run" in html
     assert f'<a href="{named["nairobi"].get_absolute_url()}">University of Nairobi</a>' in html
     assert not Project.objects.exists()
+
+
+@pytest.mark.django_db
+def test_a_file_of_the_wrong_kind_is_refused_with_a_clear_error(reference: Any) -> None:
+    from silkbridge.cooperation.importing import run_import
+
+    rows = [dict(zip(HEADER, GOOD, strict=True))]
+    report = run_import("labs", rows, actor=None, dry_run=True)
+    assert report.created == 0 and report.errors
+    assert "Is it a file of agreements?" in report.errors[0][2] and "countries" in report.errors[0][2]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("kind", ["agreements", "labs", "centres", "projects", "outputs"])
+def test_every_template_has_an_example_row_and_allowed_values(roles: dict[str, Any], kind: str) -> None:
+    from silkbridge.cooperation.importing import columns, template_rows
+
+    header, example = template_rows(kind)
+    assert example[header.index("external_id")] and len(header) == len(example)
+    docs = " ".join(help_text for _c, _l, help_text in columns(kind))
+    assert "YYYY-MM-DD" in docs or kind == "outputs"
+    if kind == "agreements":
+        assert "One of: intergovernmental, mou, institutional." in docs
+    page = client_for(roles["moderator"]).get(f"/en/cooperation/import/{kind}-template.csv")
+    lines = page.content.decode().splitlines()
+    assert len(lines) == 2 and example[header.index("external_id")] in lines[1]

@@ -115,6 +115,8 @@ def test_a_change_to_a_published_lab_waits_while_the_public_sees_the_published_v
     assert client_for(None).get(f"/api/v1/labs/{published_lab.pk}").json()["name"] == "Sino-Kenyan Soil Lab"
     own = client_for(people["editor"]).get(url).content.decode()
     assert "Change awaiting review" in own and "Soil and Water Lab" in own
+    assert "Soil and Water Lab" not in client_for(None).get(url + "history/").content.decode()
+    assert "Soil and Water Lab" in client_for(people["editor"]).get(url + "history/").content.decode()
     assert 'value="Soil and Water Lab"' in client_for(people["editor"]).get(url + "edit/").content.decode()
     review(people["moderator"], published_lab, "publish")
     published_lab.refresh_from_db()
@@ -228,3 +230,15 @@ def test_the_queue_has_constant_queries(people: dict[str, Any], org: Any, django
     with django_assert_num_queries(10):  # session, user, 4 kinds awaiting, 4 kinds of own submissions
         page = client.get("/en/cooperation/review/").content.decode()
     assert all(name in page for name in ("One", "Two", "Three"))
+
+
+@pytest.mark.django_db
+def test_an_editor_deletes_a_submission_never_published_but_not_a_published_record(
+    people: dict[str, Any], org: Any, published_lab: JointLab
+) -> None:
+    lab = JointLab.all_records.get(pk=submit_lab_beside(people, org))
+    editor = client_for(people["editor"])
+    assert editor.post(f"/en/cooperation/labs/{lab.pk}/delete/").status_code == 302
+    assert not JointLab.all_records.filter(pk=lab.pk).exists()
+    assert editor.post(f"/en/cooperation/labs/{published_lab.pk}/delete/").status_code == 403
+    assert client_for(people["other_editor"]).get(f"/en/cooperation/labs/{published_lab.pk}/delete/").status_code == 403

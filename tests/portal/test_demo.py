@@ -6,6 +6,8 @@ from typing import Any
 
 import pytest
 
+from silkbridge.accounts.models import Membership
+from silkbridge.cooperation.models import JointLab
 from silkbridge.portal.demo import seed
 from silkbridge.registry.demo import KEYWORD_FIELDS
 from silkbridge.registry.identity import suggest_organisation
@@ -21,6 +23,8 @@ IMPORT_EXAMPLE = "Dept. of Soil Science, Laikipia Univ., Nyahururu, Kenya"
 def test_the_seeded_demo_is_alive_and_consistent(reference: Any, tmp_path: Path) -> None:
     _report, accounts = seed(tmp_path / "passwords.txt")
     assert any(line.startswith("officer@") for line in accounts)
+    editor = Membership.objects.get(user__email="editor@demo.silkbridge.invalid")
+    assert JointLab.objects.filter(partners__organisation=editor.organisation).exists()  # edits a demo lab
     home = client_for(None).get("/en/").content.decode()
     assert "0 projects active" not in home
     for expert in Expert.objects.prefetch_related("fields"):

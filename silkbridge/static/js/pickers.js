@@ -1,7 +1,8 @@
 // Pickers of the record forms (no inline script: strict CSP).
 // - <input data-filter="ID">: hides the choices of the list #ID whose label lacks the typed text.
-// - <button data-add-line="TEXT">: adds TEXT as a line of the textarea
-//   of its .picker (the organisation suggestions that htmx loads as you type).
+// - <button data-add-name="NAME">: adds "NAME | ROLE" (ROLE from the .picker's role select, or
+//   NAME alone without one) as a line of the .picker's textarea: the organisation
+//   suggestions that htmx loads as you type.
 (function () {
   "use strict";
   function fold(text) {
@@ -23,13 +24,15 @@
     });
   });
   document.addEventListener("click", function (event) {
-    var button = event.target.closest ? event.target.closest("button[data-add-line]") : null;
+    var button = event.target.closest ? event.target.closest("button[data-add-name]") : null;
     if (!button) return;
     var picker = button.closest(".picker");
     var area = picker ? picker.querySelector("textarea") : null;
     if (!area) return;
-    var lines = area.value.split("\n").filter(function (line) { return line.trim(); });
-    if (lines.indexOf(button.dataset.addLine) === -1) lines.push(button.dataset.addLine);
+    var role = picker.querySelector("select.picker-role");
+    var line = button.dataset.addName + (role ? " | " + role.value : "");
+    var lines = area.value.split("\n").filter(function (text) { return text.trim(); });
+    if (lines.indexOf(line) === -1) lines.push(line);
     area.value = lines.join("\n");
     button.disabled = true;
     area.dispatchEvent(new Event("change"));
