@@ -111,6 +111,15 @@ def test_offer_to_signed_agreement(people: dict[str, Any], live_server: Any, bro
     expect(buyer.locator(".lead-stage")).to_have_text("Agreement signed")
     buyer.screenshot(path=str(ARTIFACTS / "marketplace-thread-en.png"), full_page=True)
 
+    # The agreement the lead records goes through the registry's review like any submission.
+    buyer.goto(f"{url}/en/indicators/agreements-in-force/")
+    row = buyer.locator("table.list tbody tr", has_text="Institutional agreement")
+    expect(row.locator("td").last).to_have_text("0")
+    moderator.goto(f"{url}/en/cooperation/review/")
+    moderator.get_by_role("link", name="Solar drip irrigation controller").first.click()
+    moderator.get_by_role("button", name="Publish").click()
+    expect(moderator.locator(".messages")).to_contain_text("was published")
+
     buyer.goto(f"{url}/en/indicators/agreements-in-force/")
     row = buyer.locator("table.list tbody tr", has_text="Institutional agreement")
     expect(row.locator("td").last).to_have_text("1")
