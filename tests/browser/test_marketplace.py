@@ -1,7 +1,7 @@
 """The marketplace's whole path in Chromium: an organisation posts an offer, a moderator
 publishes it, a member of another organisation finds it by a search in Chinese, expresses
 interest, the owner accepts, they exchange messages, the lead reaches "agreement signed",
-and the indicators count the agreement."""
+a moderator publishes the agreement it records, and the indicators count it."""
 
 from datetime import timedelta
 from typing import Any
