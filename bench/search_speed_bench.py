@@ -1,5 +1,5 @@
 """Search speed with 100,000 records: query latency of the hybrid ranking (query embedding
-included), index build throughput and memory, on this machine.
+included), index build throughput and memory, on the machine it runs on.
 
 Records are "typical": a title plus the first 150 words of a SciFact abstract. Embedding
 100,000 of them with the packaged model takes hours on two cores, so the benchmark
