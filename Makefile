@@ -25,7 +25,7 @@ seed: install
 run: seed
 	$(PY) -m silkbridge collectstatic --noinput -v0
 	@echo "Silkbridge is serving on http://$(BIND)/ (Ctrl-C stops it)"
-	$(VENV)/bin/gunicorn silkbridge.wsgi:application --bind $(BIND) --workers $(WORKERS) --access-logfile - --error-logfile -
+	$(VENV)/bin/gunicorn silkbridge.wsgi:application --config gunicorn.conf.py --bind $(BIND) --workers $(WORKERS) --access-logfile - --error-logfile -
 
 # The test suite without the slow model and browser tests (those: make test-all; CI runs both).
 test: install

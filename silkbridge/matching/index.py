@@ -181,3 +181,20 @@ def refresh_index(requested_at: float) -> bool:
     """Bring the index up to date with every change committed before ``requested_at``;
     a no-op when a newer rebuild already did (many edits cost one rebuild)."""
     return rebuild(requested_at=requested_at)
+
+
+def warm() -> float:
+    """Load the models and the index and run one search through them (the models' sessions,
+    the lexicon, the tokenisers' caches), so that a fresh app server's first search is as fast
+    as the next. Returns the seconds it took. Called when a worker starts (``gunicorn.conf.py``)."""
+    started = time.monotonic()
+    loaded = current()
+    engine = loaded.engine
+    # a foreign word too, so the word model and the lexicon are loaded and used once
+    for query in ("warm", "تسخين 预热"):
+        engine.search(query, 10)
+    if engine.documents:
+        engine.similar(engine.documents[0].key, 5)
+    if loaded.graph.ids:
+        loaded.graph.recommend(loaded.graph.ids[0], 5)
+    return time.monotonic() - started

@@ -321,3 +321,50 @@ def test_the_settings_accept_exactly_the_embedders_that_exist(monkeypatch: Any) 
     monkeypatch.setenv("SILKBRIDGE_EMBEDDER", "bert")
     with pytest.raises(ImproperlyConfigured, match="SILKBRIDGE_EMBEDDER must be one of"):
         env_choice("SILKBRIDGE_EMBEDDER", "default", ("default", "e5", "fake"))
+
+
+@pytest.fixture
+def cooperation_records(reference: Any) -> dict[str, Any]:
+    from silkbridge.cooperation.models import Agreement, DemonstrationCentre, JointLab
+
+    return {
+        "agreement": Agreement.objects.create(
+            kind="intergovernmental", titles={"en": "Accord on glacier hydrology"}, summaries={"en": "Meltwater."}
+        ),
+        "lab": JointLab.objects.create(names={"en": "Joint Laboratory of Glacier Hydrology"}, description="Ice."),
+        "centre": DemonstrationCentre.objects.create(
+            names={"en": "Glacier hydrology demonstration centre"}, host_country_id="NP", technologies="Ice stupas"
+        ),
+    }
+
+
+def test_search_finds_agreements_labs_and_centres_linking_to_their_pages(
+    client: Any, cooperation_records: dict[str, Any]
+) -> None:
+    html = client.get("/en/search/", {"q": "glacier hydrology"}).content.decode()
+    for record in cooperation_records.values():
+        assert f'<a href="{record.get_absolute_url()}">{record}</a>' in html
+    assert "Joint laboratory" in html and "Demonstration centre" in html and "Agreement" in html
+    assert '<option value="lab">Joint laboratories</option>' in html
+
+
+@pytest.mark.parametrize("kind", ["agreement", "lab", "centre"])
+def test_search_filters_each_cooperation_kind_on_the_page_and_in_the_api(
+    client: Any, cooperation_records: dict[str, Any], kind: str
+) -> None:
+    record = cooperation_records[kind]
+    body = client.get("/api/v1/search", {"q": "glacier hydrology", "type": kind}).json()
+    assert keys_of(body) == [f"{kind}:{record.pk}"]
+    assert body["results"][0]["url"] == record.get_absolute_url()
+    html = client.get("/en/search/", {"q": "glacier hydrology", "type": kind}).content.decode()
+    others = [r for k, r in cooperation_records.items() if k != kind]
+    assert record.get_absolute_url() in html and not any(r.get_absolute_url() in html for r in others)
+
+
+def test_search_api_refuses_a_kind_nobody_registered(client: Any) -> None:
+    response = client.get("/api/v1/search", {"q": "glacier", "type": "spaceship"})
+    assert response.status_code == 422 and response.json()["code"] == "invalid"
+
+
+def keys_of(body: dict[str, Any]) -> list[str]:
+    return [f"{r['type']}:{r['id']}" for r in body["results"]]
