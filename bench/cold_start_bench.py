@@ -86,7 +86,7 @@ def main() -> int:
         silkbridge("reindex", env=env)
         silkbridge("collectstatic", "--noinput", "-v0", env=env)
     code = (
-        "from silkbridge.registry.models import Organisation as O; print(*O.objects.values_list('pk', flat=True)[:6])"  # noqa: E501
+        "from silkbridge.registry.models import Organisation as O; print(*O.objects.values_list('pk', flat=True)[:6])"
     )
     org_ids = silkbridge("shell", "-c", code, env=env).split()[-6:]
     ok = True

@@ -1,7 +1,8 @@
 """Cross-lingual search on XQuAD: each question in zh, ru and ar against the 240 English
 paragraphs, English questions against the Chinese paragraphs (and English against English as
 a reference); recall@1 and recall@10 of the question's own paragraph, for BM25 alone, the
-embeddings alone and the hybrid ranking the site uses.
+embeddings alone, the hybrid ranking, and the hybrid ranking with the relevance floor the
+site applies ("floor": a paragraph below it counts as not found).
 
     .venv/bin/python bench/crosslingual_bench.py
 """
@@ -56,17 +57,18 @@ def main() -> int:
         _, questions = load(source)
         engine = engines[target]
         embedder.queries([q for q, _ in questions])  # embed (or load) all at once
-        for mode in ("lexical", "semantic", "hybrid"):
+        for mode, floor in (("lexical", False), ("semantic", False), ("hybrid", False), ("hybrid", True)):
             started = time.monotonic()
             r1 = r10 = 0
             for question, key in questions:
-                ranked = [h.key for h in engine.search(question, 10, mode=mode)]
+                ranked = [h.key for h in engine.search(question, 10, mode=mode, floor=floor)]
                 r1 += ranked[:1] == [key]
                 r10 += key in ranked
             ms = 1000 * (time.monotonic() - started) / len(questions)
             n = len(questions)
-            print(f"{source}->{target:6} {mode:9} {r1 / n:6.3f} {r10 / n:6.3f} {ms:9.1f}")
-            if mode == "hybrid" and source != target:
+            label = "floor" if floor else mode  # "floor": hybrid with the relevance floor, as the site
+            print(f"{source}->{target:6} {label:9} {r1 / n:6.3f} {r10 / n:6.3f} {ms:9.1f}")
+            if floor and source != target:
                 met &= r1 / n >= TARGET_R1 and r10 / n >= TARGET_R10
     print(
         f"target R@1 >= {TARGET_R1} and R@10 >= {TARGET_R10} in every cross-lingual direction: "

@@ -36,6 +36,8 @@ class ReasonsOut(Schema):
     )
     fields: list[str] = SchemaField(description="fields of science shared with the source record (similar)")
     countries: list[str] = SchemaField(description="countries shared with the source record (similar)")
+    partners: list[str] = SchemaField([], description="names of the partners in common with the source (similar)")
+    same_kind: bool = SchemaField(False, description="of the same type as the source organisation (similar)")
     passage: str = SchemaField(
         "",
         description="the record's piece of text (other names or part of its description) closest in meaning "

@@ -72,7 +72,6 @@ def organisation_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "cooperation": records_of_organisation(org.pk),
         "similar": matching.similar_organisations(org, user=request.user),
         "partners": partners,
-        "partner_countries": _country_names({s.country for s in partners if s.country}),
     }
     return render(request, "portal/organisation_detail.html", context)
 

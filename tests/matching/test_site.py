@@ -368,3 +368,54 @@ def test_search_api_refuses_a_kind_nobody_registered(client: Any) -> None:
 
 def keys_of(body: dict[str, Any]) -> list[str]:
     return [f"{r['type']}:{r['id']}" for r in body["results"]]
+
+
+def test_a_query_that_means_nothing_finds_nothing_and_says_so(client: Any, reference: Any) -> None:
+    for n in range(40):
+        OrganisationFactory(name=f"Station {n} of Soil and Water", country_id="KE", description=f"Crops {n}.")
+    html = client.get("/en/search/", {"q": "xyzzyqq"}).content.decode()
+    assert "Nothing matched" in html and 'class="result"' not in html
+    assert client.get("/api/v1/search", {"q": "xyzzyqq"}).json() == {"count": 0, "results": []}
+    assert client.get("/api/v1/search", {"q": "soil water"}).json()["count"] == 40
+
+
+def similar_panel(client: Any, org: Organisation) -> str:
+    html = client.get(org.get_absolute_url()).content.decode()
+    return html.split("Similar organisations")[1].split("Potential partners")[0]
+
+
+def test_a_similar_name_alone_is_no_reason_to_suggest_an_organisation(client: Any, reference: Any) -> None:
+    laikipia = OrganisationFactory(name="Laikipia University", country_id="KE", description="")
+    OrganisationFactory(name="Latakia University", country_id="SY", description="")
+    panel = similar_panel(client, laikipia)
+    assert "Latakia" not in panel and "No similar organisation found yet." in panel
+
+
+def test_similar_organisations_show_their_own_evidence_best_first(client: Any, reference: Any) -> None:
+    source = OrganisationFactory(name="Soil Institute", country_id="KE", description="")
+    source.fields.set(["4.1", "1.5"])
+    two = OrganisationFactory(name="Ocean Centre", country_id="CL", description="")
+    two.fields.set(["4.1", "1.5"])
+    one = OrganisationFactory(name="Farm Agency", country_id="BR", description="")
+    one.fields.set(["4.1"])
+    OrganisationFactory(name="Soil Institute Annex", country_id="KE", description="")  # a name only
+    panel = similar_panel(client, source)
+    assert panel.index("Ocean Centre") < panel.index("Farm Agency") and "Annex" not in panel
+    assert "Shared fields of science: 1.5, 4.1" in panel and "Shared fields of science: 4.1<" in panel
+    assert "Same type: University or college" in panel or "Same type:" in panel
+    api = client.get(f"/api/v1/organisations/{source.pk}/similar").json()
+    assert [r["id"] for r in api] == [two.pk, one.pk]
+    assert [r["score"] for r in api] == sorted((r["score"] for r in api), reverse=True)
+
+
+def test_potential_partners_each_name_their_partners_in_common(client: Any, records: dict[str, Any]) -> None:
+    third = OrganisationFactory(name="Soil and Water Institute", country_id="CN")
+    other = Project.objects.create(title="Dark skies", start_on=date(2021, 1, 1))
+    Partnership.objects.create(organisation=records["stars"], project=other)
+    Partnership.objects.create(organisation=third, project=other)
+    partners = client.get(records["soil"].get_absolute_url()).content.decode().split("Potential partners")[1]
+    assert re.search(r"Soil and Water Institute.*Partners in common:.*Observatory of Stars", partners, re.S)
+    assert "Share of current partners" not in partners
+    lonely = OrganisationFactory(name="Lonely Institute", country_id="CN")
+    html = client.get(lonely.get_absolute_url()).content.decode().split("Potential partners")[1]
+    assert "No suggestion yet" in html
