@@ -419,3 +419,25 @@ def test_potential_partners_each_name_their_partners_in_common(client: Any, reco
     lonely = OrganisationFactory(name="Lonely Institute", country_id="CN")
     html = client.get(lonely.get_absolute_url()).content.decode().split("Potential partners")[1]
     assert "No suggestion yet" in html
+
+
+@pytest.mark.django_db(transaction=True)
+def test_with_a_refresh_thread_the_saving_request_does_not_wait_for_the_index(reference: Any) -> None:
+    # transactional: the thread reads what the save committed, on its own connection
+    import fcntl
+
+    org = OrganisationFactory(name="Permafrost Laboratory", country_id="NO", description="")
+    index.rebuild()
+    before = index.built_at()
+    index.start_background()
+    try:
+        with (Path(settings.SILKBRIDGE_MATCHING_DIR) / ".lock").open("w") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)  # a long rebuild elsewhere: the thread waits
+            registry.update_organisation(org, data={"description": "Thawing ground in the Arctic."}, actor=None)
+            assert index.built_at() == before  # the save returned without the index
+            fcntl.flock(lock, fcntl.LOCK_UN)
+        index.wait_background()
+    finally:
+        index.stop_background()
+    assert index.built_at() > before
+    assert index.current().engine.search("thawing ground arctic", 1)[0].key == f"organisation:{org.pk}"
