@@ -51,6 +51,8 @@ bench: install
 	$(PY) bench/crosslingual_bench.py
 	$(PY) bench/partners_bench.py
 	$(PY) bench/search_speed_bench.py
+	$(PY) bench/floor_bench.py
+	$(PY) bench/cold_start_bench.py
 	$(PY) bench/http_bench.py
 
 messages: install
