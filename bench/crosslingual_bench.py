@@ -7,6 +7,7 @@ site applies ("floor": a paragraph below it counts as not found).
     .venv/bin/python bench/crosslingual_bench.py
 """
 
+import argparse
 import json
 import sys
 import time
@@ -46,6 +47,10 @@ def index_for(lang: str, embedder: CachedQueries) -> Engine:
 
 
 def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--floor-only", action="store_true", help="only the ranking with the floor (the site's)")
+    parser.add_argument("--limit", type=int, default=0, help="only the first N questions of each direction")
+    args = parser.parse_args()
     if not DATA.exists():
         print(f"skipped: {DATA} is not here")
         return 0
@@ -55,9 +60,11 @@ def main() -> int:
     met = True
     for source, target in DIRECTIONS:
         _, questions = load(source)
+        questions = questions[: args.limit] if args.limit else questions
         engine = engines[target]
         embedder.queries([q for q, _ in questions])  # embed (or load) all at once
-        for mode, floor in (("lexical", False), ("semantic", False), ("hybrid", False), ("hybrid", True)):
+        modes = [("lexical", False), ("semantic", False), ("hybrid", False), ("hybrid", True)]
+        for mode, floor in modes[3:] if args.floor_only else modes:
             started = time.monotonic()
             r1 = r10 = 0
             for question, key in questions:

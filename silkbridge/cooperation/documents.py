@@ -6,7 +6,7 @@ from collections.abc import Callable, Iterator
 from datetime import date
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Prefetch, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from silkbridge.cooperation.models import (
@@ -21,8 +21,9 @@ from silkbridge.cooperation.models import (
 from silkbridge.matching.engine import Document
 from silkbridge.matching.sources import Source
 
-# Records are read in chunks of this many: SQLite refuses a prefetch whose IN list (over a few
-# thousand parents) nests deeper than its expression limit of 1,000.
+# Records are read in chunks of this many, their partners with their organisations in one
+# joined query: SQLite refuses a query whose IN list (the organisations of a few thousand
+# partnerships) nests deeper than its expression limit of 1,000.
 CHUNK = 500
 
 
@@ -113,7 +114,7 @@ def _chunked(queryset: QuerySet[Any], document: Callable[[Any], Document]) -> It
         last = batch[-1].pk
 
 
-PARTNERS = ("fields", "partners__organisation")
+PARTNERS = ("fields", Prefetch("partners", queryset=Partnership.objects.select_related("organisation")))
 
 
 def _projects() -> Iterator[Document]:
@@ -121,7 +122,8 @@ def _projects() -> Iterator[Document]:
 
 
 def _agreements() -> Iterator[Document]:
-    return _chunked(Agreement.objects.prefetch_related("fields", "parties__organisation"), agreement_document)
+    parties = Prefetch("parties", queryset=AgreementParty.objects.select_related("organisation"))
+    return _chunked(Agreement.objects.prefetch_related("fields", parties), agreement_document)
 
 
 def _labs() -> Iterator[Document]:

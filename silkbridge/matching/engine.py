@@ -57,6 +57,7 @@ READ_Z = 4.0
 # the paragraph uses, stand out by 3.97 / 5.34 (10th percentile / median; zh -> en); the
 # 200 short nonsense and off-topic queries' best hits by up to 6.3.
 SENTENCE_WORDS = 5
+SENTENCE_PAIRS = 7  # in Chinese or Japanese: pairs of characters (8 characters)
 SENTENCE_Z = 3.0
 FLOOR_SAMPLE = 2048
 # A query word is read through the lexicon only when it looks like a word: the model's
@@ -473,8 +474,8 @@ class Engine:
             sem = sem / max(float(np.linalg.norm(qvec)), 1e-9)
         query_words = self._query_words(query)
         floor_words = self._floor_words(query)
-        # a pair of CJK characters is a word of the lexicon, about two characters one of text
-        sentence = sum(0.5 if is_cjk(w[0]) else 1.0 for w, _t, _weight in floor_words) >= SENTENCE_WORDS
+        pairs = sum(is_cjk(w[0]) for w, _t, _weight in floor_words)
+        sentence = len(floor_words) - pairs >= SENTENCE_WORDS or pairs >= SENTENCE_PAIRS
         hits = [
             self._hit(int(docs[i]), float(score[i]), float(lex[i]), float(sem[i]), query_words, qvec, readings)
             for i in order
