@@ -53,12 +53,13 @@ PARTIAL_Z = 4.5
 READ_Z = 4.0
 # A query of this many words or more is a sentence, whose vector carries its meaning (a
 # string of one to four words is embedded mostly by its surface): a hit need only stand out
-# this much. XQuAD's questions in another language than their paragraph, none of whose words
-# the paragraph uses, stand out by 3.97 / 5.34 (10th percentile / median; zh -> en); the
-# 200 short nonsense and off-topic queries' best hits by up to 6.3.
+# this much. An XQuAD question's paragraph, in another language and sharing none of its
+# words, stands out by 5.3 (median; zh -> en); the best hits of the 200 short nonsense and
+# off-topic queries by up to 6.3. A long query that means nothing is not held back as well.
 SENTENCE_WORDS = 5
+SENTENCE_TOKENS = 6  # or this many words with the short ones ("في", "de", "to") counted
 SENTENCE_PAIRS = 7  # in Chinese or Japanese: pairs of characters (8 characters)
-SENTENCE_Z = 3.0
+SENTENCE_Z = 2.5
 FLOOR_SAMPLE = 2048
 # A query word is read through the lexicon only when it looks like a word: the model's
 # sentence pieces cover at least this many characters each on average (a real word in any
@@ -475,7 +476,11 @@ class Engine:
         query_words = self._query_words(query)
         floor_words = self._floor_words(query)
         pairs = sum(is_cjk(w[0]) for w, _t, _weight in floor_words)
-        sentence = len(floor_words) - pairs >= SENTENCE_WORDS or pairs >= SENTENCE_PAIRS
+        sentence = (
+            len(floor_words) - pairs >= SENTENCE_WORDS
+            or len(query.split()) >= SENTENCE_TOKENS
+            or pairs >= SENTENCE_PAIRS
+        )
         hits = [
             self._hit(int(docs[i]), float(score[i]), float(lex[i]), float(sem[i]), query_words, qvec, readings)
             for i in order
