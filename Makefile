@@ -25,7 +25,7 @@ seed: install
 run: seed
 	$(PY) -m silkbridge collectstatic --noinput -v0
 	@echo "Silkbridge is serving on http://$(BIND)/ (Ctrl-C stops it)"
-	SILKBRIDGE_SITE_URL=$${SILKBRIDGE_SITE_URL:-http://$(BIND)} $(VENV)/bin/gunicorn silkbridge.wsgi:application --bind $(BIND) --workers $(WORKERS) --limit-request-line 8190 --access-logfile - --error-logfile -
+	SILKBRIDGE_SITE_URL=$${SILKBRIDGE_SITE_URL:-http://$(BIND)} $(VENV)/bin/gunicorn silkbridge.wsgi:application --config gunicorn.conf.py --bind $(BIND) --workers $(WORKERS) --limit-request-line 8190 --access-logfile - --error-logfile -
 
 # The test suite without the slow model and browser tests (those: make test-all; CI runs both).
 test: install
@@ -52,6 +52,8 @@ bench: install
 	$(PY) bench/crosslingual_bench.py
 	$(PY) bench/partners_bench.py
 	$(PY) bench/search_speed_bench.py
+	$(PY) bench/floor_bench.py
+	$(PY) bench/cold_start_bench.py
 	$(PY) bench/http_bench.py
 	$(PY) bench/throttle_bench.py
 	$(PY) bench/marketplace_bench.py

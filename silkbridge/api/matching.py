@@ -2,6 +2,7 @@
 
 from typing import Any
 
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import HttpRequest
 from ninja import Field as SchemaField
 from ninja import Query, Router, Schema
@@ -12,6 +13,7 @@ from silkbridge.api.pagination import link
 from silkbridge.api.schemas import ERRORS
 from silkbridge.matching import domain
 from silkbridge.matching.domain import Result
+from silkbridge.matching.forms import SearchForm
 from silkbridge.matching.queries import exposure_report
 from silkbridge.registry import domain as registry
 
@@ -35,6 +37,8 @@ class ReasonsOut(Schema):
     )
     fields: list[str] = SchemaField(description="fields of science shared with the source record (similar)")
     countries: list[str] = SchemaField(description="countries shared with the source record (similar)")
+    partners: list[str] = SchemaField([], description="names of the partners in common with the source (similar)")
+    same_kind: bool = SchemaField(False, description="of the same type as the source organisation (similar)")
     passage: str = SchemaField(
         "",
         description="the record's piece of text (other names or part of its description) closest in meaning "
@@ -65,7 +69,12 @@ class SearchOut(Schema):
 
 class SearchQuery(Schema):
     q: str = SchemaField(..., min_length=1, max_length=200)
-    type: str = SchemaField("", pattern="^(|organisation|expert|project|offer|need)$")
+    type: str = SchemaField(
+        "",
+        pattern="^[a-z]*$",
+        description="one record kind (organisation, expert, agreement, lab, centre, project, and those other apps "
+        "register); empty for every kind",
+    )
     limit: int = SchemaField(10, ge=1, le=100)
     offset: int = SchemaField(0, ge=0, le=99)
 
@@ -89,6 +98,14 @@ class ExposureOut(Schema):
     ratio: float | None
 
 
+def _kinds(kind: str) -> list[str] | None:
+    """The record kinds to search (None: all); 422 for a kind that no app registered."""
+    form = SearchForm({"type": kind})
+    if not form.is_valid():
+        raise DjangoValidationError(form.errors.get_json_data())
+    return form.kinds()
+
+
 def _hit(result: Result) -> dict[str, Any]:
     countries = result.country_codes
     return {
@@ -104,9 +121,10 @@ def _hit(result: Result) -> dict[str, Any]:
 
 @router.get("/search", response={200: SearchOut, **ERRORS}, throttle=throttling.search())
 def search(request: HttpRequest, query: Query[SearchQuery]) -> Any:
-    """Free-text search of organisations, experts and projects in any language, best first,
+    """Free-text search of every public record kind (organisations, experts, agreements, joint
+    laboratories, demonstration centres, projects) in any language, best first,
     each result with the reasons it was ranked."""
-    hits = domain.search(query.q, user=request.user, kinds=[query.type] if query.type else None)
+    hits = domain.search(query.q, user=request.user, kinds=_kinds(query.type))
     shown = domain.load_results(hits[query.offset : query.offset + query.limit], request.user)
     domain.record_exposure(shown)
     items = [_hit(r) for r in shown]
@@ -145,7 +163,7 @@ def partners(request: HttpRequest, pk: int, limit: int = Query(5, ge=1, le=50)) 
 
 
 @router.get("/search/exposure", response={200: list[ExposureOut], **ERRORS})
-def exposure(request: HttpRequest, type: str = Query("", pattern="^(|organisation|expert|project)$")) -> Any:  # type: ignore[type-arg]
+def exposure(request: HttpRequest, type: str = Query("", pattern="^[a-z]*$")) -> Any:  # type: ignore[type-arg]
     """Public (aggregates only): per country, share of searchable records against share of
     appearances in results."""
     return [
@@ -157,5 +175,5 @@ def exposure(request: HttpRequest, type: str = Query("", pattern="^(|organisatio
             "appearance_share": round(r.appearance_share, 6),
             "ratio": None if r.ratio is None else round(r.ratio, 4),
         }
-        for r in exposure_report(kind=type or None)
+        for r in exposure_report(kind=type if _kinds(type) else None)
     ]

@@ -14,5 +14,6 @@ class CooperationConfig(AppConfig):
 
         identity.register_reference(Partnership, record_fields=("lab_id", "centre_id", "project_id"))
         identity.register_reference(AgreementParty, record_fields=("agreement_id",))
-        sources.register(documents.PROJECTS)
+        for source in documents.SOURCES:
+            sources.register(source)
         sources.register_collaboration(documents.collaboration_rows, models=(Partnership,))

@@ -202,6 +202,10 @@ class EnsembleEmbedder:
         # a query's few words in one call: split among threads they took twice as long
         return self.use.queries(texts, split=len(texts) > 64)
 
+    def pieces(self, word: str) -> int:
+        """How many of e5's sentence pieces a word is cut into (engine.WORD_CHARS_PER_PIECE)."""
+        return len(self.e5._get().token_ids(word))
+
     def query(self, text: str, foreign: float, centre: np.ndarray | None = None) -> np.ndarray:
         """A query whose words the index all knows gets no USE half: USE is not run for it
         (a third of the query's embedding time), the vector is the one ``weigh`` gives."""

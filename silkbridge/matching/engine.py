@@ -34,6 +34,37 @@ TRANSLATED_WEIGHT = 0.15
 # the corpus lacks; 5 are a quarter foreign; every XQuAD question across languages is)
 READINGS_FROM = 0.25
 CHUNK_WORDS = 80
+# The relevance floor: a hit is kept when it contains at least ``FLOOR_COVERAGE`` of the
+# query's words, weighed by their rarity (idf; a word no record uses weighs most), directly or
+# as a reading (the lexicon's translation), or else when its similarity stands out from the
+# query's similarity to the collection at large: at least ``FLOOR_Z`` standard deviations
+# above its mean over a fixed sample of the collection's pieces. A query that means nothing
+# is about as close to every record; of 200 nonsense and off-topic queries on the demo site
+# (bench/floor_bench.py) the best record stood out by at most 6.3 (median 4.4), while on-topic
+# records are found by their words or readings.
+FLOOR_COVERAGE = 0.5
+FLOOR_Z = 6.5
+# A hit that holds only part of the query's words (or readings) must also stand out this much
+# in meaning ("макияж глаз", eye make-up, read "глаз" as "eye" in the name of an eye hospital:
+# 0.5 of the words, but not what was asked); one that holds every word need not.
+PARTIAL_Z = 4.5
+# A hit that holds every word only through readings must stand out this much: a string of
+# common Chinese characters ("方家") is read as something ("house") but means nothing here.
+READ_Z = 4.0
+# A query of this many words or more is a sentence, whose vector carries its meaning (a
+# string of one to four words is embedded mostly by its surface): a hit need only stand out
+# this much. An XQuAD question's paragraph, in another language and sharing none of its
+# words, stands out by 5.3 (median; zh -> en); the best hits of the 200 short nonsense and
+# off-topic queries by up to 6.3. A long query that means nothing is not held back as well.
+SENTENCE_WORDS = 5
+SENTENCE_TOKENS = 6  # or this many words with the short ones ("في", "de", "to") counted
+SENTENCE_PAIRS = 7  # in Chinese or Japanese: pairs of characters (8 characters)
+SENTENCE_Z = 2.5
+FLOOR_SAMPLE = 2048
+# A query word is read through the lexicon only when it looks like a word: the model's
+# sentence pieces cover at least this many characters each on average (a real word in any
+# of the six languages is one to three pieces; "xyzzyqq" is four, "zqdqgml" six)
+WORD_CHARS_PER_PIECE = 1.9
 FORMAT = 2  # 2: with the lexicon; the chunk vectors of format 1 are the same and are reused
 REUSABLE_FORMATS = (1, 2)
 WORD_KEY = "word "  # ``known`` holds the lexicon's vectors under "word <word>" (text hashes have no space)
@@ -82,7 +113,8 @@ class Reasons:
     semantic: float = 0.0  # cosine similarity of query and record
     fields: list[str] = field(default_factory=list)  # shared fields of science
     countries: list[str] = field(default_factory=list)  # shared countries
-    partners: list[str] = field(default_factory=list)  # shared partners (recommendations)
+    partners: list[str] = field(default_factory=list)  # shared partners (similar, recommendations)
+    same_kind: bool = False  # of the same kind as the source record (similar)
     translated: list[Reading] = field(default_factory=list)  # query words read as the record's words
     # the passage is worked out when first read: of a hundred hits, only those shown pay for it
     _find_passage: Callable[[], str] | None = field(default=None, repr=False, compare=False)
@@ -107,6 +139,26 @@ class Hit:
     lexical: float
     semantic: float
     reasons: Reasons
+    # how far the similarity stands out from the query's similarity to the collection, in
+    # standard deviations (the relevance floor; 0 without a query vector)
+    standout: float = 0.0
+    coverage: float = 0.0  # the share of the query's words (by idf) found, directly or read
+    literal: float = 0.0  # the share found as they are written
+    sentence: bool = False  # the query has at least SENTENCE_WORDS words
+
+    @property
+    def relevant(self) -> bool:
+        """Above the relevance floor: it holds every word of the query as written, or every
+        word read and its meaning is close (``READ_Z``), or enough of them
+        (``FLOOR_COVERAGE``) and its meaning is closer (``PARTIAL_Z``), or its meaning stands
+        out on its own (``FLOOR_Z``, or ``SENTENCE_Z`` for a sentence)."""
+        return (
+            self.literal >= 0.999
+            or (self.coverage >= 0.999 and self.standout >= READ_Z)
+            or (self.coverage >= FLOOR_COVERAGE and self.standout >= PARTIAL_Z)
+            or self.standout >= FLOOR_Z
+            or (self.sentence and self.standout >= SENTENCE_Z)
+        )
 
 
 class IncompatibleIndex(ValueError):
@@ -144,6 +196,17 @@ class Engine:
         self.centre = vectors.vectors.mean(axis=0) if len(vectors.vectors) else None
         self._masks: dict[tuple[frozenset[str], frozenset[str]], np.ndarray] = {}
         self.chunk_hashes: list[str] = []
+        self._sample: np.ndarray | None = None
+
+    def _background(self, qvec: np.ndarray) -> tuple[float, float]:
+        """Mean and standard deviation of the query's similarity to a fixed sample of the
+        collection's pieces (the same sample for every query)."""
+        if self._sample is None:
+            rows = len(self.vectors.vectors)
+            chosen = np.random.default_rng(19).choice(rows, min(rows, FLOOR_SAMPLE), replace=False)
+            self._sample = self.vectors.vectors[np.sort(chosen)]
+        sims = self._sample @ qvec
+        return float(sims.mean()), max(float(sims.std()), 1e-6)
 
     # -- building -------------------------------------------------------------------------
     @classmethod
@@ -291,8 +354,11 @@ class Engine:
         kinds: Iterable[str] | None = None,
         audiences: Iterable[str] | None = None,
         mode: str = "hybrid",
+        floor: bool = False,
     ) -> list[Hit]:
-        """The ``k`` best documents for a free-text query, best first, with reasons."""
+        """The ``k`` best documents for a free-text query, best first, with reasons; with
+        ``floor``, only those above the relevance floor (``Hit.relevant``), so a query that
+        matches nothing meaningful finds nothing."""
         tokens = tokenize(query)
         if not query.strip() or not self.documents:
             return []
@@ -301,18 +367,50 @@ class Engine:
         if mode != "lexical":
             qvec = self.embedder.query(query, 1.0 - known, self.centre)
         translated = self._translate(query) if mode == "hybrid" and 1 - known >= READINGS_FROM else {}
-        return self._rank(
+        hits = self._rank(
             tokens, known, qvec, k, self._mask(kinds, audiences), mode, query=query, translated=translated
         )
+        return [hit for hit in hits if hit.relevant] if floor else hits
 
     def _translate(self, query: str) -> dict[str, list[str]]:
         """The query's words that no record uses, each with the index words nearest in meaning."""
         if self.lexicon is None or self.word_model is None:
             return {}
-        unknown = [w for w in words(query) if not self.lexical.term_ids(tokenize(w))]
+        unknown = [w for w in words(query) if not self._word_terms(w)[1] and self._wordlike(w)]
         if not unknown:
             return {}
         return self.lexicon.translate(unknown, self.word_model.words(unknown))
+
+    def _word_terms(self, word: str) -> tuple[list[str], list[int]]:
+        """A query word's index terms, and the ids of those the index knows. A pair of CJK
+        characters is its pair alone: that its single characters occur says little."""
+        terms = [word] if is_cjk(word[0]) and len(word) > 1 else tokenize(word)
+        return terms, self.lexical.term_ids(terms)
+
+    def _floor_words(self, query: str) -> list[tuple[str, list[str], float]]:
+        """The query's words (as the lexicon reads them), each with its terms and its weight
+        for the floor: the mean idf of its terms, or the highest idf for a word no record uses."""
+        unknown = float(np.log(1 + (self.lexical.size + 0.5) / 0.5))
+        found = []
+        for word in words(query):
+            terms, ids = self._word_terms(word)
+            if terms:
+                found.append((word, terms, float(np.mean(self.lexical.idf[ids])) if ids else unknown))
+        return found
+
+    def _coverage(self, words: list[tuple[str, list[str], float]], doc: int, read: set[str]) -> float:
+        """The share of the query's word weight that the document holds, directly or read."""
+        total = sum(weight for _w, _t, weight in words)
+        held = sum(weight for word, terms, weight in words if word in read or self.lexical.matches(terms, doc))
+        return held / total if total else 0.0
+
+    def _wordlike(self, word: str) -> bool:
+        """Whether a query word looks like a word of some language rather than a string of
+        letters (``WORD_CHARS_PER_PIECE``); CJK text and embedders without pieces: always."""
+        pieces = getattr(self.embedder, "pieces", None)
+        if pieces is None or is_cjk(word[0]):
+            return True
+        return len(word) / max(pieces(word), 1) >= WORD_CHARS_PER_PIECE
 
     def _lexical(self, tokens: list[str], mask: np.ndarray | None, exclude: int | None) -> np.ndarray:
         scores = self.lexical.scores(tokens)
@@ -370,13 +468,30 @@ class Engine:
             if tra_all is not None:
                 score = score + TRANSLATED_WEIGHT * (1 - known) * _minmax(tra_all[docs])
         order = np.lexsort((docs, -score))[:k]
+        standout = np.zeros(len(docs), np.float32)
         if qvec is not None:  # reported as a cosine: of the query as weighed and centred
+            mean, deviation = self._background(qvec)
+            standout = ((sem - mean) / deviation).astype(np.float32)
             sem = sem / max(float(np.linalg.norm(qvec)), 1e-9)
         query_words = self._query_words(query)
-        return [
+        floor_words = self._floor_words(query)
+        pairs = sum(is_cjk(w[0]) for w, _t, _weight in floor_words)
+        sentence = (
+            len(floor_words) - pairs >= SENTENCE_WORDS
+            or len(query.split()) >= SENTENCE_TOKENS
+            or pairs >= SENTENCE_PAIRS
+        )
+        hits = [
             self._hit(int(docs[i]), float(score[i]), float(lex[i]), float(sem[i]), query_words, qvec, readings)
             for i in order
         ]
+        for hit, i in zip(hits, order, strict=True):
+            hit.standout = round(float(standout[i]), 3)
+            read = {reading.word for reading in hit.reasons.translated}
+            hit.coverage = round(self._coverage(floor_words, int(docs[i]), read), 3)
+            hit.literal = round(self._coverage(floor_words, int(docs[i]), set()), 3) if read else hit.coverage
+            hit.sentence = sentence
+        return hits
 
     def _known(self, tokens: list[str]) -> float:
         """The share of the query's distinct terms that occur in the index at all."""
@@ -442,22 +557,35 @@ class Engine:
         kinds: Iterable[str] | None = None,
         audiences: Iterable[str] | None = None,
     ) -> list[Hit]:
-        """Documents like the given one: its own vectors and its most telling words as the
-        query, itself excluded; shared fields and countries are added to the reasons."""
+        """Documents that do what the given one does: the vectors of its description (not of
+        its names: a name that looks alike is no evidence) and its keywords as the query,
+        itself excluded, best first. Shared fields and countries are added to the reasons;
+        ``reasons.semantic`` is kept only where the description's similarity stands out
+        (``FLOOR_Z``). Empty for a record with neither description nor keywords."""
         position = self.positions.get(key)
         if position is None:
             return []
         source = self.documents[position]
-        qvec = self.vectors.vectors[self.vectors.starts[position] : self.vectors.starts[position + 1]].mean(axis=0)
-        qvec = qvec / max(float(np.linalg.norm(qvec)), 1e-9)
-        tokens = tokenize(" ".join([source.title, *source.keywords]))
+        begin, end = int(self.vectors.starts[position]), int(self.vectors.starts[position + 1])
+        described = bool(chunks(" ".join([", ".join(source.keywords), source.text]).strip(), CHUNK_WORDS))
+        begin += 1 if described and source.names else 0  # the names piece leads (chunk_texts)
+        qvec = self.vectors.vectors[begin:end].mean(axis=0) if described and end > begin else None
+        if qvec is not None:
+            qvec = qvec / max(float(np.linalg.norm(qvec)), 1e-9)
+        tokens = tokenize(" ".join(source.keywords))
+        if qvec is None and not tokens:
+            return []
+        mode = "hybrid" if qvec is not None and tokens else "semantic" if qvec is not None else "lexical"
         hits = self._rank(
-            tokens, self._known(tokens), qvec, k, self._mask(kinds, audiences), "hybrid", exclude=position
-        )
+            tokens, self._known(tokens), qvec, k, self._mask(kinds, audiences), mode,
+            query=" ".join(source.keywords), exclude=position,
+        )  # fmt: skip
         for hit in hits:
             other = self.documents[self.positions[hit.key]]
             hit.reasons.fields = sorted(set(source.fields) & set(other.fields))
             hit.reasons.countries = sorted(set(source.countries) & set(other.countries))
-            hit.reasons.matched = []
+            hit.reasons.matched = [] if mode == "semantic" else hit.reasons.matched
+            if hit.standout < FLOOR_Z:
+                hit.reasons.semantic = 0.0
             hit.reasons.passage = ""  # the query is a whole record: no one piece of it is meant
         return hits

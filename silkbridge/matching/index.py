@@ -9,6 +9,8 @@ edited records are embedded again. Concurrent rebuilds are serialised by a file 
 
 import fcntl
 import json
+import logging
+import queue
 import shutil
 import threading
 import time
@@ -18,6 +20,7 @@ from datetime import date
 from pathlib import Path
 
 from django.conf import settings
+from django.db import close_old_connections, connections
 from django_tasks import task
 
 from silkbridge.matching.embedding import Embedder, get_embedder
@@ -85,7 +88,7 @@ def current() -> Loaded:
             return loaded
         pointer = _pointer()
         if pointer is None and loaded is None:
-            refresh_index.enqueue(time.time())
+            request_refresh(time.time())
             pointer = _pointer()
         if pointer is None:
             loaded = _loaded[root] = _empty()
@@ -106,7 +109,7 @@ def _replace_outdated(root: Path, pointer: dict, loaded: Loaded | None) -> Loade
     outdated = root / pointer["folder"]
     if outdated not in _outdated:
         _outdated.add(outdated)
-        refresh_index.enqueue(time.time())
+        request_refresh(time.time())
         replaced = _pointer()
         if replaced and replaced["folder"] != pointer["folder"]:
             return _load(root, replaced)
@@ -181,3 +184,90 @@ def refresh_index(requested_at: float) -> bool:
     """Bring the index up to date with every change committed before ``requested_at``;
     a no-op when a newer rebuild already did (many edits cost one rebuild)."""
     return rebuild(requested_at=requested_at)
+
+
+# Where tasks run in the process that queues them (the embedded default), an app server runs
+# refreshes on a thread of its own (``start_background``, from gunicorn.conf.py), so the
+# request that saved a record never waits for the index. Tests and commands have none and
+# refresh in place.
+_requests: "queue.Queue[float] | None" = None
+log = logging.getLogger("silkbridge.matching")
+
+
+def start_background() -> None:
+    """Start this process's refresh thread (once); ``request_refresh`` hands it requests."""
+    global _requests
+    if _requests is None:
+        _requests = queue.Queue()
+        threading.Thread(target=_refresh_forever, args=(_requests,), name="index-refresh", daemon=True).start()
+
+
+def background_started() -> bool:
+    return _requests is not None
+
+
+def request_refresh(requested_at: float) -> None:
+    """Queue a refresh: on this process's refresh thread where it has one and tasks run in
+    place, else as a task (a worker's, or in place)."""
+    if _requests is not None and "Immediate" in settings.TASKS["default"]["BACKEND"]:
+        _requests.put(requested_at)
+    else:
+        refresh_index.enqueue(requested_at)
+
+
+def stop_background() -> None:
+    """Finish what is queued and stop the refresh thread (tests)."""
+    global _requests
+    if _requests is not None:
+        requests, _requests = _requests, None
+        requests.put(_STOP)
+        requests.join()
+
+
+_STOP = -1.0
+
+
+def wait_background() -> None:
+    """Return when the refresh thread has done everything queued so far (tests, benchmarks)."""
+    if _requests is not None:
+        _requests.join()
+
+
+def _refresh_forever(requests: "queue.Queue[float]") -> None:
+    """Refresh for the newest request waiting; those it covers are done at the same time."""
+    while True:
+        waiting = [requests.get()]
+        while not requests.empty():
+            waiting.append(requests.get_nowait())
+        newest, taken = max(waiting), len(waiting)
+        if _STOP in waiting:
+            newest = max([w for w in waiting if w != _STOP], default=_STOP)
+        try:
+            close_old_connections()
+            if newest != _STOP:
+                rebuild(requested_at=newest)
+        except Exception:  # the thread must outlive a failed refresh; the next edit retries
+            log.exception("search index refresh failed")
+        finally:
+            connections.close_all()
+            for _ in range(taken):
+                requests.task_done()
+        if _STOP in waiting:
+            return
+
+
+def warm() -> float:
+    """Load the models and the index and run one search through them (the models' sessions,
+    the lexicon, the tokenisers' caches), so that a fresh app server's first search is as fast
+    as the next. Returns the seconds it took. Called when a worker starts (``gunicorn.conf.py``)."""
+    started = time.monotonic()
+    loaded = current()
+    engine = loaded.engine
+    # a foreign word too, so the word model and the lexicon are loaded and used once
+    for query in ("warm", "تسخين 预热"):
+        engine.search(query, 10)
+    if engine.documents:
+        engine.similar(engine.documents[0].key, 5)
+    if loaded.graph.ids:
+        loaded.graph.recommend(loaded.graph.ids[0], 5)
+    return time.monotonic() - started

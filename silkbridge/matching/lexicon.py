@@ -15,6 +15,7 @@ searches beside the query's own words (over XQuAD's English paragraphs "دنفر
 from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from difflib import SequenceMatcher
 from pathlib import Path
 
 import numpy as np
@@ -23,7 +24,16 @@ from silkbridge.matching.text import is_cjk, words
 from silkbridge.matching.vectors import VectorIndex
 
 TRANSLATIONS = 3  # nearest words per unknown query word
-MIN_SIMILARITY = 0.5  # of those, the ones at least this close (USE's cosine)
+# Of those, the ones at least this close (USE's cosine). Translations measured on the demo
+# site: "الري" irrigation 0.84, "水稻" rice 0.78, "малярия" malaria 0.70, "solaire" solar 0.87;
+# below 0.6 the nearest words are mostly not translations ("рецепт" as "formulations" 0.54,
+# "tattoo" as "ankle" 0.53), which the reasons would present as if they were.
+MIN_SIMILARITY = 0.6
+# A word that is spelled like the query word ("leo" and "lee" 0.85, "chocolat" and "choco"
+# 0.81, "chismes" and "chiome" 0.82) is a neighbour in spelling, not a translation, unless it
+# is nearly the same word ("vaccins" and "vaccines" 1.0, "renovable" and "renewable" 0.89)
+LOOKALIKE_SPELLING = 0.5  # difflib's ratio of the two spellings
+LOOKALIKE_SIMILARITY = 0.86
 # At most this many words (the most frequent ones): a vector of 512 floats each, so at most
 # about 100 MB in every app server.
 MAX_WORDS = 50_000
@@ -91,6 +101,20 @@ class Lexicon:
         found, similarity = self.index.nearest_each(np.asarray(vectors, dtype=np.float32), 4 * TRANSLATIONS)
         readings = {}
         for word, ids, sims in zip(unknown, found, similarity, strict=True):
-            near = (self.words[i] for i, s in zip(ids, sims, strict=True) if s >= MIN_SIMILARITY)
-            readings[word] = [w for w in near if not (is_cjk(word[0]) and is_cjk(w[0]))][:TRANSLATIONS]
+            near = ((self.words[i], float(s)) for i, s in zip(ids, sims, strict=True) if s >= MIN_SIMILARITY)
+            readings[word] = [w for w, s in near if translation(word, w, s)][:TRANSLATIONS]
         return readings
+
+
+def translation(word: str, reading: str, similarity: float) -> bool:
+    """Whether ``reading`` (an index word at ``similarity``) may be shown as a translation of
+    the query ``word``: not a pair of CJK characters for a CJK word (pairs of one script are
+    often pieces of names: "滴灌", drip irrigation, met "水苗", from "彭水苗族"), not a pair
+    with Japanese kana (pieces of Japanese names: "jour" met "ト日"), not a word spelled alike
+    (``LOOKALIKE_SPELLING``)."""
+    if len(reading) < 3 and not is_cjk(reading[0]):  # "ji", "ri": pieces, not words
+        return False
+    if is_cjk(reading[0]) and (is_cjk(word[0]) or any(0x3040 <= ord(ch) <= 0x30FF for ch in reading)):
+        return False
+    lookalike = SequenceMatcher(None, word, reading).ratio() >= LOOKALIKE_SPELLING
+    return not lookalike or similarity >= LOOKALIKE_SIMILARITY

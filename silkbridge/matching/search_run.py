@@ -3,10 +3,11 @@ a TREC run out, ranked by exactly the engine the site uses.
 
     python -m silkbridge.matching.search_run --corpus corpus.jsonl --queries queries.jsonl \\
         --out run.tsv [--top 100] [--embedder default|fake] [--mode hybrid|lexical|semantic] \\
-        [--index DIR]
+        [--index DIR] [--no-floor]
 
 ``--index DIR`` keeps the built index there and reuses its vectors on the next run (only
-changed texts are embedded again); ``--mode`` scores one side alone, for comparison.
+changed texts are embedded again); ``--mode`` scores one side alone, for comparison;
+``--no-floor`` also writes the hits below the relevance floor (engine.FLOOR_Z).
 """
 
 import argparse
@@ -59,6 +60,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--embedder", choices=["default", "fake"], default="default")
     parser.add_argument("--mode", choices=["hybrid", "lexical", "semantic"], default="hybrid")
     parser.add_argument("--index", type=Path, help="directory to keep the index in and reuse its vectors")
+    parser.add_argument(
+        "--no-floor", dest="floor", action="store_false", help="rank every candidate, below the relevance floor too"
+    )
     args = parser.parse_args(argv)
     try:
         corpus, queries = read_jsonl(args.corpus), read_jsonl(args.queries)
@@ -69,7 +73,7 @@ def main(argv: list[str] | None = None) -> int:
     report = progress("queries")
     with args.out.open("w", encoding="utf-8") as out:
         for n, query in enumerate(queries, 1):
-            for rank, hit in enumerate(engine.search(query["text"], args.top, mode=args.mode), 1):
+            for rank, hit in enumerate(engine.search(query["text"], args.top, mode=args.mode, floor=args.floor), 1):
                 out.write(f"{query['_id']}\tQ0\t{hit.key}\t{rank}\t{hit.score:.6f}\tsilkbridge-{args.mode}\n")
             if n % 50 == 0 or n == len(queries):
                 report(n, len(queries))

@@ -23,7 +23,7 @@ def schedule_refresh(**_: Any) -> None:
         return
     requested_at = time.time()
 
-    transaction.on_commit(lambda: index.refresh_index.enqueue(requested_at))
+    transaction.on_commit(lambda: index.request_refresh(requested_at))
 
 
 def refresh_after_bulk(command: Any, **_: Any) -> None:

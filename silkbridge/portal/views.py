@@ -101,7 +101,6 @@ def organisation_detail(request: HttpRequest, pk: int) -> HttpResponse:
         and org.editor_requests.filter(user=request.user, status=EditorRequestStatus.PENDING).exists(),
         "similar": matching.similar_organisations(org, user=request.user),
         "partners": partners,
-        "partner_countries": _country_names({s.country for s in partners if s.country}),
         "listings": list(listings_of_organisation(org.pk).prefetch_related(None)[:40]),
     }
     return render(request, "portal/organisation_detail.html", context)

@@ -19,6 +19,7 @@ from silkbridge.core import audit
 from silkbridge.core.models import AuditEntry
 from silkbridge.registry.affiliation import AffiliationMatcher, Match, key, normalise
 from silkbridge.registry.affiliation import Organisation as Named
+from silkbridge.registry.enums import OrganisationStatus
 from silkbridge.registry.models import Expert, Organisation, OrganisationRedirect
 
 _cache: dict[str, Any] = {}
@@ -93,8 +94,10 @@ def likely_duplicates() -> list[tuple[int, ...]]:
     """Groups of organisations (ids) in one country that share a name as the matcher reads
     names (case, accents, punctuation and abbreviations aside: "Univ. of Nairobi" is
     "University of Nairobi"), their main names or any other: same main name first, then
-    same city, then larger groups. Worked out from the cached matcher, once per registry
-    version."""
+    same city, then larger groups. Organisations with different ROR ids and different websites
+    are distinct (ROR curates its own duplicates away) unless one of them is withdrawn, so a
+    group keeps only members that may be one (``_may_be_one``). Worked out from the cached
+    matcher, once per registry version."""
     matcher = registry_matcher()
     if _cache.get("duplicates_of") is not matcher:
         groups: set[frozenset[int]] = set()
@@ -105,6 +108,7 @@ def likely_duplicates() -> list[tuple[int, ...]]:
             for i in members:
                 by_country[matcher.orgs[i].country].add(i)
             groups.update(frozenset(g) for g in by_country.values() if len(g) > 1)
+        groups = _split_distinct(groups, matcher)
 
         def strength(group: frozenset[int]) -> tuple[bool, bool, int, str]:
             names = {matcher.main_name[i] for i in group}
@@ -116,6 +120,42 @@ def likely_duplicates() -> list[tuple[int, ...]]:
             duplicates_of=matcher, duplicates=[tuple(sorted(int(matcher.orgs[i].id) for i in g)) for g in ranked]
         )
     return _cache["duplicates"]  # type: ignore[no-any-return]
+
+
+def _site(website: str) -> str:
+    return website.lower().split("//")[-1].strip("/").removeprefix("www.")
+
+
+def _split_distinct(groups: set[frozenset[int]], matcher: AffiliationMatcher) -> set[frozenset[int]]:
+    """Each group split into the parts whose members may be one organisation (connected by
+    pairs that ``_may_be_one``); parts of one are dropped."""
+    ids = {int(matcher.orgs[i].id): i for g in groups for i in g}
+    rows = Organisation.objects.filter(pk__in=ids).values_list("pk", "ror_id", "website", "status")
+    withdrawn = OrganisationStatus.WITHDRAWN
+    identity = {ids[pk]: (ror or "", _site(site), status == withdrawn) for pk, ror, site, status in rows}
+    result: set[frozenset[int]] = set()
+    for group in groups:
+        left = set(group)
+        while left:
+            part, todo = set(), [left.pop()]
+            while todo:
+                i = todo.pop()
+                part.add(i)
+                joined = {j for j in left if _may_be_one(identity.get(i), identity.get(j))}
+                left -= joined
+                todo.extend(joined)
+            if len(part) > 1:
+                result.add(frozenset(part))
+    return result
+
+
+def _may_be_one(a: tuple[str, str, bool] | None, b: tuple[str, str, bool] | None) -> bool:
+    """False for two organisations with different ROR ids and different websites, neither withdrawn."""
+    if a is None or b is None:
+        return True
+    (ror_a, site_a, withdrawn_a), (ror_b, site_b, withdrawn_b) = a, b
+    distinct = ror_a and ror_b and ror_a != ror_b and site_a and site_b and site_a != site_b
+    return bool(withdrawn_a or withdrawn_b or not distinct)
 
 
 def duplicate_groups(groups: Iterable[tuple[int, ...]]) -> list[DuplicateGroup]:
@@ -131,7 +171,7 @@ def duplicate_groups(groups: Iterable[tuple[int, ...]]) -> list[DuplicateGroup]:
 def _group(orgs: list[Organisation]) -> DuplicateGroup:
     same_name = len({key(normalise(o.name)) for o in orgs}) == 1
     evidence = [str(DUPLICATE_EVIDENCE["same name"]) if same_name else _shared_name(orgs)]
-    sites = {o.website.split("//")[-1].strip("/").removeprefix("www.") for o in orgs if o.website}
+    sites = {_site(o.website) for o in orgs if o.website}
     for agrees, what in (
         (bool(orgs[0].country_id), "same country"),
         (len({o.city for o in orgs}) == 1 and bool(orgs[0].city), "same city"),

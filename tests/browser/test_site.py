@@ -142,3 +142,28 @@ def test_staff_see_the_fair_exposure_report(registry: Any, live_server: Any, pag
     assert "Part des apparitions" in table.inner_text()
     assert table.locator("tbody tr").count() > 1
     page.screenshot(path=str(ARTIFACTS / "exposure-fr.png"), full_page=True)
+
+
+def test_an_edited_organisation_is_found_by_its_new_words(registry: Any, live_server: Any, page: Any) -> None:
+    from django.test import Client
+
+    from silkbridge.registry.models import Organisation
+    from tests.factories import UserFactory
+
+    client = Client()
+    client.force_login(UserFactory(is_staff=True))
+    page.context.add_cookies(
+        [{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": live_server.url}]
+    )
+    org = Organisation.objects.get(name="Heilongjiang Academy of Sciences")
+    page.goto(f"{live_server.url}/en/search/?q=permafrost+thaw+monitoring")
+    expect(page.locator("p.empty")).to_be_visible()
+    page.goto(f"{live_server.url}/en/organisations/{org.pk}/edit/")
+    page.get_by_label("Description").fill("Permafrost thaw monitoring on the Amur.")
+    page.get_by_role("button", name="Save").click()
+    expect(page.locator("h1")).to_have_text("Heilongjiang Academy of Sciences")
+    page.goto(f"{live_server.url}/en/search/?q=permafrost+thaw+monitoring")
+    first = page.locator("li.result").first
+    expect(first.get_by_role("link", name="Heilongjiang Academy of Sciences")).to_be_visible()
+    assert "Words found: permafrost, thaw, monitoring" in first.inner_text()
+    page.screenshot(path=str(ARTIFACTS / "search-after-edit-en.png"), full_page=True)

@@ -374,3 +374,15 @@ def test_a_pair_of_chinese_characters_is_read_only_as_a_word_of_another_script()
     assert readings["project:1"] == [Reading("滴灌", "irrigation")]
     assert readings["organisation:9"] == []  # not read as "水苗"
     assert engine.search("riego", 1)[0].reasons.translated == [Reading("riego", "irrigation")]
+
+
+def test_a_reading_is_shown_only_when_it_can_be_a_translation() -> None:
+    from silkbridge.matching.lexicon import translation
+
+    assert translation("الري", "irrigation", 0.84) and translation("vaccins", "vaccines", 1.0)
+    assert translation("солнечная", "solar", 0.84) and translation("水稻", "rice", 0.78)
+    assert not translation("leo", "lee", 0.85)  # spelled alike
+    assert not translation("chocolat", "choco", 0.81)
+    assert not translation("jour", "ト日", 0.82)  # a piece of a Japanese name
+    assert not translation("水稻", "水苗", 0.9)  # a pair of the same script
+    assert not translation("riego", "ri", 0.91)  # a piece, not a word

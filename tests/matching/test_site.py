@@ -327,3 +327,124 @@ def test_the_settings_accept_exactly_the_embedders_that_exist(monkeypatch: Any) 
     monkeypatch.setenv("SILKBRIDGE_EMBEDDER", "bert")
     with pytest.raises(ImproperlyConfigured, match="SILKBRIDGE_EMBEDDER must be one of"):
         env_choice("SILKBRIDGE_EMBEDDER", "default", ("default", "e5", "fake"))
+
+
+@pytest.fixture
+def cooperation_records(reference: Any) -> dict[str, Any]:
+    from silkbridge.cooperation.models import Agreement, DemonstrationCentre, JointLab
+
+    return {
+        "agreement": Agreement.objects.create(
+            kind="intergovernmental", titles={"en": "Accord on glacier hydrology"}, summaries={"en": "Meltwater."}
+        ),
+        "lab": JointLab.objects.create(names={"en": "Joint Laboratory of Glacier Hydrology"}, description="Ice."),
+        "centre": DemonstrationCentre.objects.create(
+            names={"en": "Glacier hydrology demonstration centre"}, host_country_id="NP", technologies="Ice stupas"
+        ),
+    }
+
+
+def test_search_finds_agreements_labs_and_centres_linking_to_their_pages(
+    client: Any, cooperation_records: dict[str, Any]
+) -> None:
+    html = client.get("/en/search/", {"q": "glacier hydrology"}).content.decode()
+    for record in cooperation_records.values():
+        assert f'<a href="{record.get_absolute_url()}">{record}</a>' in html
+    assert "Joint laboratory" in html and "Demonstration centre" in html and "Agreement" in html
+    assert '<option value="lab">Joint laboratories</option>' in html
+
+
+@pytest.mark.parametrize("kind", ["agreement", "lab", "centre"])
+def test_search_filters_each_cooperation_kind_on_the_page_and_in_the_api(
+    client: Any, cooperation_records: dict[str, Any], kind: str
+) -> None:
+    record = cooperation_records[kind]
+    body = client.get("/api/v1/search", {"q": "glacier hydrology", "type": kind}).json()
+    assert keys_of(body) == [f"{kind}:{record.pk}"]
+    assert body["results"][0]["url"] == record.get_absolute_url()
+    html = client.get("/en/search/", {"q": "glacier hydrology", "type": kind}).content.decode()
+    others = [r for k, r in cooperation_records.items() if k != kind]
+    assert record.get_absolute_url() in html and not any(r.get_absolute_url() in html for r in others)
+
+
+def test_search_api_refuses_a_kind_nobody_registered(client: Any) -> None:
+    response = client.get("/api/v1/search", {"q": "glacier", "type": "spaceship"})
+    assert response.status_code == 422 and response.json()["code"] == "invalid"
+
+
+def keys_of(body: dict[str, Any]) -> list[str]:
+    return [f"{r['type']}:{r['id']}" for r in body["results"]]
+
+
+def test_a_query_that_means_nothing_finds_nothing_and_says_so(client: Any, reference: Any) -> None:
+    for n in range(40):
+        OrganisationFactory(name=f"Station {n} of Soil and Water", country_id="KE", description=f"Crops {n}.")
+    html = client.get("/en/search/", {"q": "xyzzyqq"}).content.decode()
+    assert "Nothing matched" in html and 'class="result"' not in html
+    nothing = client.get("/api/v1/search", {"q": "xyzzyqq"}).json()
+    assert nothing["count"] == 0 and nothing["items"] == [] and nothing["next"] is None
+    assert client.get("/api/v1/search", {"q": "soil water"}).json()["count"] == 40
+
+
+def similar_panel(client: Any, org: Organisation) -> str:
+    html = client.get(org.get_absolute_url()).content.decode()
+    return html.split("Similar organisations")[1].split("Potential partners")[0]
+
+
+def test_a_similar_name_alone_is_no_reason_to_suggest_an_organisation(client: Any, reference: Any) -> None:
+    laikipia = OrganisationFactory(name="Laikipia University", country_id="KE", description="")
+    OrganisationFactory(name="Latakia University", country_id="SY", description="")
+    panel = similar_panel(client, laikipia)
+    assert "Latakia" not in panel and "No similar organisation found yet." in panel
+
+
+def test_similar_organisations_show_their_own_evidence_best_first(client: Any, reference: Any) -> None:
+    source = OrganisationFactory(name="Soil Institute", country_id="KE", description="")
+    source.fields.set(["4.1", "1.5"])
+    two = OrganisationFactory(name="Ocean Centre", country_id="CL", description="")
+    two.fields.set(["4.1", "1.5"])
+    one = OrganisationFactory(name="Farm Agency", country_id="BR", description="")
+    one.fields.set(["4.1"])
+    OrganisationFactory(name="Soil Institute Annex", country_id="KE", description="")  # a name only
+    panel = similar_panel(client, source)
+    assert panel.index("Ocean Centre") < panel.index("Farm Agency") and "Annex" not in panel
+    assert "Shared fields of science: 1.5, 4.1" in panel and "Shared fields of science: 4.1<" in panel
+    assert "Same type: University or college" in panel or "Same type:" in panel
+    api = client.get(f"/api/v1/organisations/{source.pk}/similar").json()
+    assert [r["id"] for r in api] == [two.pk, one.pk]
+    assert [r["score"] for r in api] == sorted((r["score"] for r in api), reverse=True)
+
+
+def test_potential_partners_each_name_their_partners_in_common(client: Any, records: dict[str, Any]) -> None:
+    third = OrganisationFactory(name="Soil and Water Institute", country_id="CN")
+    other = Project.objects.create(title="Dark skies", start_on=date(2021, 1, 1))
+    Partnership.objects.create(organisation=records["stars"], project=other)
+    Partnership.objects.create(organisation=third, project=other)
+    partners = client.get(records["soil"].get_absolute_url()).content.decode().split("Potential partners")[1]
+    assert re.search(r"Soil and Water Institute.*Partners in common:.*Observatory of Stars", partners, re.S)
+    assert "Share of current partners" not in partners
+    lonely = OrganisationFactory(name="Lonely Institute", country_id="CN")
+    html = client.get(lonely.get_absolute_url()).content.decode().split("Potential partners")[1]
+    assert "No suggestion yet" in html
+
+
+@pytest.mark.django_db(transaction=True)
+def test_with_a_refresh_thread_the_saving_request_does_not_wait_for_the_index(reference: Any) -> None:
+    # transactional: the thread reads what the save committed, on its own connection
+    import fcntl
+
+    org = OrganisationFactory(name="Permafrost Laboratory", country_id="NO", description="")
+    index.rebuild()
+    before = index.built_at()
+    index.start_background()
+    try:
+        with (Path(settings.SILKBRIDGE_MATCHING_DIR) / ".lock").open("w") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)  # a long rebuild elsewhere: the thread waits
+            registry.update_organisation(org, data={"description": "Thawing ground in the Arctic."}, actor=None)
+            assert index.built_at() == before  # the save returned without the index
+            fcntl.flock(lock, fcntl.LOCK_UN)
+        index.wait_background()
+    finally:
+        index.stop_background()
+    assert index.built_at() > before
+    assert index.current().engine.search("thawing ground arctic", 1)[0].key == f"organisation:{org.pk}"

@@ -260,3 +260,24 @@ def test_the_merge_page_counts_expert_affiliations_in_the_readers_grammar(
     assert expected in html
     # names keep their own direction inside the sentence (Unicode isolates)
     assert f"\u2068{dupe.name}\u2069" in html and f"\u2068{keep.name}\u2069" in html
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("second", "proposed"),
+    [
+        ({"ror_id": "02ccccc22", "website": "https://new.example.dk"}, False),  # two ROR records
+        ({"ror_id": "02ccccc22", "website": "https://new.example.dk", "status": "withdrawn"}, True),
+        ({"ror_id": "02ccccc22", "website": "https://www.carlsberg.example.dk/"}, True),  # one website
+        ({"ror_id": None, "website": "https://new.example.dk"}, True),  # one has no ROR id
+    ],
+)
+def test_organisations_of_distinct_ror_records_are_not_proposed_as_duplicates(
+    reference: Any, second: dict[str, Any], proposed: bool
+) -> None:
+    first = OrganisationFactory(name="Carlsberg Foundation", country_id="DK", ror_id="01aaaaa00",
+                                website="https://carlsberg.example.dk")  # fmt: skip
+    other = OrganisationFactory(name="Carlsberg Foundation", country_id="DK", **second)
+    groups = identity.likely_duplicates()
+    assert (tuple(sorted([first.pk, other.pk])) in groups) is proposed
+    assert len(groups) == int(proposed)

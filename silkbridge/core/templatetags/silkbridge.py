@@ -38,3 +38,9 @@ def isolated(value: Any) -> str:
     direction and does not carry the brackets and numbers around it along. Plain text: it
     works in a page's title as well as in its body."""
     return f"\u2068{value}\u2069"
+
+
+@register.filter
+def verbose_name(obj: Any) -> str:
+    """A model instance's kind, translated ("joint laboratory")."""
+    return str(obj._meta.verbose_name)
