@@ -217,6 +217,14 @@ def registrations_for_organiser(event: Event) -> QuerySet[Registration]:
     return event.registrations.select_related("category", "user").order_by("status", "created_at", "id")
 
 
+def badge_registrations(event: Event, category: str = "") -> QuerySet[Registration]:
+    """Confirmed participants to print badges for, by name; of one category when given."""
+    qs = event.registrations.filter(status=RegistrationStatus.CONFIRMED).select_related("category")
+    if category:
+        qs = qs.filter(category__category=category)
+    return qs.order_by("name", "id")
+
+
 def request_counts(event: Event) -> dict[str, int]:
     rows = event.meeting_requests.values("status").annotate(n=Count("id"))
     counts = dict.fromkeys(RequestStatus.values, 0)
@@ -269,6 +277,14 @@ def get_registration_for_user(user: Any, event: Event) -> Registration:
     """The user's own (not cancelled) registration for `event`; 404 without one."""
     registration = registration_of(event, user)
     if registration is None:
+        raise Http404
+    return registration
+
+
+def get_confirmed_registration_for_user(user: Any, event: Event) -> Registration:
+    """The user's own confirmed registration (a badge, a check-in): 404 otherwise."""
+    registration = get_registration_for_user(user, event)
+    if registration.status != RegistrationStatus.CONFIRMED:
         raise Http404
     return registration
 

@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from silkbridge.core.pagination import page_of
-from silkbridge.events import agenda, domain, queries, report
+from silkbridge.events import agenda, badges, domain, queries, report
 from silkbridge.events.enums import RunStatus
 from silkbridge.events.forms import (
     AnswerForm,
@@ -237,6 +237,36 @@ def agenda_ics(request: HttpRequest, slug: str) -> HttpResponse:
     return response
 
 
+# --- Badges --------------------------------------------------------------------------------------
+
+
+def _pdf(content: bytes, filename: str) -> HttpResponse:
+    response = HttpResponse(content, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["Cache-Control"] = "private, no-store"  # badge secrets
+    return response
+
+
+@login_required
+@require_GET
+def my_badge(request: HttpRequest, slug: str) -> HttpResponse:
+    event = queries.get_event_for_user(request.user, slug)
+    me = queries.get_confirmed_registration_for_user(request.user, event)
+    return _pdf(badges.badges_pdf(event, [me]), f"{event.slug}-badge.pdf")
+
+
+@login_required
+@require_GET
+def event_badges(request: HttpRequest, slug: str) -> HttpResponse:
+    """All confirmed participants' badges (?category=scholar for one category), as A6
+    pages or (?layout=sheet) four to an A4 sheet."""
+    event = queries.get_event_for_user(request.user, slug, perm="events.print_badges")
+    category = request.GET.get("category", "")
+    registrations = queries.badge_registrations(event, category)
+    content = badges.badges_pdf(event, registrations, sheet=request.GET.get("layout") == "sheet")
+    return _pdf(content, f"{event.slug}-badges{'-' + category if category else ''}.pdf")
+
+
 # --- Programme ------------------------------------------------------------------------------------
 
 
@@ -372,7 +402,8 @@ SCHEDULE_PAGE_SIZE = 100
 def registrations(request: HttpRequest, slug: str) -> HttpResponse:
     event = queries.get_event_for_user(request.user, slug, perm="events.view_registrations")
     page = page_of(queries.registrations_for_organiser(event), request.GET.get("page"), SCHEDULE_PAGE_SIZE)
-    return render(request, "events/registrations.html", {"event": event, "page": page})
+    context = {"event": event, "page": page, "categories": event.categories.all()}
+    return render(request, "events/registrations.html", context)
 
 
 @login_required
