@@ -161,6 +161,7 @@ class Registration(models.Model):
     # What the badge's QR code carries: random, neither a URL nor the id; only the
     # participant and the event's organisers ever see it.
     badge_secret = models.CharField(max_length=20, unique=True, default=new_badge_secret, editable=False)
+    checked_in_at = models.DateTimeField(_("checked in"), null=True, blank=True)
 
     class Meta:
         ordering = ["event", "created_at", "id"]  # also the waiting list's order

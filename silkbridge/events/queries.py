@@ -225,6 +225,13 @@ def badge_registrations(event: Event, category: str = "") -> QuerySet[Registrati
     return qs.order_by("name", "id")
 
 
+def attendance(event: Event) -> dict[str, int]:
+    """Confirmed participants, and how many of them have checked in."""
+    return event.registrations.filter(status=RegistrationStatus.CONFIRMED).aggregate(
+        confirmed=Count("id"), arrived=Count("id", filter=Q(checked_in_at__isnull=False))
+    )
+
+
 def request_counts(event: Event) -> dict[str, int]:
     rows = event.meeting_requests.values("status").annotate(n=Count("id"))
     counts = dict.fromkeys(RequestStatus.values, 0)

@@ -9,7 +9,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Count, Q
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -22,6 +22,7 @@ from silkbridge.events.enums import RunStatus
 from silkbridge.events.forms import (
     AnswerForm,
     BookingForm,
+    CheckInForm,
     DelegationInviteForm,
     DelegationMemberForm,
     DirectoryListingForm,
@@ -265,6 +266,42 @@ def event_badges(request: HttpRequest, slug: str) -> HttpResponse:
     registrations = queries.badge_registrations(event, category)
     content = badges.badges_pdf(event, registrations, sheet=request.GET.get("layout") == "sheet")
     return _pdf(content, f"{event.slug}-badges{'-' + category if category else ''}.pdf")
+
+
+# --- Check-in -------------------------------------------------------------------------------------
+
+
+@login_required
+@require_GET
+def check_in_desk(request: HttpRequest, slug: str) -> HttpResponse:
+    """The desk page: a code typed or scanned (static/js/checkin.js) is posted to
+    `check_in`; offline, the script queues it in the browser and sends it later."""
+    event = queries.get_event_for_user(request.user, slug, perm="events.check_in")
+    context = {"event": event, "form": CheckInForm(), "attendance": queries.attendance(event)}
+    return render(request, "events/checkin.html", context)
+
+
+def _check_in_message(result: domain.CheckIn, code: str) -> tuple[str, str]:
+    if result.registration is None:
+        return "unknown", _("No confirmed participant has the code %(code)s.") % {"code": code}
+    values = {"name": result.registration.name, "organisation": result.registration.organisation_name or "—"}
+    if result.new:
+        return "checked-in", _("Welcome, %(name)s (%(organisation)s): checked in.") % values
+    return "already", _("%(name)s (%(organisation)s) is already checked in.") % values
+
+
+@login_required
+@require_POST
+def check_in(request: HttpRequest, slug: str) -> HttpResponse:
+    """Check a badge's code in; JSON for the desk's script, a message and redirect without it."""
+    event = queries.get_event_for_user(request.user, slug, perm="events.check_in")
+    form = CheckInForm(request.POST)
+    code = form.cleaned_data["code"] if form.is_valid() else ""
+    result, text = _check_in_message(domain.check_in(event=event, code=code, actor=request.user), code)
+    if "application/json" in request.headers.get("Accept", ""):
+        return JsonResponse({"result": result, "message": text, "code": code})
+    (messages.success if result == "checked-in" else messages.warning)(request, text)
+    return redirect("events:check_in_desk", slug=event.slug)
 
 
 # --- Programme ------------------------------------------------------------------------------------

@@ -7,6 +7,7 @@ editing at once are applied one after the other and each change is checked again
 state the other left. Registration locks the category's row, a request the requester's."""
 
 from silkbridge.events.domain.base import MeetingRuleError, locked_event
+from silkbridge.events.domain.checkin import CheckIn, check_in, normalise_code
 from silkbridge.events.domain.meetings import (
     cancel_meeting,
     import_instance,
@@ -41,6 +42,7 @@ from silkbridge.events.domain.requests import (
 from silkbridge.events.domain.setup import SetupError, save_event
 
 __all__ = [
+    "CheckIn",
     "DelegationError",
     "MeetingRuleError",
     "ProgrammeClash",
@@ -52,6 +54,7 @@ __all__ = [
     "add_delegation_member",
     "cancel_meeting",
     "cancel_registration",
+    "check_in",
     "decline_meeting_request",
     "delete_session",
     "expire_requests",
@@ -59,6 +62,7 @@ __all__ = [
     "invite_delegation",
     "locked_event",
     "move_meeting",
+    "normalise_code",
     "pin_meeting",
     "place_meeting",
     "publish_schedule",
