@@ -312,6 +312,10 @@ class MeetingFeedback(models.Model):
     registration = models.ForeignKey(Registration, on_delete=models.CASCADE, related_name="meeting_feedback")
     happened = models.BooleanField(_("the meeting happened"))
     outcome = models.CharField(_("what it led to"), max_length=20, choices=Outcome.choices, blank=True)
+    # The agreement draft this side carried into the cooperation registry, if any.
+    agreement = models.ForeignKey(
+        "cooperation.Agreement", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:

@@ -360,6 +360,18 @@ def feedback_of(registration: Registration) -> dict[int, Any]:
     return {f.meeting_id: f for f in MeetingFeedback.objects.filter(registration=registration)}
 
 
+def get_own_feedback(registration: Registration, meeting_pk: int) -> MeetingFeedback:
+    """The participant's own answer about one of their meetings; 404 without one."""
+    feedback = (
+        MeetingFeedback.objects.select_related("meeting__event", "meeting__request__requester__user__organisation",
+                                               "meeting__request__recipient__user__organisation")
+        .filter(registration=registration, meeting_id=meeting_pk).first()
+    )  # fmt: skip
+    if feedback is None:
+        raise Http404
+    return feedback
+
+
 def get_delegation_for_user(user: Any, event: Event, pk: int) -> Delegation:
     """A delegation, for its head and the event's organisers (404 for anyone else)."""
     delegation = event.delegations.select_related("event").filter(pk=pk).first()

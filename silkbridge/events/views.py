@@ -229,6 +229,22 @@ def meeting_feedback(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 
 
 @login_required
+@require_POST
+def carry_agreement(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    """Carry the agreement a meeting led to into the cooperation registry, for review."""
+    event = queries.get_event_for_user(request.user, slug)
+    me = queries.get_registration_for_user(request.user, event)
+    feedback = queries.get_own_feedback(me, pk)
+    try:
+        agreement = domain.carry_agreement_to_registry(feedback, actor=request.user)
+    except domain.OutcomeError as error:
+        messages.error(request, str(error))
+        return redirect("events:agenda", slug=slug)
+    messages.success(request, _("The agreement draft was added to the cooperation registry."))
+    return redirect(agreement.get_absolute_url())
+
+
+@login_required
 @require_GET
 def agenda_ics(request: HttpRequest, slug: str) -> HttpResponse:
     event = queries.get_event_for_user(request.user, slug)

@@ -21,6 +21,7 @@ from silkbridge.events.domain.meetings import (
     self_book_meeting,
     upper_bound,
 )
+from silkbridge.events.domain.outcomes import OutcomeError, carry_agreement_to_registry
 from silkbridge.events.domain.programme import ProgrammeClash, delete_session, save_session
 from silkbridge.events.domain.registration import (
     DelegationError,
@@ -45,6 +46,7 @@ __all__ = [
     "CheckIn",
     "DelegationError",
     "MeetingRuleError",
+    "OutcomeError",
     "ProgrammeClash",
     "RegistrationError",
     "RequestError",
@@ -54,6 +56,7 @@ __all__ = [
     "add_delegation_member",
     "cancel_meeting",
     "cancel_registration",
+    "carry_agreement_to_registry",
     "check_in",
     "decline_meeting_request",
     "delete_session",
