@@ -16,6 +16,7 @@ urlpatterns = [
     path("events/<slug:slug>/register/", views.register, name="register"),
     path("events/<slug:slug>/register/cancel/", views.cancel_registration, name="cancel_registration"),
     path("events/<slug:slug>/directory/", views.directory, name="directory"),
+    path("events/<slug:slug>/directory/suggestions/", views.people_to_meet, name="people_to_meet"),
     path("events/<slug:slug>/directory/<int:registration_id>/request/", views.request_meeting, name="request"),
     path("events/<slug:slug>/requests/", views.my_requests, name="requests"),
     path("events/<slug:slug>/requests/<int:pk>/answer/", views.answer_request, name="answer"),

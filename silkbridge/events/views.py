@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from silkbridge.core.pagination import page_of
-from silkbridge.events import agenda, badges, domain, queries, report
+from silkbridge.events import agenda, badges, domain, queries, report, suggestions
 from silkbridge.events.enums import RunStatus
 from silkbridge.events.forms import (
     AnswerForm,
@@ -126,6 +126,17 @@ def directory(request: HttpRequest, slug: str) -> HttpResponse:
     context = {"event": event, "me": me, "listing": listing, "people": queries.directory(event, me),
                "request_form": MeetingRequestForm()}  # fmt: skip
     return render(request, "events/directory.html", context)
+
+
+@login_required
+@require_GET
+def people_to_meet(request: HttpRequest, slug: str) -> HttpResponse:
+    """The engine's suggestions from the directory, for a confirmed participant."""
+    event = queries.get_event_for_user(request.user, slug, perm="events.request_meeting")
+    me = queries.get_confirmed_registration_for_user(request.user, event)
+    people = suggestions.people_to_meet(me, user=request.user)
+    context = {"event": event, "me": me, "people": people, "request_form": MeetingRequestForm()}
+    return render(request, "events/people_to_meet.html", context)
 
 
 @login_required
