@@ -10,7 +10,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Q
+from django.db.models import F, Q
 
 from silkbridge.events import queries
 from silkbridge.events.models import MeetingRequest, Registration
@@ -39,8 +39,9 @@ def people_to_meet(me: Registration, *, user: Any, limit: int = 10) -> list[Pers
     known = {pk for pair in asked for pk in pair}
     by_organisation: dict[int, list[Registration]] = defaultdict(list)
     listed = queries.directory(me.event, me).filter(user__organisation__isnull=False).exclude(pk__in=known)
-    for registration in listed.exclude(user__organisation=own).select_related("user"):
-        by_organisation[registration.user.organisation_id].append(registration)
+    rows = listed.exclude(user__organisation=own).annotate(org=F("user__organisation"))
+    for registration in rows:
+        by_organisation[registration.org].append(registration)
     if not by_organisation:
         return []
     results = matching.similar_records(f"organisation:{own}", user=user, kinds=["organisation"], limit=CANDIDATES)
