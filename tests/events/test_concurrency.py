@@ -1,7 +1,7 @@
 """Concurrency on PostgreSQL: parallel registrations never exceed a category's capacity nor
 lose a waiting-list position, two organisers placing meetings at once never
-double-book a participant or a table, and two desks scanning one badge record it once. (SQLite serialises writers, so these run only on
-PostgreSQL: DATABASE_URL=postgres://...)"""
+double-book a participant or a table, and two desks scanning one badge record it once.
+(SQLite serialises writers, so these run only on PostgreSQL: DATABASE_URL=postgres://...)"""
 
 import threading
 from collections.abc import Callable
