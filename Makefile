@@ -47,6 +47,7 @@ fmt: install
 bench: install
 	$(PY) bench/scheduling_bench.py
 	$(PY) bench/events_bench.py
+	$(PY) bench/checkin_bench.py
 	-$(PY) bench/affiliation_bench.py
 	$(PY) bench/scifact_bench.py
 	$(PY) bench/crosslingual_bench.py

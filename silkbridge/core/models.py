@@ -29,6 +29,12 @@ class AuditEntry(models.Model):
         "confirm-email": pgettext_lazy("audit action", "e-mail confirmed"),
         "create-token": pgettext_lazy("audit action", "API token created"),
         "revoke-token": pgettext_lazy("audit action", "API token revoked"),
+        # Conferences (events)
+        "schedule": pgettext_lazy("audit action", "meetings scheduled"),
+        "publish": pgettext_lazy("audit action", "published"),
+        "expire": pgettext_lazy("audit action", "expired"),
+        "check-in": pgettext_lazy("audit action", "checked in"),
+        "carry": pgettext_lazy("audit action", "carried into the cooperation registry"),
     }
 
     actor = models.ForeignKey(

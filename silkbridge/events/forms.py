@@ -140,6 +140,13 @@ class MeetingRequestForm(forms.Form):
     reason = forms.CharField(label=_("Why meet?"), max_length=300, widget=forms.TextInput(attrs={"maxlength": 300}))
 
 
+class CheckInForm(forms.Form):
+    code = forms.CharField(
+        label=_("Badge code"), max_length=40,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "autocapitalize": "characters", "autofocus": True}),
+    )  # fmt: skip
+
+
 class AnswerForm(forms.Form):
     decision = forms.ChoiceField(choices=[("accept", _("Accept")), ("decline", _("Decline"))])
     decline_reason = forms.ChoiceField(label=_("Reason"), choices=[("", "—"), *DeclineReason.choices], required=False)

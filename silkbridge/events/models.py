@@ -96,6 +96,15 @@ def new_token() -> str:
     return secrets.token_urlsafe(24)
 
 
+# Badge codes are typed at the check-in desk when a QR will not scan: Crockford's base32
+# alphabet (no I, L, O, U), 12 characters, 60 random bits.
+BADGE_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
+
+
+def new_badge_secret() -> str:
+    return "".join(secrets.choice(BADGE_ALPHABET) for _ in range(12))
+
+
 class Delegation(models.Model):
     """A country's delegation: an organiser invites its head by e-mail; the head registers
     the country's members, at most `quota` of them (the head included)."""
@@ -149,6 +158,10 @@ class Registration(models.Model):
     available_slots = models.JSONField(null=True, blank=True)
     max_meetings = models.PositiveIntegerField(_("meeting limit"), null=True, blank=True)
     created_at = models.DateTimeField(_("registered"), auto_now_add=True)
+    # What the badge's QR code carries: random, neither a URL nor the id; only the
+    # participant and the event's organisers ever see it.
+    badge_secret = models.CharField(max_length=20, unique=True, default=new_badge_secret, editable=False)
+    checked_in_at = models.DateTimeField(_("checked in"), null=True, blank=True)
 
     class Meta:
         ordering = ["event", "created_at", "id"]  # also the waiting list's order
@@ -299,6 +312,10 @@ class MeetingFeedback(models.Model):
     registration = models.ForeignKey(Registration, on_delete=models.CASCADE, related_name="meeting_feedback")
     happened = models.BooleanField(_("the meeting happened"))
     outcome = models.CharField(_("what it led to"), max_length=20, choices=Outcome.choices, blank=True)
+    # The agreement draft this side carried into the cooperation registry, if any.
+    agreement = models.ForeignKey(
+        "cooperation.Agreement", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:

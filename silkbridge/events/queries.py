@@ -217,6 +217,21 @@ def registrations_for_organiser(event: Event) -> QuerySet[Registration]:
     return event.registrations.select_related("category", "user").order_by("status", "created_at", "id")
 
 
+def badge_registrations(event: Event, category: str = "") -> QuerySet[Registration]:
+    """Confirmed participants to print badges for, by name; of one category when given."""
+    qs = event.registrations.filter(status=RegistrationStatus.CONFIRMED).select_related("category")
+    if category:
+        qs = qs.filter(category__category=category)
+    return qs.order_by("name", "id")
+
+
+def attendance(event: Event) -> dict[str, int]:
+    """Confirmed participants, and how many of them have checked in."""
+    return event.registrations.filter(status=RegistrationStatus.CONFIRMED).aggregate(
+        confirmed=Count("id"), arrived=Count("id", filter=Q(checked_in_at__isnull=False))
+    )
+
+
 def request_counts(event: Event) -> dict[str, int]:
     rows = event.meeting_requests.values("status").annotate(n=Count("id"))
     counts = dict.fromkeys(RequestStatus.values, 0)
@@ -269,6 +284,14 @@ def get_registration_for_user(user: Any, event: Event) -> Registration:
     """The user's own (not cancelled) registration for `event`; 404 without one."""
     registration = registration_of(event, user)
     if registration is None:
+        raise Http404
+    return registration
+
+
+def get_confirmed_registration_for_user(user: Any, event: Event) -> Registration:
+    """The user's own confirmed registration (a badge, a check-in): 404 otherwise."""
+    registration = get_registration_for_user(user, event)
+    if registration.status != RegistrationStatus.CONFIRMED:
         raise Http404
     return registration
 
@@ -335,6 +358,18 @@ def booked_request_ids(registration: Registration) -> set[int]:
 def feedback_of(registration: Registration) -> dict[int, Any]:
     """meeting id -> the participant's own answer about it."""
     return {f.meeting_id: f for f in MeetingFeedback.objects.filter(registration=registration)}
+
+
+def get_own_feedback(registration: Registration, meeting_pk: int) -> MeetingFeedback:
+    """The participant's own answer about one of their meetings; 404 without one."""
+    feedback = (
+        MeetingFeedback.objects.select_related("meeting__event", "meeting__request__requester__user__organisation",
+                                               "meeting__request__recipient__user__organisation")
+        .filter(registration=registration, meeting_id=meeting_pk).first()
+    )  # fmt: skip
+    if feedback is None:
+        raise Http404
+    return feedback
 
 
 def get_delegation_for_user(user: Any, event: Event, pk: int) -> Delegation:

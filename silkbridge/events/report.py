@@ -1,4 +1,4 @@
-"""The organiser's report: registrations by category and country, meeting requests from
+"""The organiser's report: registrations by category and country, attendance, meeting requests from
 asked to held, and what the meetings led to. Aggregates only: no personal data."""
 
 from dataclasses import dataclass
@@ -42,6 +42,17 @@ def _registrations(event: Event) -> list[Section]:
     ]  # fmt: skip
 
 
+def _attendance(event: Event) -> Section:
+    """Checked in at the venue (badge scanned or typed), of the confirmed participants."""
+    confirmed = event.registrations.filter(status=RegistrationStatus.CONFIRMED)
+    counts = confirmed.aggregate(n=Count("id"), arrived=Count("id", filter=Q(checked_in_at__isnull=False)))
+    rows = [
+        ("confirmed", str(_("Confirmed")), counts["n"]),
+        ("checked_in", str(_("Checked in")), counts["arrived"]),
+    ]
+    return Section("attendance", _("Attendance"), rows)
+
+
 def _meetings(event: Event) -> Section:
     held = MeetingFeedback.objects.filter(meeting=OuterRef("pk"), happened=True)
     published = event.meetings.filter(state=MeetingState.PUBLISHED)
@@ -70,4 +81,4 @@ def _outcomes(event: Event) -> Section:
 
 
 def event_report(event: Event) -> list[Section]:
-    return [*_registrations(event), _meetings(event), _outcomes(event)]
+    return [*_registrations(event), _attendance(event), _meetings(event), _outcomes(event)]

@@ -5,6 +5,8 @@ templates ({% has_perm %}) and the API through user.has_perm.
   change it, see its registrations and run, edit and publish its schedule.
 - A confirmed participant sees the meeting directory, requests meetings and sees their
   own requests, meetings and agenda; only a request's recipient answers it.
+- An event's organisers (and staff) print every badge and check participants in; a
+  confirmed participant downloads their own badge.
 - Everybody sees public events."""
 
 from typing import Any
@@ -82,6 +84,8 @@ rules.add_perm("events.view_registrations", manages)
 rules.add_perm("events.manage_schedule", manages)
 rules.add_perm("events.view_report", manages)
 rules.add_perm("events.invite_delegation", manages)
+rules.add_perm("events.print_badges", manages)
+rules.add_perm("events.check_in", manages)
 rules.add_perm("events.manage_delegation", heads_delegation | organises_event_of | is_staff)
 rules.add_perm("events.register", rules.is_authenticated & event_is_public)
 rules.add_perm("events.view_directory", is_confirmed_participant | manages)

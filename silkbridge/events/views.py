@@ -9,7 +9,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Count, Q
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -17,11 +17,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from silkbridge.core.pagination import page_of
-from silkbridge.events import agenda, domain, queries, report
+from silkbridge.events import agenda, badges, domain, queries, report, suggestions
 from silkbridge.events.enums import RunStatus
 from silkbridge.events.forms import (
     AnswerForm,
     BookingForm,
+    CheckInForm,
     DelegationInviteForm,
     DelegationMemberForm,
     DirectoryListingForm,
@@ -128,6 +129,17 @@ def directory(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @login_required
+@require_GET
+def people_to_meet(request: HttpRequest, slug: str) -> HttpResponse:
+    """The engine's suggestions from the directory, for a confirmed participant."""
+    event = queries.get_event_for_user(request.user, slug, perm="events.request_meeting")
+    me = queries.get_confirmed_registration_for_user(request.user, event)
+    people = suggestions.people_to_meet(me, user=request.user)
+    context = {"event": event, "me": me, "people": people, "request_form": MeetingRequestForm()}
+    return render(request, "events/people_to_meet.html", context)
+
+
+@login_required
 @require_POST
 def request_meeting(request: HttpRequest, slug: str, registration_id: int) -> HttpResponse:
     event = queries.get_event_for_user(request.user, slug, perm="events.request_meeting")
@@ -228,6 +240,22 @@ def meeting_feedback(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 
 
 @login_required
+@require_POST
+def carry_agreement(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    """Carry the agreement a meeting led to into the cooperation registry, for review."""
+    event = queries.get_event_for_user(request.user, slug)
+    me = queries.get_registration_for_user(request.user, event)
+    feedback = queries.get_own_feedback(me, pk)
+    try:
+        agreement = domain.carry_agreement_to_registry(feedback, actor=request.user)
+    except domain.OutcomeError as error:
+        messages.error(request, str(error))
+        return redirect("events:agenda", slug=slug)
+    messages.success(request, _("The agreement draft was added to the cooperation registry."))
+    return redirect(agreement.get_absolute_url())
+
+
+@login_required
 @require_GET
 def agenda_ics(request: HttpRequest, slug: str) -> HttpResponse:
     event = queries.get_event_for_user(request.user, slug)
@@ -235,6 +263,72 @@ def agenda_ics(request: HttpRequest, slug: str) -> HttpResponse:
     response = HttpResponse(agenda.to_ics(event, me), content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{event.slug}-agenda.ics"'
     return response
+
+
+# --- Badges --------------------------------------------------------------------------------------
+
+
+def _pdf(content: bytes, filename: str) -> HttpResponse:
+    response = HttpResponse(content, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["Cache-Control"] = "private, no-store"  # badge secrets
+    return response
+
+
+@login_required
+@require_GET
+def my_badge(request: HttpRequest, slug: str) -> HttpResponse:
+    event = queries.get_event_for_user(request.user, slug)
+    me = queries.get_confirmed_registration_for_user(request.user, event)
+    return _pdf(badges.badges_pdf(event, [me]), f"{event.slug}-badge.pdf")
+
+
+@login_required
+@require_GET
+def event_badges(request: HttpRequest, slug: str) -> HttpResponse:
+    """All confirmed participants' badges (?category=scholar for one category), as A6
+    pages or (?layout=sheet) four to an A4 sheet."""
+    event = queries.get_event_for_user(request.user, slug, perm="events.print_badges")
+    category = request.GET.get("category", "")
+    registrations = queries.badge_registrations(event, category)
+    content = badges.badges_pdf(event, registrations, sheet=request.GET.get("layout") == "sheet")
+    return _pdf(content, f"{event.slug}-badges{'-' + category if category else ''}.pdf")
+
+
+# --- Check-in -------------------------------------------------------------------------------------
+
+
+@login_required
+@require_GET
+def check_in_desk(request: HttpRequest, slug: str) -> HttpResponse:
+    """The desk page: a code typed or scanned (static/js/checkin.js) is posted to
+    `check_in`; offline, the script queues it in the browser and sends it later."""
+    event = queries.get_event_for_user(request.user, slug, perm="events.check_in")
+    context = {"event": event, "form": CheckInForm(), "attendance": queries.attendance(event)}
+    return render(request, "events/checkin.html", context)
+
+
+def _check_in_message(result: domain.CheckIn, code: str) -> tuple[str, str]:
+    if result.registration is None:
+        return "unknown", _("No confirmed participant has the code %(code)s.") % {"code": code}
+    values = {"name": result.registration.name, "organisation": result.registration.organisation_name or "—"}
+    if result.new:
+        return "checked-in", _("Welcome, %(name)s (%(organisation)s): checked in.") % values
+    return "already", _("%(name)s (%(organisation)s) is already checked in.") % values
+
+
+@login_required
+@require_POST
+def check_in(request: HttpRequest, slug: str) -> HttpResponse:
+    """Check a badge's code in; JSON for the desk's script, a message and redirect without it."""
+    event = queries.get_event_for_user(request.user, slug, perm="events.check_in")
+    form = CheckInForm(request.POST)
+    code = form.cleaned_data["code"] if form.is_valid() else ""
+    result, text = _check_in_message(domain.check_in(event=event, code=code, actor=request.user), code)
+    if "application/json" in request.headers.get("Accept", ""):
+        return JsonResponse({"result": result, "message": text, "code": code})
+    (messages.success if result == "checked-in" else messages.warning)(request, text)
+    return redirect("events:check_in_desk", slug=event.slug)
 
 
 # --- Programme ------------------------------------------------------------------------------------
@@ -372,7 +466,8 @@ SCHEDULE_PAGE_SIZE = 100
 def registrations(request: HttpRequest, slug: str) -> HttpResponse:
     event = queries.get_event_for_user(request.user, slug, perm="events.view_registrations")
     page = page_of(queries.registrations_for_organiser(event), request.GET.get("page"), SCHEDULE_PAGE_SIZE)
-    return render(request, "events/registrations.html", {"event": event, "page": page})
+    context = {"event": event, "page": page, "categories": event.categories.all()}
+    return render(request, "events/registrations.html", context)
 
 
 @login_required

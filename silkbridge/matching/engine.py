@@ -61,6 +61,11 @@ SENTENCE_TOKENS = 6  # or this many words with the short ones ("في", "de", "to
 SENTENCE_PAIRS = 7  # in Chinese or Japanese: pairs of characters (8 characters)
 SENTENCE_Z = 2.5
 FLOOR_SAMPLE = 2048
+# Among n pieces, one piece's similarity can stand out by at most (n - 1) / sqrt(n) standard
+# deviations, so a small collection (a new site, a handful of listings) could never reach
+# FLOOR_Z: below about 150 pieces the standouts are scaled up so that the best this share of
+# that most still passes, and the floor then keeps what stands out there.
+FLOOR_SMALL_SHARE = 0.6
 # A query word is read through the lexicon only when it looks like a word: the model's
 # sentence pieces cover at least this many characters each on average (a real word in any
 # of the six languages is one to three pieces; "xyzzyqq" is four, "zqdqgml" six)
@@ -200,13 +205,17 @@ class Engine:
 
     def _background(self, qvec: np.ndarray) -> tuple[float, float]:
         """Mean and standard deviation of the query's similarity to a fixed sample of the
-        collection's pieces (the same sample for every query)."""
+        collection's pieces (the same sample for every query); the deviation is scaled down for
+        a collection too small to stand out from (``FLOOR_SMALL_SHARE``)."""
         if self._sample is None:
             rows = len(self.vectors.vectors)
             chosen = np.random.default_rng(19).choice(rows, min(rows, FLOOR_SAMPLE), replace=False)
             self._sample = self.vectors.vectors[np.sort(chosen)]
         sims = self._sample @ qvec
-        return float(sims.mean()), max(float(sims.std()), 1e-6)
+        n = len(sims)
+        reachable = FLOOR_SMALL_SHARE * (n - 1) / np.sqrt(n) if n > 1 else 0.0
+        scale = max(1.0, FLOOR_Z / reachable) if reachable else 1.0
+        return float(sims.mean()), max(float(sims.std()), 1e-6) / scale
 
     # -- building -------------------------------------------------------------------------
     @classmethod

@@ -59,6 +59,7 @@ def test_registrations_with_contact_details_are_for_the_organisers_only(
     assert get("/events/expo/registrations").status_code == 401
     sections = {s["key"]: s for s in get("/events/expo/report", organiser).json()}
     assert {r["code"]: r["value"] for r in sections["category"]["rows"]} == {"official": 4}
+    assert {r["code"]: r["value"] for r in sections["attendance"]["rows"]} == {"confirmed": 4, "checked_in": 0}
     assert get("/events/expo/report", people[0].user).status_code == 403
 
 

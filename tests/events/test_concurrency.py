@@ -1,7 +1,7 @@
 """Concurrency on PostgreSQL: parallel registrations never exceed a category's capacity nor
-lose a waiting-list position, and two organisers placing meetings at once never
-double-book a participant or a table. (SQLite serialises writers, so these run only on
-PostgreSQL: DATABASE_URL=postgres://...)"""
+lose a waiting-list position, two organisers placing meetings at once never
+double-book a participant or a table, and two desks scanning one badge record it once.
+(SQLite serialises writers, so these run only on PostgreSQL: DATABASE_URL=postgres://...)"""
 
 import threading
 from collections.abc import Callable
@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 from django.db import connection, connections
 
+from silkbridge.core.models import AuditEntry
 from silkbridge.events import domain
 from silkbridge.events.enums import RegistrationStatus
 from silkbridge.events.models import Event, Meeting, Registration
@@ -77,3 +78,13 @@ def test_two_organisers_never_double_book_a_table_or_a_person(organiser: Any) ->
     results = in_parallel([lambda r=r, t=t: domain.place_meeting(r, slot=free, table=t, actor=None) for r, t in pairs])
     assert Meeting.objects.filter(request__requester=eve, slot=free).count() == 1, results
     assert sum(isinstance(r, domain.MeetingRuleError) for r in results) == 1
+
+
+def test_two_desks_scanning_one_badge_at_once_record_one_arrival(organiser: Any) -> None:
+    event = make_event(organiser)
+    ana = participant(event, "Ana")
+    results = in_parallel([lambda: domain.check_in(event=event, code=ana.badge_secret, actor=organiser)] * 6)
+    assert all(isinstance(r, domain.CheckIn) for r in results), results
+    assert [r.new for r in results].count(True) == 1
+    assert all(r.registration.pk == ana.pk for r in results)
+    assert AuditEntry.objects.filter(action="check-in").count() == 1

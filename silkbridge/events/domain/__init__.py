@@ -7,6 +7,7 @@ editing at once are applied one after the other and each change is checked again
 state the other left. Registration locks the category's row, a request the requester's."""
 
 from silkbridge.events.domain.base import MeetingRuleError, locked_event
+from silkbridge.events.domain.checkin import CheckIn, check_in, normalise_code
 from silkbridge.events.domain.meetings import (
     cancel_meeting,
     import_instance,
@@ -20,6 +21,7 @@ from silkbridge.events.domain.meetings import (
     self_book_meeting,
     upper_bound,
 )
+from silkbridge.events.domain.outcomes import OutcomeError, carry_agreement_to_registry
 from silkbridge.events.domain.programme import ProgrammeClash, delete_session, save_session
 from silkbridge.events.domain.registration import (
     DelegationError,
@@ -41,8 +43,10 @@ from silkbridge.events.domain.requests import (
 from silkbridge.events.domain.setup import SetupError, save_event
 
 __all__ = [
+    "CheckIn",
     "DelegationError",
     "MeetingRuleError",
+    "OutcomeError",
     "ProgrammeClash",
     "RegistrationError",
     "RequestError",
@@ -52,6 +56,8 @@ __all__ = [
     "add_delegation_member",
     "cancel_meeting",
     "cancel_registration",
+    "carry_agreement_to_registry",
+    "check_in",
     "decline_meeting_request",
     "delete_session",
     "expire_requests",
@@ -59,6 +65,7 @@ __all__ = [
     "invite_delegation",
     "locked_event",
     "move_meeting",
+    "normalise_code",
     "pin_meeting",
     "place_meeting",
     "publish_schedule",

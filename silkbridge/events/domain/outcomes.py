@@ -1,0 +1,62 @@
+"""What meetings led to, carried further: an agreement reached in a meeting becomes an
+agreement draft in the cooperation registry, submitted for review (cooperation's workflow
+decides: a moderator's draft is published at once, anyone else's waits for review)."""
+
+from typing import Any
+
+from django.db import transaction
+from django.utils import translation
+from django.utils.translation import gettext as _
+
+from silkbridge.cooperation import rules as cooperation_rules
+from silkbridge.cooperation.domain import save_record
+from silkbridge.cooperation.enums import AgreementKind
+from silkbridge.cooperation.models import Agreement
+from silkbridge.core import audit
+from silkbridge.events.enums import Outcome
+from silkbridge.events.models import MeetingFeedback
+from silkbridge.registry.models import Organisation
+
+
+class OutcomeError(ValueError):
+    """The outcome cannot be carried into the registry; the message says why."""
+
+
+def _own_organisation(actor: Any) -> Organisation | None:
+    """The organisation the actor submits for: theirs when they edit it, else the first one
+    they edit (cooperation only takes records that include an organisation the actor edits)."""
+    edited = cooperation_rules.edited_organisations(actor)
+    if actor.organisation_id in edited:
+        return actor.organisation
+    return Organisation.objects.filter(pk__in=edited).order_by("name").first()
+
+
+def carry_agreement_to_registry(feedback: MeetingFeedback, *, actor: Any) -> Agreement:
+    """Submit an institutional agreement draft between the two sides' organisations, titled
+    and summarised in the actor's language, and link it to `feedback` so that it is carried
+    once. Refused (OutcomeError) unless the answer was "an agreement", the actor edits an
+    organisation in the registry and the other side's account names another one."""
+    if feedback.outcome != Outcome.AGREEMENT:
+        raise OutcomeError(_("Only a meeting that led to an agreement can be carried into the registry."))
+    if feedback.agreement_id is not None:
+        raise OutcomeError(_("This agreement is already in the registry."))
+    request = feedback.meeting.request
+    other = request.recipient if feedback.registration_id == request.requester_id else request.requester
+    own = _own_organisation(actor)
+    if own is None:
+        raise OutcomeError(_("Only an editor of an organisation in the registry can submit an agreement for it."))
+    theirs = other.user.organisation if other.user_id and other.user else None
+    if theirs is None or theirs.pk == own.pk:
+        raise OutcomeError(_("The other side's organisation is not in the registry: add the agreement by hand."))
+    language = translation.get_language() or "en"
+    title = _("Agreement between %(first)s and %(second)s") % {"first": own.name, "second": theirs.name}
+    summary = _("Reached in a one-to-one meeting at %(event)s.") % {"event": feedback.meeting.event.title}
+    data = {"kind": AgreementKind.INSTITUTIONAL, "titles": {language: title}, "summaries": {language: summary},
+            "parties": ([], [own, theirs])}  # fmt: skip
+    with transaction.atomic():
+        agreement = Agreement()
+        save_record(agreement, data=data, actor=actor)
+        feedback.agreement = agreement
+        feedback.save(update_fields=["agreement"])
+        audit.record(actor=actor, action="carry", obj=feedback, changes={"agreement": [None, agreement.pk]})
+    return agreement
