@@ -4,7 +4,7 @@ from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -17,7 +17,11 @@ def confirm_delete(
     if not request.user.has_perm(perm, obj):
         raise PermissionDenied
     if request.method == "POST":
-        delete(obj, actor=request.user)
+        try:
+            delete(obj, actor=request.user)
+        except ValidationError as refusal:  # the domain refused: nothing was deleted
+            messages.error(request, " ".join(refusal.messages))
+            return redirect(obj.get_absolute_url())
         messages.success(request, _("“%(name)s” was deleted.") % {"name": obj})
         return redirect(success_url)
     return render(request, "registry/confirm_delete.html", {"object": obj, "cancel_url": obj.get_absolute_url()})

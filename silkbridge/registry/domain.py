@@ -6,10 +6,10 @@ from datetime import timedelta
 from typing import Any
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import EmailMessage
 from django.db import transaction
-from django.db.models import Model
+from django.db.models import Model, ProtectedError
 from django.http import Http404
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
@@ -59,8 +59,18 @@ def update_organisation(org: Organisation, *, data: dict[str, Any], actor: User 
 
 @transaction.atomic
 def delete_organisation(org: Organisation, *, actor: User | None) -> None:
+    """Delete an organisation that no record refers to; ValidationError (nothing changed)
+    when cooperation records or other protected references name it: merge it instead."""
     audit.record(actor=actor, action="delete", obj=org, changes={"name": [org.name, None]})
-    org.delete()
+    try:
+        org.delete()
+    except ProtectedError:
+        raise ValidationError(
+            _(
+                "This organisation takes part in cooperation records, so it cannot be deleted; merge it into another one instead."  # noqa: E501
+            ),
+            code="protected",
+        ) from None
 
 
 @transaction.atomic

@@ -275,3 +275,21 @@ def test_the_history_names_each_action_in_the_readers_language(
     )
     history = client_for(None).get(f"/{language}/organisations/{org.pk}/history/").content.decode()
     assert f"<td>{edited}</td>" in history and "<td>update</td>" not in history
+
+
+@pytest.mark.django_db
+def test_an_organisation_in_cooperation_records_is_not_deleted_and_the_refusal_is_clear(
+    roles: dict[str, Any], org: Organisation
+) -> None:
+    from silkbridge.accounts.domain import create_api_token
+    from tests.factories import JointLabFactory
+
+    JointLabFactory(partners=[org])
+    staff = client_for(roles["staff"])
+    page = staff.post(f"/en/organisations/{org.pk}/delete/", follow=True)
+    assert "cannot be deleted; merge it into another one instead" in page.content.decode()
+    _token, key = create_api_token(user=roles["staff"], name="t")
+    answer = staff.delete(f"/api/v1/organisations/{org.pk}", HTTP_AUTHORIZATION=f"Bearer {key}")
+    assert answer.status_code == 422 and "merge it into another one" in answer.json()["details"]["__all__"][0]
+    assert Organisation.objects.filter(pk=org.pk).exists()
+    assert not AuditEntry.objects.filter(action="delete", object_id=str(org.pk)).exists()
