@@ -110,9 +110,10 @@ def smoke(proxy: str, web1: str, web2: str) -> None:
     deadline = time.monotonic() + 120
     found = False
     while time.monotonic() < deadline and not found:
-        body = fetch(f"{proxy}/api/v1/search?q={word}", token=token)[2]
-        found = any(hit["id"] == org["id"] for hit in json.loads(body).get("items", []))
-        time.sleep(1)
+        status, headers, body = fetch(f"{proxy}/api/v1/search?q={word}", token=token)
+        found = status == 200 and any(hit["id"] == org["id"] for hit in json.loads(body).get("items", []))
+        # every 3 s stays under the search rate limit; a 429 says how long to wait
+        time.sleep(float(headers.get("Retry-After", 3)) if status == 429 else 3)
     check(found, "the worker refreshed the search index: the new name is found")
     done = tasks()
     check(bool(done) and all(s == "SUCCESSFUL" and w == ["worker-1"] for s, w in done), f"tasks: {done}")

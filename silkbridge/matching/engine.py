@@ -405,6 +405,13 @@ class Engine:
             terms, ids = self._word_terms(word)
             if terms:
                 found.append((word, terms, float(np.mean(self.lexical.idf[ids])) if ids else unknown))
+        # codes and numbers ("H2020", a grant number) are no words to the lexicon, but a record
+        # that holds them holds what was asked
+        for code in dict.fromkeys(t.strip(".,;:!?()[]\"'") for t in query.split() if any(c.isdigit() for c in t)):
+            terms = tokenize(code)
+            ids = self.lexical.term_ids(terms)
+            if terms:
+                found.append((code, terms, float(np.mean(self.lexical.idf[ids])) if ids else unknown))
         return found
 
     def _coverage(self, words: list[tuple[str, list[str], float]], doc: int, read: set[str]) -> float:

@@ -386,3 +386,10 @@ def test_a_reading_is_shown_only_when_it_can_be_a_translation() -> None:
     assert not translation("jour", "ト日", 0.82)  # a piece of a Japanese name
     assert not translation("水稻", "水苗", 0.9)  # a pair of the same script
     assert not translation("riego", "ri", 0.91)  # a piece, not a word
+
+
+def test_a_grant_number_in_the_query_counts_for_the_relevance_floor() -> None:
+    docs = [Document(key=f"project:{n}", title=f"Field trials {n}", codes=[f"GA-{800000 + n}"]) for n in range(50)]
+    hits = Engine.build(docs, FakeEmbedder()).search("800007", 5)
+    assert hits[0].key == "project:7"
+    assert hits[0].literal == 1.0 and hits[0].relevant
