@@ -21,10 +21,12 @@ import sys
 import time
 import urllib.parse
 import urllib.request
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "bench"))
+from http_timing import fetch, measure, percentile  # noqa: E402
+
 ROR = ROOT.parent / "shared" / "data" / "ror"
 FILES = [ROR / "ror_v2_records_latest.jsonl.gz", ROR / "ror_v1_only_records_flat.csv"]
 CORDIS = ROOT.parent / "shared" / "data" / "cordis-h2020" / "h2020.csv.gz"
@@ -68,25 +70,6 @@ def import_registry(env: dict[str, str]) -> tuple[float, float, float]:
     started = time.monotonic()
     run("import-cordis", str(CORDIS), env=env)
     return ror, reindex, time.monotonic() - started
-
-
-def fetch(url: str) -> float:
-    started = time.perf_counter()
-    with urllib.request.urlopen(url, timeout=30) as response:  # loopback only
-        response.read()
-        if response.status != 200:
-            raise RuntimeError(f"{url}: HTTP {response.status}")
-    return (time.perf_counter() - started) * 1000
-
-
-def measure(urls: list[str], requests: int) -> list[float]:
-    with ThreadPoolExecutor(max_workers=4) as pool:
-        list(pool.map(fetch, urls[:20] * 2))  # warm-up
-        return list(pool.map(fetch, [urls[i % len(urls)] for i in range(requests)]))
-
-
-def percentile(values: list[float], p: float) -> float:
-    return statistics.quantiles(values, n=100, method="inclusive")[int(p) - 1]
 
 
 def endpoints(base: str, env: dict[str, str]) -> dict[str, list[str]]:
