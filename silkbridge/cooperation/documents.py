@@ -2,7 +2,7 @@
 documents of the matching engine, and the partnerships behind partner suggestions,
 registered with it in ``CooperationConfig.ready()``."""
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Collection, Iterator
 from datetime import date
 from typing import Any
 
@@ -103,8 +103,13 @@ def centre_document(centre: DemonstrationCentre) -> Document:
     )
 
 
-def _chunked(queryset: QuerySet[Any], document: Callable[[Any], Document]) -> Iterator[Document]:
-    """Every record's document in primary-key order, read ``CHUNK`` records at a time."""
+def _chunked(
+    queryset: QuerySet[Any], document: Callable[[Any], Document], ids: Collection[int] | None
+) -> Iterator[Document]:
+    """Every record's document (or those of ``ids``) in primary-key order, read ``CHUNK``
+    records at a time."""
+    if ids is not None:
+        queryset = queryset.filter(pk__in=ids)
     last = 0
     while True:
         batch = list(queryset.filter(pk__gt=last).order_by("pk")[:CHUNK])
@@ -117,21 +122,21 @@ def _chunked(queryset: QuerySet[Any], document: Callable[[Any], Document]) -> It
 PARTNERS = ("fields", Prefetch("partners", queryset=Partnership.objects.select_related("organisation")))
 
 
-def _projects() -> Iterator[Document]:
-    return _chunked(Project.objects.prefetch_related(*PARTNERS), project_document)
+def _projects(ids: Collection[int] | None = None) -> Iterator[Document]:
+    return _chunked(Project.objects.prefetch_related(*PARTNERS), project_document, ids)
 
 
-def _agreements() -> Iterator[Document]:
+def _agreements(ids: Collection[int] | None = None) -> Iterator[Document]:
     parties = Prefetch("parties", queryset=AgreementParty.objects.select_related("organisation"))
-    return _chunked(Agreement.objects.prefetch_related("fields", parties), agreement_document)
+    return _chunked(Agreement.objects.prefetch_related("fields", parties), agreement_document, ids)
 
 
-def _labs() -> Iterator[Document]:
-    return _chunked(JointLab.objects.prefetch_related(*PARTNERS), lab_document)
+def _labs(ids: Collection[int] | None = None) -> Iterator[Document]:
+    return _chunked(JointLab.objects.prefetch_related(*PARTNERS), lab_document, ids)
 
 
-def _centres() -> Iterator[Document]:
-    return _chunked(DemonstrationCentre.objects.prefetch_related(*PARTNERS), centre_document)
+def _centres(ids: Collection[int] | None = None) -> Iterator[Document]:
+    return _chunked(DemonstrationCentre.objects.prefetch_related(*PARTNERS), centre_document, ids)
 
 
 def collaboration_rows() -> Iterator[tuple[str, str, str, date | None]]:

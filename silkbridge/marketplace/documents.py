@@ -2,7 +2,7 @@
 listing's matches of the other kind are one query), registered in ``MarketplaceConfig.ready()``.
 Only the public summary is indexed: details never enter the index."""
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Collection, Iterator
 from typing import Any
 
 from django.db.models import QuerySet
@@ -37,9 +37,12 @@ def listing_document(listing: Listing) -> Document:
     )
 
 
-def _documents(kind: str) -> Callable[[], Iterator[Document]]:
-    def documents() -> Iterator[Document]:
-        for listing in published_listings().filter(kind=kind).order_by("pk").iterator(chunk_size=2000):
+def _documents(kind: str) -> Callable[[Collection[int] | None], Iterator[Document]]:
+    def documents(ids: Collection[int] | None = None) -> Iterator[Document]:
+        listings = published_listings().filter(kind=kind)
+        if ids is not None:
+            listings = listings.filter(pk__in=ids)
+        for listing in listings.order_by("pk").iterator(chunk_size=2000):
             yield listing_document(listing)
 
     return documents

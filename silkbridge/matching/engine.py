@@ -11,7 +11,8 @@ those are searched with BM25 for a third, smaller part of the score.
 
 import hashlib
 import json
-from collections.abc import Callable, Iterable, Sequence
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
@@ -70,8 +71,10 @@ FLOOR_SMALL_SHARE = 0.6
 # sentence pieces cover at least this many characters each on average (a real word in any
 # of the six languages is one to three pieces; "xyzzyqq" is four, "zqdqgml" six)
 WORD_CHARS_PER_PIECE = 1.9
-FORMAT = 2  # 2: with the lexicon; the chunk vectors of format 1 are the same and are reused
-REUSABLE_FORMATS = (1, 2)
+# 3: BM25 weights without idf (applied at query time, so that updates change it); the chunk
+# vectors of formats 1 and 2 are the same and are reused
+FORMAT = 3
+REUSABLE_FORMATS = (1, 2, 3)
 WORD_KEY = "word "  # ``known`` holds the lexicon's vectors under "word <word>" (text hashes have no space)
 
 Progress = Callable[[int, int], None]
@@ -104,6 +107,16 @@ class Document:
         pieces = chunks(" ".join([", ".join(self.keywords), self.text]).strip(), CHUNK_WORDS)
         texts = ["; ".join(dict.fromkeys([self.title, *self.names]))] if self.names or not pieces else []
         return texts + [f"{self.title}: {piece}" if self.title else piece for piece in pieces]
+
+
+@dataclass
+class Added:
+    """A record indexed since the build (``Engine.apply``): its document, terms and vectors."""
+
+    document: Document
+    terms: Counter[str]
+    vectors: np.ndarray  # its chunk vectors, in the order of ``document.chunk_texts()``
+    hashes: list[str]
 
 
 @dataclass(frozen=True)
@@ -199,18 +212,28 @@ class Engine:
         self.positions = {doc.key: i for i, doc in enumerate(documents)}
         # the mean chunk vector: foreign queries are centred on it (embedding.CENTRING)
         self.centre = vectors.vectors.mean(axis=0) if len(vectors.vectors) else None
-        self._masks: dict[tuple[frozenset[str], frozenset[str]], np.ndarray] = {}
+        self._masks: dict[tuple[frozenset[str], frozenset[str]], np.ndarray | None] = {}
         self.chunk_hashes: list[str] = []
         self._sample: np.ndarray | None = None
+        # The built segment is ``documents`` as given; records changed since (``apply``) are
+        # removed from it (``alive``) and kept, in their new versions, in a small added
+        # segment that follows it, until the next build merges both.
+        self.built = len(documents)
+        self.added: list[Added] = []
+        self.added_vectors: VectorIndex | None = None
+        self.alive: np.ndarray | None = None  # which positions hold a current record (None: all)
 
     def _background(self, qvec: np.ndarray) -> tuple[float, float]:
         """Mean and standard deviation of the query's similarity to a fixed sample of the
         collection's pieces (the same sample for every query); the deviation is scaled down for
         a collection too small to stand out from (``FLOOR_SMALL_SHARE``)."""
         if self._sample is None:
-            rows = len(self.vectors.vectors)
+            pool = self.vectors.vectors
+            if len(pool) < FLOOR_SAMPLE and self.added_vectors is not None:  # a small site: its added records too
+                pool = np.concatenate([pool, self.added_vectors.vectors])
+            rows = len(pool)
             chosen = np.random.default_rng(19).choice(rows, min(rows, FLOOR_SAMPLE), replace=False)
-            self._sample = self.vectors.vectors[np.sort(chosen)]
+            self._sample = pool[np.sort(chosen)]
         sims = self._sample @ qvec
         n = len(sims)
         reachable = FLOOR_SMALL_SHARE * (n - 1) / np.sqrt(n) if n > 1 else 0.0
@@ -295,7 +318,15 @@ class Engine:
     # -- persistence ----------------------------------------------------------------------
     def save(self, directory: Path) -> None:
         directory.mkdir(parents=True, exist_ok=True)
-        meta = {"format": FORMAT, "embedder": self.embedder.name, "k1": self.lexical.k1, "b": self.lexical.b}
+        if self.added or self.alive is not None:
+            raise ValueError("an index with records applied since its build is saved by building it anew")
+        meta = {
+            "format": FORMAT,
+            "embedder": self.embedder.name,
+            "k1": self.lexical.k1,
+            "b": self.lexical.b,
+            "average": self.lexical.average,
+        }
         (directory / "meta.json").write_text(json.dumps(meta))
         with (directory / "documents.jsonl").open("w", encoding="utf-8") as out:
             for doc in self.documents:
@@ -308,6 +339,7 @@ class Engine:
             vectors=self.vectors.vectors,
             starts=self.vectors.starts,
             idf=self.lexical.idf,
+            df=self.lexical.df,
             hashes=np.asarray(self.chunk_hashes),
         )
         self.vectors.save_ann(directory / "ann.usearch")
@@ -326,9 +358,8 @@ class Engine:
             documents = [Document(**json.loads(line)) for line in lines]
         vocabulary = {t: i for i, t in enumerate(json.loads((directory / "vocabulary.json").read_text()))}
         arrays = np.load(directory / "vectors.npz")
-        lexical = BM25(
-            vocabulary, sparse.load_npz(directory / "bm25.npz").tocsr(), arrays["idf"], meta["k1"], meta["b"]
-        )
+        weights = sparse.load_npz(directory / "bm25.npz").tocsr()
+        lexical = BM25(vocabulary, weights, arrays["idf"], meta["k1"], meta["b"], arrays["df"], meta["average"])
         vectors = VectorIndex(arrays["vectors"], arrays["starts"], ann_threshold)
         vectors.load_ann(directory / "ann.usearch")
         vectors.build_ann()
@@ -340,19 +371,112 @@ class Engine:
         engine.chunk_hashes = [str(h) for h in arrays["hashes"]]
         return engine
 
+    # -- updates --------------------------------------------------------------------------
+    def apply(
+        self,
+        keys: Iterable[str],
+        documents: Sequence[Document],
+        vectors: np.ndarray,
+        starts: Sequence[int],
+        hashes: Sequence[str],
+        words: Sequence[str] = (),
+        word_vectors: np.ndarray | None = None,
+    ) -> None:
+        """Bring the records ``keys`` up to date without rebuilding the rest: each is removed
+        (a tombstone in the built segment), and those of ``documents`` (their current
+        versions; a key without one was deleted) join the added segment, with their chunk
+        vectors (``vectors[starts[i]:starts[i + 1]]`` for the i-th document, hashes alike);
+        the BM25 statistics of their terms, the vector search and the lexicon (``words``, the
+        records' words it lacks, with their vectors) follow. Cost: that of the added segment."""
+        built = self.built
+        alive = np.ones(built, dtype=bool) if self.alive is None else self.alive[:built].copy()
+        removed: list[Counter[str]] = []
+        dropped: set[int] = set()
+        for key in dict.fromkeys(keys):
+            position = self.positions.pop(key, None)
+            if position is None:
+                continue
+            if position < built:
+                alive[position] = False
+                removed.append(Counter(tokenize(self.documents[position].lexical_text())))
+            else:
+                dropped.add(position - built)
+                removed.append(self.added[position - built].terms)
+        added = [entry for i, entry in enumerate(self.added) if i not in dropped]
+        for i, doc in enumerate(documents):
+            begin, end = int(starts[i]), int(starts[i + 1])
+            terms = Counter(tokenize(doc.lexical_text()))
+            added.append(Added(doc, terms, np.asarray(vectors[begin:end], np.float32), list(hashes[begin:end])))
+        self.added = added
+        self.lexical.update(removed, [entry.terms for entry in added], len(documents))
+        pieces = [entry.vectors for entry in added]
+        stacked = np.concatenate(pieces) if pieces else np.zeros((0, self.embedder.dim), np.float32)
+        offsets = np.concatenate([[0], np.cumsum([len(p) for p in pieces], dtype=np.int64)]).astype(np.int64)
+        self.added_vectors = VectorIndex(stacked, offsets, len(stacked) + 1)  # searched exactly
+        self.documents = self.documents[:built] + [entry.document for entry in added]
+        self.positions.update((entry.document.key, built + i) for i, entry in enumerate(added))
+        self.alive = np.concatenate([alive, np.ones(len(added), dtype=bool)])
+        self._masks.clear()
+        if len(self.vectors.vectors) < FLOOR_SAMPLE:  # a small site: its added records count
+            self._sample = None
+            every = np.concatenate([self.vectors.vectors, stacked])
+            self.centre = every.mean(axis=0) if len(every) else None
+        if self.lexicon is not None and len(words) and word_vectors is not None:
+            self.lexicon.add(list(words), word_vectors)
+
+    def live_documents(self) -> Iterator[Document]:
+        """The documents of current records (not those removed or replaced since the build)."""
+        for i, doc in enumerate(self.documents):
+            if self.alive is None or self.alive[i]:
+                yield doc
+
+    def chunk_vectors(self, doc: int) -> np.ndarray:
+        """The chunk vectors of the document at position ``doc``."""
+        if doc >= self.built and self.added_vectors is not None:
+            return self.added[doc - self.built].vectors
+        return self.vectors.vectors[int(self.vectors.starts[doc]) : int(self.vectors.starts[doc + 1])]
+
+    def chunk_hashes_of(self, doc: int) -> list[str]:
+        """The text hashes of the document's chunk vectors (``chunk_vectors``)."""
+        if doc >= self.built:
+            return self.added[doc - self.built].hashes
+        return self.chunk_hashes[int(self.vectors.starts[doc]) : int(self.vectors.starts[doc + 1])]
+
+    def _similarity(self, qvec: np.ndarray, docs: np.ndarray) -> np.ndarray:
+        """Best-chunk cosine similarity of the documents at positions ``docs``."""
+        if self.added_vectors is None:
+            return self.vectors.similarity(qvec, docs)
+        sims = np.zeros(len(docs), dtype=np.float32)
+        old = docs < self.built
+        sims[old] = self.vectors.similarity(qvec, docs[old])
+        sims[~old] = self.added_vectors.similarity(qvec, docs[~old] - self.built)
+        return sims
+
+    def _nearest(self, qvec: np.ndarray, k: int, allowed: np.ndarray | None) -> np.ndarray:
+        """Positions of the ``k`` documents nearest in meaning (of those ``allowed``), best first."""
+        built = self.built
+        docs, sims = self.vectors.nearest(qvec, k, None if allowed is None else allowed[:built])
+        if self.added_vectors is None or not self.added_vectors.size:
+            return docs
+        more, more_sims = self.added_vectors.nearest(qvec, k, None if allowed is None else allowed[built:])
+        docs, sims = np.concatenate([docs, more + built]), np.concatenate([sims, more_sims])
+        return docs[np.argsort(-sims, kind="stable")[:k]]
+
     # -- ranking --------------------------------------------------------------------------
     def _mask(self, kinds: Iterable[str] | None, audiences: Iterable[str] | None) -> np.ndarray | None:
+        """Which positions may be found (None: every one)."""
         if kinds is None and audiences is None:
-            return None
+            return self.alive
         wanted = (frozenset(kinds or ()), frozenset(audiences or ()))
         if wanted not in self._masks:
-            self._masks[wanted] = np.array(
+            mask = np.array(
                 [
                     (kinds is None or doc.kind in wanted[0]) and (audiences is None or doc.audience in wanted[1])
                     for doc in self.documents
                 ],
                 dtype=bool,
             )
+            self._masks[wanted] = mask if self.alive is None else mask & self.alive
         return self._masks[wanted]
 
     def search(
@@ -467,14 +591,14 @@ class Engine:
             if exclude is not None:
                 allowed = np.ones(len(self.documents), dtype=bool) if mask is None else mask.copy()
                 allowed[exclude] = False
-            candidates.append(self.vectors.nearest(qvec, depth, allowed)[0])
+            candidates.append(self._nearest(qvec, depth, allowed))
         if not candidates:
             return []
         docs = np.unique(np.concatenate(candidates)).astype(np.int64)
         if not len(docs):
             return []
         lex = lex_all[docs] if lex_all is not None else np.zeros(len(docs), np.float32)
-        sem = self.vectors.similarity(qvec, docs) if qvec is not None else np.zeros(len(docs), np.float32)
+        sem = self._similarity(qvec, docs) if qvec is not None else np.zeros(len(docs), np.float32)
         if mode == "lexical":
             score = lex
         elif mode == "semantic":
@@ -540,10 +664,10 @@ class Engine:
         that piece is the title alone, or when the index was built with another chunking."""
         document = self.documents[doc]
         texts = document.chunk_texts()
-        begin, end = int(self.vectors.starts[doc]), int(self.vectors.starts[doc + 1])
-        if len(texts) != end - begin:
+        vectors = self.chunk_vectors(doc)
+        if len(texts) != len(vectors):
             return ""
-        text = texts[int(np.argmax(self.vectors.vectors[begin:end] @ qvec))]
+        text = texts[int(np.argmax(vectors @ qvec))]
         if document.title:  # the title leads every piece (chunk_texts); the page shows it already
             text = text.removeprefix(f"{document.title}: ").removeprefix(f"{document.title}; ")
         return "" if text == document.title else text
@@ -582,10 +706,10 @@ class Engine:
         if position is None:
             return []
         source = self.documents[position]
-        begin, end = int(self.vectors.starts[position]), int(self.vectors.starts[position + 1])
+        vectors = self.chunk_vectors(position)
         described = bool(chunks(" ".join([", ".join(source.keywords), source.text]).strip(), CHUNK_WORDS))
-        begin += 1 if described and source.names else 0  # the names piece leads (chunk_texts)
-        qvec = self.vectors.vectors[begin:end].mean(axis=0) if described and end > begin else None
+        vectors = vectors[1:] if described and source.names else vectors  # the names piece leads (chunk_texts)
+        qvec = vectors.mean(axis=0) if described and len(vectors) else None
         if qvec is not None:
             qvec = qvec / max(float(np.linalg.norm(qvec)), 1e-9)
         tokens = tokenize(" ".join(source.keywords))

@@ -1,25 +1,40 @@
-"""BM25 (Robertson/Sparck Jones, Lucene's variant of idf) over pre-tokenised documents.
+"""BM25 (Robertson/Sparck Jones, Lucene's variant of idf) over pre-tokenised documents, in
+two segments: the documents it was built with and those added since (``add``).
 
-The index stores, for every term, the BM25 weight of each document that contains it, in one
-compressed sparse matrix (terms x documents): a query sums the rows of its terms, so it costs
-time proportional to the postings it touches, not to the collection.
+The index stores, for every term, the term-frequency part of the BM25 weight of each
+document that contains it, in one compressed sparse matrix per segment (terms x documents);
+a query sums the rows of its terms, weighed by their idf, so it costs time proportional to
+the postings it touches, not to the collection. Document frequencies are kept, so that an
+added or removed document updates the idf of its own terms and nothing else is recomputed.
 """
 
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 from scipy import sparse
 
 
+def _idf(n: int, df: np.ndarray) -> np.ndarray:
+    return np.log(1 + (n - df + 0.5) / (df + 0.5)).astype(np.float32)
+
+
 @dataclass
 class BM25:
     vocabulary: dict[str, int]
-    weights: sparse.csr_matrix  # terms x documents
+    weights: sparse.csr_matrix  # terms x documents: tf * (k1 + 1) / (tf + k1 * (1 - b + b * len / avg))
     idf: np.ndarray
     k1: float = 0.9
     b: float = 0.4
+    df: np.ndarray = field(default_factory=lambda: np.zeros(0, np.float32))  # documents per term
+    average: float = 1.0  # mean document length (in terms) of the built segment
+    recent: sparse.csr_matrix | None = None  # terms x documents added since the build (``add``)
+    live: int = -1  # documents counted in ``df`` (built ones not removed, and added ones)
+
+    def __post_init__(self) -> None:
+        if self.live < 0:
+            self.live = int(self.weights.shape[1])
 
     @classmethod
     def build(cls, documents: Sequence[Sequence[str]], k1: float = 0.9, b: float = 0.4) -> "BM25":
@@ -35,41 +50,88 @@ class BM25:
                 rows.append(vocabulary.setdefault(term, len(vocabulary)))
                 cols.append(doc)
                 tfs.append(count)
-        n = max(len(documents), 1)
         tf = np.asarray(tfs, dtype=np.float32)
         col = np.asarray(cols, dtype=np.int64)
-        average = float(lengths.mean()) if len(documents) else 1.0
-        norm = k1 * (1 - b + b * lengths[col] / max(average, 1e-9))
+        average = max(float(lengths.mean()), 1e-9) if len(documents) else 1.0
+        norm = k1 * (1 - b + b * lengths[col] / average)
         df = np.bincount(np.asarray(rows, dtype=np.int64), minlength=len(vocabulary)).astype(np.float32)
-        idf = np.log(1 + (n - df + 0.5) / (df + 0.5)).astype(np.float32)
-        values = idf[np.asarray(rows, dtype=np.int64)] * tf * (k1 + 1) / (tf + norm)
+        values = tf * (k1 + 1) / (tf + norm)
         weights = sparse.csr_matrix((values, (rows, cols)), shape=(len(vocabulary), len(documents)))
         weights.sort_indices()
-        return cls(vocabulary, weights, idf, k1, b)
+        return cls(vocabulary, weights, _idf(len(documents), df), k1, b, df, average)
+
+    @property
+    def built(self) -> int:
+        """Documents of the built segment (the first ``built`` positions)."""
+        return int(self.weights.shape[1])
 
     @property
     def size(self) -> int:
-        return int(self.weights.shape[1])
+        return self.built + (int(self.recent.shape[1]) if self.recent is not None else 0)
 
     def term_ids(self, tokens: Sequence[str]) -> list[int]:
         return [self.vocabulary[t] for t in dict.fromkeys(tokens) if t in self.vocabulary]
 
+    # -- updates ---------------------------------------------------------------------------
+    def _count(self, counts: Sequence[Counter[str]], sign: int) -> set[int]:
+        """Add (``sign`` 1) or remove (-1) documents' terms to the document frequencies;
+        the ids of the terms touched."""
+        ids = [[self.vocabulary.setdefault(term, len(self.vocabulary)) for term in terms] for terms in counts]
+        if len(self.vocabulary) > len(self.df):
+            self.df = np.concatenate([self.df, np.zeros(len(self.vocabulary) - len(self.df), np.float32)])
+        for terms in ids:
+            self.df[terms] += sign
+        self.live += sign * len(counts)
+        return {tid for terms in ids for tid in terms}
+
+    def update(self, removed: Sequence[Counter[str]], recent: Sequence[Counter[str]], added: int) -> None:
+        """Remove the documents whose term counts are ``removed`` from the statistics, and make
+        ``recent`` (term counts, the last ``added`` of which are new) the recent segment; the
+        idf of every term they hold is brought up to date."""
+        touched = self._count(removed, -1) | self._count(recent[len(recent) - added :], +1)
+        if len(self.idf) < len(self.df):
+            self.idf = np.concatenate([self.idf, np.zeros(len(self.df) - len(self.idf), np.float32)])
+        ids = np.fromiter(touched, dtype=np.int64, count=len(touched))
+        self.idf[ids] = _idf(self.live, np.maximum(self.df[ids], 0))
+        rows, cols, tfs, lengths = [], [], [], []
+        for doc, terms in enumerate(recent):
+            lengths.extend([sum(terms.values())] * len(terms))
+            for term, count in terms.items():
+                rows.append(self.vocabulary[term])
+                cols.append(doc)
+                tfs.append(count)
+        tf = np.asarray(tfs, dtype=np.float32)
+        norm = self.k1 * (1 - self.b + self.b * np.asarray(lengths, np.float32) / self.average)
+        values = tf * (self.k1 + 1) / (tf + norm)
+        self.recent = sparse.csr_matrix((values, (rows, cols)), shape=(len(self.vocabulary), len(recent)))
+        self.recent.sort_indices()
+
+    # -- reading ---------------------------------------------------------------------------
     def scores(self, tokens: Sequence[str]) -> np.ndarray:
         """BM25 score of every document (a dense vector; zero where no term matches).
         A term repeated in the query counts once."""
         ids = self.term_ids(tokens)
+        scores = np.zeros(self.size, dtype=np.float32)
         if not ids:
-            return np.zeros(self.size, dtype=np.float32)
-        return np.asarray(self.weights[ids].sum(axis=0), dtype=np.float32).ravel()
+            return scores
+        built = [i for i in ids if i < self.weights.shape[0]]
+        if built:
+            scores[: self.built] = self.weights[built].T @ self.idf[built]
+        if self.recent is not None:
+            scores[self.built :] = self.recent[ids].T @ self.idf[ids]
+        return scores
 
     def matches(self, tokens: Sequence[str], doc: int) -> list[str]:
         """The tokens (of those given) that occur in document ``doc``."""
+        matrix = self.weights
+        if doc >= self.built and self.recent is not None:
+            matrix, doc = self.recent, doc - self.built
         found = []
         for term in dict.fromkeys(tokens):
             tid = self.vocabulary.get(term)
-            if tid is None:
+            if tid is None or tid >= matrix.shape[0]:
                 continue
-            postings = self.weights.indices[self.weights.indptr[tid] : self.weights.indptr[tid + 1]]
+            postings = matrix.indices[matrix.indptr[tid] : matrix.indptr[tid + 1]]
             at = int(np.searchsorted(postings, doc))
             if at < len(postings) and postings[at] == doc:
                 found.append(term)

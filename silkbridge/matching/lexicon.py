@@ -14,7 +14,7 @@ searches beside the query's own words (over XQuAD's English paragraphs "دنفر
 
 from collections import Counter
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from difflib import SequenceMatcher
 from pathlib import Path
 
@@ -48,6 +48,10 @@ Embed = Callable[[list[str]], np.ndarray]
 class Lexicon:
     words: list[str]
     index: VectorIndex  # one L2-normalised vector per word, in the order of ``words``
+    # words of records indexed since the build (``add``), searched exactly beside the others
+    added: list[str] = field(default_factory=list)
+    added_index: VectorIndex | None = None
+    _known: set[str] | None = field(default=None, repr=False)
 
     @staticmethod
     def vocabulary(texts: Iterable[str]) -> list[str]:
@@ -92,16 +96,41 @@ class Lexicon:
         index.build_ann(threads=1)  # the same readings from one build to the next (vectors.py)
         return cls(vocabulary, index)
 
+    def knows(self, word: str) -> bool:
+        if self._known is None:
+            self._known = set(self.words)
+        return word in self._known or word in self.added
+
+    def add(self, words: list[str], vectors: np.ndarray) -> None:
+        """Words of records indexed since the build, with their vectors."""
+        fresh = [i for i, w in enumerate(words) if not self.knows(w)]
+        if not fresh:
+            return
+        self.added.extend(words[i] for i in fresh)
+        old = self.added_index.vectors if self.added_index is not None else np.zeros((0, vectors.shape[1]), np.float32)
+        stacked = np.concatenate([old, np.asarray(vectors, np.float32)[fresh]])
+        self.added_index = VectorIndex(stacked, np.arange(len(stacked) + 1, dtype=np.int64), len(stacked) + 1)
+
+    def _nearest(self, vectors: np.ndarray) -> list[list[tuple[str, float]]]:
+        """Each vector's nearest words of the lexicon, added ones included, nearest first."""
+        rows: list[list[tuple[str, float]]] = [[] for _ in vectors]
+        for names, index in ((self.words, self.index), (self.added, self.added_index)):
+            if index is None or not names:
+                continue
+            found, similarity = index.nearest_each(vectors, 4 * TRANSLATIONS)
+            for row, ids, sims in zip(rows, found, similarity, strict=True):
+                row.extend((names[i], float(s)) for i, s in zip(ids, sims, strict=True))
+        return [sorted(row, key=lambda pair: -pair[1]) for row in rows]
+
     def translate(self, unknown: list[str], vectors: np.ndarray) -> dict[str, list[str]]:
         """Each unknown word (with its vector from the same model) as its nearest words. A
         pair of CJK characters is read only as words of other scripts: its nearest pairs are
         often pieces of names ("滴灌", drip irrigation, met "水苗", from "彭水苗族")."""
-        if not self.words:
+        if not self.words and not self.added:
             return {}
-        found, similarity = self.index.nearest_each(np.asarray(vectors, dtype=np.float32), 4 * TRANSLATIONS)
         readings = {}
-        for word, ids, sims in zip(unknown, found, similarity, strict=True):
-            near = ((self.words[i], float(s)) for i, s in zip(ids, sims, strict=True) if s >= MIN_SIMILARITY)
+        for word, row in zip(unknown, self._nearest(np.asarray(vectors, dtype=np.float32)), strict=True):
+            near = ((w, s) for w, s in row if s >= MIN_SIMILARITY)
             readings[word] = [w for w, s in near if translation(word, w, s)][:TRANSLATIONS]
         return readings
 

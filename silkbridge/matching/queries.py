@@ -34,7 +34,7 @@ def exposure_report(
     country appeared in search results (since ``since``), each as counts and shares; named
     by ``country_names`` (ISO code where it has no name)."""
     records: Counter[str] = Counter()
-    for doc in index.current().engine.documents:
+    for doc in index.current().engine.live_documents():
         if doc.audience == "public" and (kind is None or doc.kind == kind):
             for code in doc.countries or [""]:
                 records[code] += 1

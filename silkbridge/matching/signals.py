@@ -1,6 +1,7 @@
-"""Keep the index fresh: any committed change to a searchable record, or to who worked with
-whom, queues one index refresh after the transaction commits. Which models count is what
-the domain apps registered (``sources``)."""
+"""Keep the index fresh: a committed change to a searchable record, or to who worked with
+whom, queues an update of the records it alters once the transaction commits (``index``);
+which models count, and which records a change of theirs alters, is what the domain apps
+registered (``sources``)."""
 
 import os
 import time
@@ -17,13 +18,27 @@ from silkbridge.matching.embedding import get_embedder
 
 
 def schedule_refresh(**_: Any) -> None:
-    """Queue a refresh once the current transaction commits. The moment is taken now, inside
-    the transaction, so that one rebuild after the commit satisfies every change in it."""
+    """Queue a build of the whole index once the current transaction commits. The moment is
+    taken now, inside the transaction, so that one build after the commit satisfies every
+    change in it."""
     if bulk.is_paused():
         return
     requested_at = time.time()
 
     transaction.on_commit(lambda: index.request_refresh(requested_at))
+
+
+def record_changed(
+    instance: Model, model: type[Model] | None = None, pk_set: set[Any] | None = None, action: str = "", **_: Any
+) -> None:
+    """Queue an update of the records a saved, deleted or re-linked ``instance`` alters, once
+    the transaction commits (nothing when it rolls back)."""
+    if bulk.is_paused() or action.startswith("pre_"):
+        return
+    keys = sources.changed_keys(instance, model, pk_set or ())
+    graph = sources.changes_collaboration(instance)
+    if keys or graph:
+        transaction.on_commit(lambda: index.request_update(keys, graph=graph))
 
 
 def refresh_after_bulk(command: Any, **_: Any) -> None:
@@ -44,11 +59,11 @@ def refresh_after_bulk(command: Any, **_: Any) -> None:
 
 def _connect(models: tuple[type[Model], ...], m2m: tuple[Any, ...]) -> None:
     for model in models:
-        post_save.connect(schedule_refresh, sender=model, dispatch_uid=f"matching-save-{model._meta.label}")
-        post_delete.connect(schedule_refresh, sender=model, dispatch_uid=f"matching-delete-{model._meta.label}")
+        post_save.connect(record_changed, sender=model, dispatch_uid=f"matching-save-{model._meta.label}")
+        post_delete.connect(record_changed, sender=model, dispatch_uid=f"matching-delete-{model._meta.label}")
     for relation in m2m:
         through = relation.through
-        m2m_changed.connect(schedule_refresh, sender=through, dispatch_uid=f"matching-m2m-{through._meta.label}")
+        m2m_changed.connect(record_changed, sender=through, dispatch_uid=f"matching-m2m-{through._meta.label}")
 
 
 def _on_registered(models: tuple[type[Model], ...], m2m: tuple[Any, ...], **_: Any) -> None:

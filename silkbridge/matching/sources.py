@@ -7,7 +7,7 @@ also has their models' changes refresh the index (``signals``). So matching impo
 domain app, and a new app (events, marketplace) adds its kinds the same way.
 """
 
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Collection, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -24,7 +24,8 @@ from silkbridge.matching.engine import Document
 class Source:
     kind: str  # the document key's prefix: "organisation" in "organisation:42"
     label: str | Promise  # plural, for the search page's filter ("Organisations")
-    documents: Callable[[], Iterator[Document]]  # every record, in a stable order
+    # every record in a stable order, or those of the given ids that are still indexable
+    documents: Callable[[Collection[int] | None], Iterator[Document]]
     visible: Callable[[Viewer], QuerySet[Any]]  # the records this user may see
     countries: Callable[[Any], list[str]]  # a loaded record -> its ISO country codes
     models: tuple[type[Model], ...] = ()  # saves and deletes of these refresh the index
@@ -32,6 +33,23 @@ class Source:
     # user -> the document audiences (``Document.audience``) this user may find; every
     # document of a kind without audiences is public
     audiences: Callable[[Viewer], set[str]] = lambda user: {"public"}
+
+    def record_ids(self, instance: Model, model: type[Model] | None = None, pks: Collection[Any] = ()) -> list[int]:
+        """The ids of this kind's records whose documents a change of ``instance`` (one of
+        ``models``, or a many-to-many change: ``model`` and ``pks`` from the other side) alters:
+        the record itself, or those it points to (a partnership's project)."""
+        if not self.models:
+            return []
+        record = self.models[0]
+        if isinstance(instance, record):
+            return [instance.pk]
+        if model is record:  # the other side of a many-to-many relation changed
+            return list(pks)
+        return [
+            value
+            for f in instance._meta.concrete_fields
+            if f.is_relation and f.related_model is record and (value := getattr(instance, f.attname)) is not None
+        ]
 
 
 # Sent with ``models`` and ``m2m`` when a registration names models whose changes matter.
@@ -45,6 +63,7 @@ Collaboration = Callable[[], Iterable[tuple[str, str, str, date | None]]]
 class _Registry:
     sources: dict[str, Source] = field(default_factory=dict)
     collaboration: list[Collaboration] = field(default_factory=list)
+    collaboration_models: set[type[Model]] = field(default_factory=set)
     watched: list[tuple[tuple[type[Model], ...], tuple[Any, ...]]] = field(default_factory=list)
 
 
@@ -63,6 +82,7 @@ def register(source: Source) -> None:
 
 def register_collaboration(rows: Collaboration, *, models: tuple[type[Model], ...] = ()) -> None:
     _registry.collaboration.append(rows)
+    _registry.collaboration_models.update(models)
     _watch(models, ())
 
 
@@ -87,7 +107,34 @@ def audiences_for(user: Viewer) -> set[str]:
 def all_documents() -> Iterator[Document]:
     """Every searchable record of every registered kind."""
     for registered in _registry.sources.values():
-        yield from registered.documents()
+        yield from registered.documents(None)
+
+
+def documents_for(keys: Iterable[str]) -> Iterator[Document]:
+    """The current documents of the records ``keys`` ("organisation:42") that are still
+    indexable (none for one deleted or no longer public)."""
+    wanted: dict[str, list[int]] = {}
+    for key in keys:
+        kind, _, pk = key.partition(":")
+        if kind in _registry.sources and pk.isdigit():
+            wanted.setdefault(kind, []).append(int(pk))
+    for kind, ids in wanted.items():
+        yield from _registry.sources[kind].documents(ids)
+
+
+def changed_keys(instance: Model, model: type[Model] | None = None, pks: Collection[Any] = ()) -> list[str]:
+    """The keys of the documents a change of ``instance`` alters, over every kind."""
+    return [
+        f"{registered.kind}:{pk}"
+        for registered in _registry.sources.values()
+        if type(instance) in registered.models or model in registered.models
+        for pk in registered.record_ids(instance, model, pks)
+    ]
+
+
+def changes_collaboration(instance: Model) -> bool:
+    """Whether a change of ``instance`` alters who worked with whom."""
+    return type(instance) in _registry.collaboration_models
 
 
 def collaboration_rows() -> Iterator[tuple[str, str, str, date | None]]:

@@ -1,7 +1,7 @@
 """Organisations and experts as documents of the matching engine, registered with it in
 ``RegistryConfig.ready()``."""
 
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from typing import Any
 
 from django.db.models import QuerySet
@@ -39,13 +39,15 @@ def expert_document(expert: Expert) -> Document:
     )
 
 
-def _organisations() -> Iterator[Document]:
-    for org in Organisation.objects.prefetch_related("fields").order_by("pk").iterator(chunk_size=2000):
+def _organisations(ids: Collection[int] | None = None) -> Iterator[Document]:
+    organisations = Organisation.objects.all() if ids is None else Organisation.objects.filter(pk__in=ids)
+    for org in organisations.prefetch_related("fields").order_by("pk").iterator(chunk_size=2000):
         yield organisation_document(org)
 
 
-def _experts() -> Iterator[Document]:
-    for expert in Expert.objects.prefetch_related("fields").order_by("pk").iterator(chunk_size=2000):
+def _experts(ids: Collection[int] | None = None) -> Iterator[Document]:
+    experts = Expert.objects.all() if ids is None else Expert.objects.filter(pk__in=ids)
+    for expert in experts.prefetch_related("fields").order_by("pk").iterator(chunk_size=2000):
         yield expert_document(expert)
 
 
