@@ -9,6 +9,7 @@ query's words are also read as the index's own words nearest in meaning (lexicon
 those are searched with BM25 for a third, smaller part of the score.
 """
 
+import copy
 import hashlib
 import json
 from collections import Counter
@@ -266,11 +267,15 @@ class Engine:
         hashes = [text_hash(t) for t in texts]
         vectors = np.zeros((len(texts), embedder.dim), dtype=np.float32)
         known = known or {}
-        todo = []
+        todo = []  # one position per distinct text to embed; its copies take its vector
+        copies: dict[str, list[int]] = {}
         for i, h in enumerate(hashes):
             if h in known and len(known[h]) == embedder.dim:
                 vectors[i] = known[h]
+            elif h in copies:
+                copies[h].append(i)
             else:
+                copies[h] = []
                 todo.append(i)
         word_model = embedder if isinstance(embedder, WordModel) else None
         vocabulary = Lexicon.vocabulary(lexical_texts) if word_model else []
@@ -287,6 +292,8 @@ class Engine:
         for begin in range(0, len(todo), batch):
             part = todo[begin : begin + batch]
             vectors[part] = embedder.passages([texts[i] for i in part])
+            for i in part:
+                vectors[copies[hashes[i]]] = vectors[i]
             embedded(len(part))
         lexicon = None
         if word_model:
@@ -372,7 +379,7 @@ class Engine:
         return engine
 
     # -- updates --------------------------------------------------------------------------
-    def apply(
+    def applied(
         self,
         keys: Iterable[str],
         documents: Sequence[Document],
@@ -381,19 +388,23 @@ class Engine:
         hashes: Sequence[str],
         words: Sequence[str] = (),
         word_vectors: np.ndarray | None = None,
-    ) -> None:
-        """Bring the records ``keys`` up to date without rebuilding the rest: each is removed
+    ) -> "Engine":
+        """This index with the records ``keys`` brought up to date, without rebuilding the
+        rest (a new engine that shares what did not change: a search running on this one is
+        not disturbed, as readers of a Lucene index keep their point in time). Each is removed
         (a tombstone in the built segment), and those of ``documents`` (their current
         versions; a key without one was deleted) join the added segment, with their chunk
         vectors (``vectors[starts[i]:starts[i + 1]]`` for the i-th document, hashes alike);
         the BM25 statistics of their terms, the vector search and the lexicon (``words``, the
         records' words it lacks, with their vectors) follow. Cost: that of the added segment."""
+        new = copy.copy(self)
         built = self.built
         alive = np.ones(built, dtype=bool) if self.alive is None else self.alive[:built].copy()
+        new.positions = positions = dict(self.positions)
         removed: list[Counter[str]] = []
         dropped: set[int] = set()
         for key in dict.fromkeys(keys):
-            position = self.positions.pop(key, None)
+            position = positions.pop(key, None)
             if position is None:
                 continue
             if position < built:
@@ -407,22 +418,23 @@ class Engine:
             begin, end = int(starts[i]), int(starts[i + 1])
             terms = Counter(tokenize(doc.lexical_text()))
             added.append(Added(doc, terms, np.asarray(vectors[begin:end], np.float32), list(hashes[begin:end])))
-        self.added = added
-        self.lexical.update(removed, [entry.terms for entry in added], len(documents))
+        new.added = added
+        new.lexical = self.lexical.updated(removed, [entry.terms for entry in added], len(documents))
         pieces = [entry.vectors for entry in added]
         stacked = np.concatenate(pieces) if pieces else np.zeros((0, self.embedder.dim), np.float32)
         offsets = np.concatenate([[0], np.cumsum([len(p) for p in pieces], dtype=np.int64)]).astype(np.int64)
-        self.added_vectors = VectorIndex(stacked, offsets, len(stacked) + 1)  # searched exactly
-        self.documents = self.documents[:built] + [entry.document for entry in added]
-        self.positions.update((entry.document.key, built + i) for i, entry in enumerate(added))
-        self.alive = np.concatenate([alive, np.ones(len(added), dtype=bool)])
-        self._masks.clear()
+        new.added_vectors = VectorIndex(stacked, offsets, len(stacked) + 1)  # searched exactly
+        new.documents = self.documents[:built] + [entry.document for entry in added]
+        positions.update((entry.document.key, built + i) for i, entry in enumerate(added))
+        new.alive = np.concatenate([alive, np.ones(len(added), dtype=bool)])
+        new._masks = {}
         if len(self.vectors.vectors) < FLOOR_SAMPLE:  # a small site: its added records count
-            self._sample = None
+            new._sample = None
             every = np.concatenate([self.vectors.vectors, stacked])
-            self.centre = every.mean(axis=0) if len(every) else None
+            new.centre = every.mean(axis=0) if len(every) else None
         if self.lexicon is not None and len(words) and word_vectors is not None:
-            self.lexicon.add(list(words), word_vectors)
+            new.lexicon = self.lexicon.with_words(list(words), word_vectors)
+        return new
 
     def live_documents(self) -> Iterator[Document]:
         """The documents of current records (not those removed or replaced since the build)."""

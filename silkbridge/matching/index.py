@@ -213,7 +213,7 @@ def _catch_up(loaded: Loaded) -> None:
             continue
         try:
             arrays = np.load(_deltas() / f"{seq:010d}.npz")
-            loaded.engine.apply(
+            loaded.engine = loaded.engine.applied(
                 delta["keys"],
                 [Document(**d) for d in delta["documents"]],
                 arrays["vectors"],
@@ -345,7 +345,9 @@ def update(keys: list[str], *, graph: bool = False) -> int:
         _write_json(Path(f"{name}.json"), {"keys": keys, "documents": [asdict(d) for d in documents], "graph": graph})
         (_deltas() / "last.tmp").write_text(str(seq))
         (_deltas() / "last.tmp").replace(_deltas() / "last")
-        _catch_up(loaded)
+        with _lock:
+            _catch_up(loaded)
+        engine = loaded.engine
         merge = len(engine.added) > max(MERGE_MIN, MERGE_SHARE * engine.built)
     if merge:
         request_merge()

@@ -10,7 +10,7 @@ added or removed document updates the idf of its own terms and nothing else is r
 
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 from scipy import sparse
@@ -84,27 +84,31 @@ class BM25:
         self.live += sign * len(counts)
         return {tid for terms in ids for tid in terms}
 
-    def update(self, removed: Sequence[Counter[str]], recent: Sequence[Counter[str]], added: int) -> None:
-        """Remove the documents whose term counts are ``removed`` from the statistics, and make
-        ``recent`` (term counts, the last ``added`` of which are new) the recent segment; the
-        idf of every term they hold is brought up to date."""
-        touched = self._count(removed, -1) | self._count(recent[len(recent) - added :], +1)
-        if len(self.idf) < len(self.df):
-            self.idf = np.concatenate([self.idf, np.zeros(len(self.df) - len(self.idf), np.float32)])
+    def updated(self, removed: Sequence[Counter[str]], recent: Sequence[Counter[str]], added: int) -> "BM25":
+        """This index without the documents whose term counts are ``removed``, and with
+        ``recent`` (term counts, the last ``added`` of which are new) as its recent segment;
+        the idf of every term they hold brought up to date. A new index: the built segment's
+        matrix is shared, and searches on this one are not disturbed."""
+        new = replace(self, vocabulary=self.vocabulary, df=self.df.copy())
+        if any(term not in self.vocabulary for terms in recent[len(recent) - added :] for term in terms):
+            new.vocabulary = dict(self.vocabulary)
+        touched = new._count(removed, -1) | new._count(recent[len(recent) - added :], +1)
+        new.idf = np.concatenate([self.idf, np.zeros(len(new.df) - len(self.idf), np.float32)])
         ids = np.fromiter(touched, dtype=np.int64, count=len(touched))
-        self.idf[ids] = _idf(self.live, np.maximum(self.df[ids], 0))
+        new.idf[ids] = _idf(new.live, np.maximum(new.df[ids], 0))
         rows, cols, tfs, lengths = [], [], [], []
         for doc, terms in enumerate(recent):
             lengths.extend([sum(terms.values())] * len(terms))
             for term, count in terms.items():
-                rows.append(self.vocabulary[term])
+                rows.append(new.vocabulary[term])
                 cols.append(doc)
                 tfs.append(count)
         tf = np.asarray(tfs, dtype=np.float32)
         norm = self.k1 * (1 - self.b + self.b * np.asarray(lengths, np.float32) / self.average)
         values = tf * (self.k1 + 1) / (tf + norm)
-        self.recent = sparse.csr_matrix((values, (rows, cols)), shape=(len(self.vocabulary), len(recent)))
-        self.recent.sort_indices()
+        new.recent = sparse.csr_matrix((values, (rows, cols)), shape=(len(new.vocabulary), len(recent)))
+        new.recent.sort_indices()
+        return new
 
     # -- reading ---------------------------------------------------------------------------
     def scores(self, tokens: Sequence[str]) -> np.ndarray:

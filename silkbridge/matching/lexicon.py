@@ -14,7 +14,7 @@ searches beside the query's own words (over XQuAD's English paragraphs "دنفر
 
 from collections import Counter
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from difflib import SequenceMatcher
 from pathlib import Path
 
@@ -101,15 +101,16 @@ class Lexicon:
             self._known = set(self.words)
         return word in self._known or word in self.added
 
-    def add(self, words: list[str], vectors: np.ndarray) -> None:
-        """Words of records indexed since the build, with their vectors."""
-        fresh = [i for i, w in enumerate(words) if not self.knows(w)]
+    def with_words(self, words: list[str], vectors: np.ndarray) -> "Lexicon":
+        """This lexicon with the words of records indexed since the build, and their vectors
+        (a new one: searches on this one are not disturbed)."""
+        fresh = [i for i, w in enumerate(dict.fromkeys(words)) if not self.knows(w)]
         if not fresh:
-            return
-        self.added.extend(words[i] for i in fresh)
+            return self
         old = self.added_index.vectors if self.added_index is not None else np.zeros((0, vectors.shape[1]), np.float32)
         stacked = np.concatenate([old, np.asarray(vectors, np.float32)[fresh]])
-        self.added_index = VectorIndex(stacked, np.arange(len(stacked) + 1, dtype=np.int64), len(stacked) + 1)
+        index = VectorIndex(stacked, np.arange(len(stacked) + 1, dtype=np.int64), len(stacked) + 1)
+        return replace(self, added=self.added + [words[i] for i in fresh], added_index=index, _known=self._known)
 
     def _nearest(self, vectors: np.ndarray) -> list[list[tuple[str, float]]]:
         """Each vector's nearest words of the lexicon, added ones included, nearest first."""
