@@ -257,10 +257,17 @@ def _known_vectors(root: Path, pointer: dict | None, embedder: Embedder) -> dict
     return known
 
 
-def rebuild(progress: Progress | None = None, *, requested_at: float | None = None, fresh: bool = False) -> bool:
+def rebuild(
+    progress: Progress | None = None,
+    *,
+    requested_at: float | None = None,
+    fresh: bool = False,
+    known: dict[str, np.ndarray] | None = None,
+) -> bool:
     """Build the index anew from the database and switch to it. With ``requested_at``, does
     nothing (returns False) when the current build started after that moment: it already
-    holds every change committed before it. ``fresh`` embeds every text again."""
+    holds every change committed before it. ``fresh`` embeds every text again; ``known``:
+    more vectors to reuse (by text hash, ``Engine.build``; benchmarks)."""
     root = _root()
     with _file_lock(".build"):
         if requested_at is not None and built_at() > requested_at:
@@ -269,7 +276,7 @@ def rebuild(progress: Progress | None = None, *, requested_at: float | None = No
         seq = _last_seq()  # the updates written so far are in what is read now
         embedder = _embedder()
         pointer = _pointer()
-        known = _known_vectors(root, pointer, embedder) if not fresh else None
+        known = {**(_known_vectors(root, pointer, embedder) if not fresh else {}), **(known or {})}
         documents = list(all_documents())
         if progress:
             progress(f"{len(documents)} records read")
