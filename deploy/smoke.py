@@ -105,16 +105,18 @@ def smoke(proxy: str, web1: str, web2: str) -> None:
     status, _headers, body = fetch(f"{proxy}/en/organisations/{org['id']}/")
     check(name in body.decode(), "the edit seen on the page through the proxy")
 
-    # The edit queued a refresh of the search index; only the worker runs queued tasks.
+    # The edit queued an update of the search index (that record alone); only the worker runs
+    # queued tasks. It is searched for through the other app server, which applies the update.
     word = name.split()[-1]
-    deadline = time.monotonic() + 120
+    saved = time.monotonic()
+    deadline = saved + 120
     found = False
     while time.monotonic() < deadline and not found:
-        status, headers, body = fetch(f"{proxy}/api/v1/search?q={word}", token=token)
+        status, headers, body = fetch(f"{web2}/api/v1/search?q={word}", token=token)
         found = status == 200 and any(hit["id"] == org["id"] for hit in json.loads(body).get("items", []))
-        # every 3 s stays under the search rate limit; a 429 says how long to wait
-        time.sleep(float(headers.get("Retry-After", 3)) if status == 429 else 3)
-    check(found, "the worker refreshed the search index: the new name is found")
+        if not found:  # a 429 says how long to wait
+            time.sleep(float(headers.get("Retry-After", 1)) if status == 429 else 0.5)
+    check(found, f"the edit is found by search on app server 2 after {time.monotonic() - saved:.1f} s")
     done = tasks()
     check(bool(done) and all(s == "SUCCESSFUL" and w == ["worker-1"] for s, w in done), f"tasks: {done}")
 
