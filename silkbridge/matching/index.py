@@ -164,6 +164,8 @@ def current(*, fresh: bool = False) -> Loaded:
             pointer = _pointer()
         if pointer is None:
             loaded = _loaded[root] = _empty()
+        elif loaded is not None and loaded.folder and loaded.folder != pointer["folder"] and _requests is not None:
+            _load_in_background(root, pointer)  # an app server goes on searching what it has meanwhile
         elif loaded is None or loaded.folder != pointer["folder"]:
             try:
                 loaded = _loaded[root] = _load(root, pointer)
@@ -202,6 +204,30 @@ def _load(root: Path, pointer: dict) -> Loaded:
         except FileNotFoundError:
             pointer = _pointer() or pointer
     raise RuntimeError(f"the search index under {root} keeps changing; is a rebuild looping?")
+
+
+_loading: set[str] = set()  # builds this process is loading in the background (or could not)
+
+
+def _load_in_background(root: Path, pointer: dict) -> None:
+    """Load a new build on a thread of its own, with the updates since, then switch to it:
+    a build of a large site takes seconds to load, which no request should wait for."""
+    folder = pointer["folder"]
+    if folder in _loading:
+        return
+    _loading.add(folder)
+
+    def load() -> None:
+        try:
+            fresh = _load(root, pointer)
+            with _lock:
+                _catch_up(fresh)
+                _loaded[root] = fresh
+            _loading.discard(folder)
+        except Exception:  # another format (a newer release built it): not tried again
+            log.exception("loading the search index %s failed", folder)
+
+    threading.Thread(target=load, name="index-load", daemon=True).start()
 
 
 def _catch_up(loaded: Loaded) -> None:

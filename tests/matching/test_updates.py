@@ -187,3 +187,24 @@ def test_another_process_finds_an_edit_within_a_second_without_a_build(
     finally:
         reader.stdin.close()
         reader.wait(timeout=30)
+
+
+def test_an_app_server_loads_another_process_build_in_the_background(reference: Any) -> None:
+    org = OrganisationFactory(name="Permafrost Laboratory")
+    index.rebuild()
+    old = index.current()
+    OrganisationFactory(name="Mangrove Laboratory")
+    index.rebuild()  # as another process would: this one still holds the old build
+    index._loaded[Path(settings.SILKBRIDGE_MATCHING_DIR)] = old
+    old.checked_at = 0.0
+    index.start_background()
+    try:
+        assert index.current() is old  # no request waits for the load
+        deadline = time.monotonic() + 30
+        while index.current(fresh=True) is old and time.monotonic() < deadline:
+            time.sleep(0.05)
+    finally:
+        index.stop_background()
+    loaded = index.current()
+    assert loaded is not old and loaded.folder != old.folder
+    assert len(keys(loaded.engine, "laboratory")) == 2 and f"organisation:{org.pk}" in loaded.engine.positions
