@@ -55,6 +55,9 @@ bench: install
 	$(PY) bench/search_speed_bench.py
 	$(PY) bench/floor_bench.py
 	$(PY) bench/cold_start_bench.py
+	$(PY) bench/freshness_bench.py --demo
+	$(PY) bench/freshness_bench.py
+	$(PY) bench/growth_bench.py
 	$(PY) bench/http_bench.py
 	$(PY) bench/throttle_bench.py
 	$(PY) bench/marketplace_bench.py
