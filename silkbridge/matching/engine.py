@@ -214,6 +214,7 @@ class Engine:
         # the mean chunk vector: foreign queries are centred on it (embedding.CENTRING)
         self.centre = vectors.vectors.mean(axis=0) if len(vectors.vectors) else None
         self._masks: dict[tuple[frozenset[str], frozenset[str]], np.ndarray | None] = {}
+        self._built_masks: dict[tuple[frozenset[str], frozenset[str]], np.ndarray] = {}
         self.chunk_hashes: list[str] = []
         self._sample: np.ndarray | None = None
         # The built segment is ``documents`` as given; records changed since (``apply``) are
@@ -481,14 +482,21 @@ class Engine:
             return self.alive
         wanted = (frozenset(kinds or ()), frozenset(audiences or ()))
         if wanted not in self._masks:
-            mask = np.array(
-                [
-                    (kinds is None or doc.kind in wanted[0]) and (audiences is None or doc.audience in wanted[1])
-                    for doc in self.documents
-                ],
-                dtype=bool,
-            )
-            self._masks[wanted] = mask if self.alive is None else mask & self.alive
+
+            def mask(documents: list[Document]) -> np.ndarray:
+                return np.array(
+                    [
+                        (kinds is None or doc.kind in wanted[0]) and (audiences is None or doc.audience in wanted[1])
+                        for doc in documents
+                    ],
+                    dtype=bool,
+                )
+
+            # the built segment's part is worked out once and shared by the engines updates make
+            if wanted not in self._built_masks:
+                self._built_masks[wanted] = mask(self.documents[: self.built])
+            full = np.concatenate([self._built_masks[wanted], mask(self.documents[self.built :])])
+            self._masks[wanted] = full if self.alive is None else full & self.alive
         return self._masks[wanted]
 
     def search(

@@ -380,11 +380,17 @@ def update(keys: list[str], *, graph: bool = False) -> int:
         (_deltas() / "last.tmp").replace(_deltas() / "last")
         with _lock:
             _catch_up(loaded)
-        engine = loaded.engine
-        merge = len(engine.added) > max(MERGE_MIN, MERGE_SHARE * engine.built)
+        merge = _needs_merge(loaded.engine)
     if merge:
         request_merge()
     return seq
+
+
+def _needs_merge(engine: Engine) -> bool:
+    """Whether the records changed since the build (added or removed) have grown past
+    ``MERGE_SHARE`` of it, and ``MERGE_MIN``."""
+    removed = engine.built - int(engine.alive[: engine.built].sum()) if engine.alive is not None else 0
+    return len(engine.added) + removed > max(MERGE_MIN, MERGE_SHARE * engine.built)
 
 
 @task()
@@ -403,8 +409,7 @@ def update_index(keys: list[str], graph: bool = False) -> int:
 @task()
 def merge_index() -> bool:
     """A build in the background, unless another is running or one already merged."""
-    loaded = current(fresh=True)
-    if len(loaded.engine.added) <= max(MERGE_MIN, MERGE_SHARE * loaded.engine.built):
+    if not _needs_merge(current(fresh=True).engine):
         return False
     with _file_lock(".merging", wait=False) as mine:
         return bool(mine) and rebuild()
