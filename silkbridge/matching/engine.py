@@ -16,6 +16,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 from scipy import sparse
@@ -72,8 +73,9 @@ FLOOR_SMALL_SHARE = 0.6
 # sentence pieces cover at least this many characters each on average (a real word in any
 # of the six languages is one to three pieces; "xyzzyqq" is four, "zqdqgml" six)
 WORD_CHARS_PER_PIECE = 1.9
-# 3: BM25 weights without idf (applied at query time, so that updates change it); the chunk
-# vectors of formats 1 and 2 are the same and are reused
+# 3: BM25 weights without idf (applied at query time, so that updates change it), the chunk
+# vectors in a file of their own (chunks.npy, memory-mapped); those of formats 1 and 2 are
+# the same and are reused
 FORMAT = 3
 REUSABLE_FORMATS = (1, 2, 3)
 WORD_KEY = "word "  # ``known`` holds the lexicon's vectors under "word <word>" (text hashes have no space)
@@ -186,6 +188,13 @@ class IncompatibleIndex(ValueError):
 
 def text_hash(text: str) -> str:
     return hashlib.blake2b(text.encode(), digest_size=12).hexdigest()
+
+
+def _chunks(directory: Path, arrays: Any) -> np.ndarray:
+    """A saved index's chunk vectors, memory-mapped (the app servers of a host then share one
+    copy in the page cache); in ``vectors.npz`` in the formats before 3."""
+    path = directory / "chunks.npy"
+    return np.load(path, mmap_mode="r") if path.exists() else arrays["vectors"]
 
 
 def _minmax(values: np.ndarray) -> np.ndarray:
@@ -315,7 +324,7 @@ class Engine:
             if meta.get("format") not in REUSABLE_FORMATS or meta.get("embedder") != embedder.name:
                 return {}
             arrays = np.load(directory / "vectors.npz")
-            known = dict(zip((str(h) for h in arrays["hashes"]), arrays["vectors"], strict=True))
+            known = dict(zip((str(h) for h in arrays["hashes"]), _chunks(directory, arrays), strict=True))
             if (directory / "lexicon.npz").exists():
                 lexicon = np.load(directory / "lexicon.npz")
                 known.update(zip((WORD_KEY + str(w) for w in lexicon["words"]), lexicon["vectors"], strict=True))
@@ -342,9 +351,9 @@ class Engine:
         vocabulary = sorted(self.lexical.vocabulary, key=self.lexical.vocabulary.__getitem__)
         (directory / "vocabulary.json").write_text(json.dumps(vocabulary, ensure_ascii=False))
         sparse.save_npz(directory / "bm25.npz", self.lexical.weights)
+        np.save(directory / "chunks.npy", np.ascontiguousarray(self.vectors.vectors, dtype=np.float32))
         np.savez(
             directory / "vectors.npz",
-            vectors=self.vectors.vectors,
             starts=self.vectors.starts,
             idf=self.lexical.idf,
             df=self.lexical.df,
@@ -368,7 +377,7 @@ class Engine:
         arrays = np.load(directory / "vectors.npz")
         weights = sparse.load_npz(directory / "bm25.npz").tocsr()
         lexical = BM25(vocabulary, weights, arrays["idf"], meta["k1"], meta["b"], arrays["df"], meta["average"])
-        vectors = VectorIndex(arrays["vectors"], arrays["starts"], ann_threshold)
+        vectors = VectorIndex(_chunks(directory, arrays), arrays["starts"], ann_threshold)
         vectors.load_ann(directory / "ann.usearch")
         vectors.build_ann()
         lexicon = None
