@@ -8,7 +8,7 @@ from typing import Any
 from django.db.models import Count, Q, QuerySet
 
 from silkbridge.cooperation.enums import AgreementKind, AgreementStatus, PeriodStatus, ReviewStatus
-from silkbridge.cooperation.models import RECORD_MODELS, Agreement, DemonstrationCentre, JointLab, Project
+from silkbridge.cooperation.models import RECORD_MODELS, Agreement, DemonstrationCentre, JointLab, Output, Project
 from silkbridge.registry.models import Country
 from silkbridge.registry.queries import text_filter
 
@@ -166,17 +166,41 @@ def records_of_country(code: str) -> dict[str, list[Any]]:
     }
 
 
+OUTPUT_RECORDS = ("lab", "centre", "project")
+
+
+def outputs_of(record: Any, user: Any) -> list[Output]:
+    """The outputs of a lab, centre or project that `user` sees: the published ones; also
+    those awaiting review to whoever may change the record or publish, and to their
+    submitter."""
+    qs = Output.all_records.filter(**{record.partnership_field: record}).select_related("submitted_by")
+    if user.has_perm("cooperation.change_record", record) or user.has_perm("cooperation.publish_record"):
+        return list(qs)
+    mine = Q(submitted_by_id=user.pk) if user.is_authenticated else Q(pk__in=[])
+    return list(qs.filter(Q(is_published=True) | mine))
+
+
 def awaiting_review() -> list[Any]:
-    """Every submission awaiting a moderator (not those sent back), oldest change first."""
+    """Every submission awaiting a moderator (not those sent back), records and outputs,
+    oldest change first."""
     found: list[Any] = []
     for model in RECORD_MODELS.values():
         found += model._default_manager.filter(review_status=ReviewStatus.SUBMITTED).select_related("submitted_by")
+    found += Output.all_records.filter(review_status=ReviewStatus.SUBMITTED).select_related(
+        "submitted_by", *OUTPUT_RECORDS
+    )
     return sorted(found, key=lambda r: r.updated_at)
 
 
 def submissions_of(user: Any) -> list[Any]:
-    """The user's own submissions that are not (yet) published as submitted, newest first."""
+    """The user's own submissions (records and outputs) that are not (yet) published as
+    submitted, newest first."""
     found: list[Any] = []
     for model in RECORD_MODELS.values():
         found += model._default_manager.filter(submitted_by=user).exclude(review_status=ReviewStatus.PUBLISHED)
+    found += (
+        Output.all_records.filter(submitted_by=user)
+        .exclude(review_status=ReviewStatus.PUBLISHED)
+        .select_related(*OUTPUT_RECORDS)
+    )
     return sorted(found, key=lambda r: r.updated_at, reverse=True)

@@ -16,6 +16,8 @@ urlpatterns = [
     path("cooperation/<slug:kind>/<int:pk>/delete/", views.record_delete, name="delete"),
     path("cooperation/<slug:kind>/<int:pk>/outputs/new/", views.output_edit, name="output_create"),
     path("cooperation/<slug:kind>/<int:pk>/outputs/<int:output_pk>/", views.output_edit, name="output_edit"),
+    path("cooperation/<slug:kind>/<int:pk>/outputs/<int:output_pk>/review/", views.output_review, name="output_review"),
+    path("cooperation/<slug:kind>/<int:pk>/outputs/<int:output_pk>/delete/", views.output_delete, name="output_delete"),
     path("cooperation/<slug:kind>/<int:pk>/review/", views.record_review, name="review_action"),
     path("cooperation/<slug:kind>/<int:pk>/history/", views.record_history, name="history"),
 ]
