@@ -252,7 +252,7 @@ def _form_input(data: dict[str, Any]) -> dict[str, list[str]]:
 def _submit(request: AuthenticatedRequest, kind: str, record: Any, values: dict[str, Any]) -> dict[str, Any]:
     """Validate `values` with the record's form and save it through the review."""
     data = form_data(kind, values)
-    form = RECORDS[kind].form(data, instance=copy.copy(record))
+    form = RECORDS[kind].form(data, instance=copy.copy(record), user=request.user)
     if not form.is_valid():
         raise ValidationError(form.errors.get_json_data())
     violation = rules.party_violation(request.user, record, form.domain_data())

@@ -7,6 +7,7 @@ from typing import Any
 
 from django.db.models import Count, Q, QuerySet
 
+from silkbridge.cooperation import rules
 from silkbridge.cooperation.enums import AgreementKind, AgreementStatus, PeriodStatus, ReviewStatus
 from silkbridge.cooperation.models import RECORD_MODELS, Agreement, DemonstrationCentre, JointLab, Output, Project
 from silkbridge.registry.models import Country
@@ -204,3 +205,18 @@ def submissions_of(user: Any) -> list[Any]:
         .select_related(*OUTPUT_RECORDS)
     )
     return sorted(found, key=lambda r: r.updated_at, reverse=True)
+
+
+def pickable_records(model: type[Any], user: Any) -> QuerySet[Any]:
+    """The agreements or labs `user` may see, to link a record to: the published ones; also
+    the unpublished ones they may change (moderators and staff: every one)."""
+    if user.has_perm("cooperation.publish_record"):
+        return model.all_records.all()  # type: ignore[no-any-return]
+    if not user.is_authenticated:
+        return model.objects.all()  # type: ignore[no-any-return]
+    edited = rules.edited_organisations(user)
+    if model is Agreement:
+        mine = Q(parties__organisation_id__in=edited) | Q(parties__country_id__in=rules.officer_countries(user))
+    else:
+        mine = Q(partners__organisation_id__in=edited)
+    return model.all_records.filter(pk__in=model.all_records.filter(Q(is_published=True) | mine).values("pk"))  # type: ignore[no-any-return]

@@ -9,6 +9,7 @@ urlpatterns = [
     path("cooperation/import/<slug:kind>-template.<str:extension>", views.import_template, name="import_template"),
     path("cooperation/review/", views.review_queue, name="review"),
     path("cooperation/organisations/suggest/", views.suggest_organisations, name="suggest_organisations"),
+    path("cooperation/<slug:kind>/suggest/", views.suggest_records, name="suggest_records"),
     path("cooperation/<slug:kind>/", views.record_list, name="list"),
     path("cooperation/<slug:kind>/new/", views.record_edit, name="create"),
     path("cooperation/<slug:kind>/<int:pk>/", views.record_detail, name="detail"),

@@ -17,7 +17,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from silkbridge.accounts.models import AuthenticatedRequest
 from silkbridge.cooperation import domain, importing, queries, rules
 from silkbridge.cooperation.enums import ReviewStatus
-from silkbridge.cooperation.forms import AsOfForm, ImportForm, RecordOutputForm, ReviewForm
+from silkbridge.cooperation.forms import AsOfForm, ImportForm, RecordOutputForm, ReviewForm, picked_label
 from silkbridge.cooperation.kinds import IMPORTABLE, RECORDS, Kind, record_kind
 from silkbridge.cooperation.models import ImportJob, Output
 from silkbridge.cooperation.tasks import run_import_job
@@ -27,7 +27,7 @@ from silkbridge.core.views import confirm_delete
 from silkbridge.registry.forms import OrganisationFilterForm
 from silkbridge.registry.identity import explain_match, suggest_organisation
 from silkbridge.registry.models import Organisation
-from silkbridge.registry.queries import search_organisations
+from silkbridge.registry.queries import search_organisations, text_filter
 
 
 def _kind(slug: str) -> Kind:
@@ -123,7 +123,7 @@ def record_edit(request: AuthenticatedRequest, kind: str, pk: int | None = None)
     refusal = domain.pending_change_refusal(record) if domain.may_publish(request.user) else ""
     if refusal:  # a moderator reviews a pending change before editing (nothing is dropped unseen)
         return _pending_first(request, record, refusal, kind, spec)
-    form = spec.form(request.POST or _pending_input(record), instance=copy.copy(record))
+    form = spec.form(request.POST or _pending_input(record), instance=copy.copy(record), user=request.user)
     violation = (
         rules.party_violation(request.user, record, form.domain_data()) if form.is_bound and form.is_valid() else None
     )
@@ -167,6 +167,25 @@ def suggest_organisations(request: AuthenticatedRequest) -> HttpResponse:
         found = search_organisations(q=q).exclude(pk__in=[org.pk] if org else [])[:5]
         suggestions += [(other, "") for other in found]
     return render(request, "cooperation/_suggestions.html", {"suggestions": suggestions, "q": q})
+
+
+PICKABLE = ("agreements", "labs")
+
+
+@login_required
+def suggest_records(request: AuthenticatedRequest, kind: str) -> HttpResponse:
+    """Agreements or labs for the text typed in a picker (htmx, as you type): only records
+    the user may see, each with the label the picker reads back."""
+    if kind not in PICKABLE:
+        raise Http404
+    q = next((request.GET[k] for k in ("q", "agreement", "lab") if request.GET.get(k)), "").strip()[:200]
+    found: list[Any] = []
+    if len(q) >= 2:
+        visible = queries.pickable_records(_kind(kind).model, request.user)
+        found = list(visible.filter(text_filter(q)).order_by("pk")[:8]) if not q.isdigit() else []
+        found += list(visible.filter(pk=int(q))) if q.isdigit() else []
+    suggestions = [(record, picked_label(record)) for record in found]
+    return render(request, "cooperation/_record_suggestions.html", {"suggestions": suggestions, "q": q})
 
 
 @login_required

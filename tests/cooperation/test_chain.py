@@ -140,17 +140,3 @@ def test_identifiers_link_to_doi_or_their_own_address() -> None:
     assert identifier_url("https://doi.org/10.1/x") == "https://doi.org/10.1/x"
     assert identifier_url("CN112345678A") == ""
     assert identifier_url("javascript:alert(1)") == ""
-
-
-@pytest.mark.django_db
-def test_a_lab_is_created_under_an_agreement_chosen_by_name(roles: dict[str, Any], org: Any) -> None:
-    agreement = Agreement.objects.create(titles={"en": "China-Kenya S&T Agreement"}, kind="intergovernmental")
-    hidden = Agreement.all_records.create(titles={"en": "Unpublished MoU"}, kind="mou", is_published=False)
-    page = client_for(roles["moderator"]).get("/en/cooperation/labs/new/").content.decode()
-    assert "Add a joint laboratory" in page and "China-Kenya S&amp;T Agreement" in page
-    assert "Unpublished MoU" not in page
-    data = {"name": "Seed Lab", "agreement": str(agreement.pk), "partners_text": f"{org.name} | host"}
-    client_for(roles["moderator"]).post("/en/cooperation/labs/new/", data)
-    assert JointLab.objects.get().agreement == agreement
-    bad = client_for(roles["moderator"]).post("/en/cooperation/labs/new/", {**data, "agreement": str(hidden.pk)})
-    assert "Select a valid choice" in bad.content.decode()
