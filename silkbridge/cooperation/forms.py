@@ -361,10 +361,23 @@ class ProjectForm(RecordForm):
         self.fields["name"].label = _("Title")
 
 
-class AsOfForm(forms.Form):
-    """The day a page shows statuses on (default today) and, on lists, a status on that day."""
+DATE_FORMAT_ERROR = _("Enter the date as YYYY-MM-DD, for example 2023-03-15.")
 
-    as_of = forms.DateField(label=_("Status on"), required=False, widget=DATE, input_formats=["%Y-%m-%d"])
+
+def day_field(label: Any) -> forms.DateField:
+    """The date control of every page that shows cooperation "as of" a day (``?as_of=``)."""
+    return forms.DateField(
+        label=label, required=False, widget=DATE, input_formats=["%Y-%m-%d"],
+        error_messages={"invalid": DATE_FORMAT_ERROR},
+    )  # fmt: skip
+
+
+class AsOfForm(forms.Form):
+    """The day a page shows statuses on (default today) and, on lists, a status on that day.
+    A day that is not a date is an error shown by the control (``status_code`` 400); the
+    page then shows today, as without one."""
+
+    as_of = day_field(_("Status on"))
     status = forms.ChoiceField(label=_("Status on that day"), required=False)
 
     def __init__(self, *args: Any, statuses: list[tuple[str, str]] | None = None, **kwargs: Any) -> None:
@@ -374,6 +387,11 @@ class AsOfForm(forms.Form):
             del self.fields["status"]
         else:
             cast(forms.ChoiceField, self.fields["status"]).choices = [("", _("Any status")), *statuses]
+
+    @property
+    def status_code(self) -> int:
+        """The page's HTTP status: 400 when the day or the status is not valid."""
+        return 400 if self.is_bound and not self.is_valid() else 200
 
     def values(self) -> tuple[date, str]:
         """(the day, the status or "") from valid input; today and "" otherwise."""

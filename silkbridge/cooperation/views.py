@@ -50,7 +50,7 @@ def record_list(request: HttpRequest, kind: str) -> HttpResponse:
         record.status_then = record.status_on(day)
     context = {"kind": kind, "spec": spec, "form": form, "as_of": as_of, "page": page, "day": day,
                "kinds": RECORDS}  # fmt: skip
-    return render(request, "cooperation/list.html", context)
+    return render(request, "cooperation/list.html", context, status=as_of.status_code)
 
 
 def record_detail(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
@@ -66,7 +66,7 @@ def record_detail(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
                "review_form": ReviewForm(), "pending_rows": _pending_rows(record),
                "review_url": reverse("cooperation:review_action", args=[kind, pk]),
                "outputs": queries.outputs_of(record, request.user) if spec.model.partnership_field else []}  # fmt: skip
-    return render(request, "cooperation/detail.html", context)
+    return render(request, "cooperation/detail.html", context, status=as_of.status_code)
 
 
 RELATION_LABELS = {

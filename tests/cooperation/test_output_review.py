@@ -202,3 +202,20 @@ def test_a_moderator_may_not_edit_over_an_outputs_pending_change(
     assert output.identifier == "CN1" and output.pending["data"]["identifier"] == "CN2"
     with pytest.raises(Exception, match="awaiting review"):
         domain.save_output(output, data={"year": 2021}, actor=people["moderator"])
+
+
+@pytest.mark.django_db
+def test_an_import_reports_a_record_with_a_change_awaiting_review_and_keeps_it(
+    people: dict[str, Any], org: Any, published_lab: JointLab
+) -> None:
+    from silkbridge.cooperation.importing import run_import
+
+    JointLab.all_records.filter(pk=published_lab.pk).update(external_id="lab-soil")
+    url = f"/en/cooperation/labs/{published_lab.pk}/edit/"
+    client_for(people["editor"]).post(url, lab_data(org, "Soil and Water Lab", established_on="2020-01-01"))
+    row = {"external_id": "lab-soil", "name": "Imported Lab", "partners": f"{org.name} | host"}
+    report = run_import("labs", [row], actor=None, dry_run=False)
+    assert [(n, column) for n, column, _m in report.errors] == [(2, "external_id")]
+    assert "awaiting review" in report.errors[0][2]
+    published_lab.refresh_from_db()
+    assert str(published_lab) == "Sino-Kenyan Soil Lab" and published_lab.pending is not None
