@@ -122,7 +122,7 @@ def record_edit(request: AuthenticatedRequest, kind: str, pk: int | None = None)
         raise PermissionDenied
     refusal = domain.pending_change_refusal(record) if domain.may_publish(request.user) else ""
     if refusal:  # a moderator reviews a pending change before editing (nothing is dropped unseen)
-        return _pending_first(request, record, refusal, kind, spec)
+        return _pending_first(request, record, refusal, reverse("cooperation:review_action", args=[kind, pk]))
     form = spec.form(request.POST or _pending_input(record), instance=copy.copy(record), user=request.user)
     violation = (
         rules.party_violation(request.user, record, form.domain_data()) if form.is_bound and form.is_valid() else None
@@ -144,13 +144,13 @@ def record_edit(request: AuthenticatedRequest, kind: str, pk: int | None = None)
     return render(request, "cooperation/form.html", context)
 
 
-def _pending_first(request: HttpRequest, reviewed: Any, refusal: str, kind: str, spec: Kind) -> HttpResponse:
-    """Instead of a moderator's edit form: the change awaiting review (who, when, what) and
-    the way to review it; 409 to a submitted form, which changes nothing."""
-    if request.method == "POST":
-        messages.error(request, refusal)
-    context = {"reviewed": reviewed, "refusal": refusal, "pending_rows": _pending_rows(reviewed), "kind": kind,
-               "spec": spec, "review_url": reviewed.get_absolute_url()}  # fmt: skip
+def _pending_first(request: HttpRequest, reviewed: Any, refusal: str, review_url: str) -> HttpResponse:
+    """Instead of a moderator's edit form: the change awaiting review (who, when, what) with
+    the review's buttons; 409 to a submitted form, which changes nothing."""
+    perm = "cooperation.withdraw_output" if isinstance(reviewed, Output) else "cooperation.withdraw_record"
+    context = {"reviewed": reviewed, "refusal": refusal, "pending_rows": _pending_rows(reviewed),
+               "review_url": review_url, "review_form": ReviewForm(), "can_publish": True,
+               "can_withdraw": request.user.has_perm(perm, reviewed)}  # fmt: skip
     return render(request, "cooperation/pending_first.html", context, status=409 if request.method == "POST" else 200)
 
 
@@ -203,7 +203,9 @@ def output_edit(request: AuthenticatedRequest, kind: str, pk: int, output_pk: in
         output = domain.get_output_for_user(request.user, kind, pk, output_pk, write=True)
     refusal = domain.pending_change_refusal(output) if domain.may_publish(request.user) else ""
     if refusal:
-        return _pending_first(request, output, refusal, kind, spec)
+        return _pending_first(
+            request, output, refusal, reverse("cooperation:output_review", args=[kind, pk, output.pk])
+        )
     form = RecordOutputForm(request.POST or _pending_input(output), instance=copy.copy(output))
     if request.method == "POST" and form.is_valid():
         domain.save_output(output, data=form.domain_data(), actor=request.user, form_input=_form_input(request))

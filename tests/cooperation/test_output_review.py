@@ -168,7 +168,8 @@ def test_a_moderator_sees_a_pending_change_and_may_not_edit_over_it(
     moderator = client_for(people["moderator"])
     page = moderator.get(url + "edit/").content.decode()
     assert "A change awaits review" in page and str(people["editor"]) in page and "Soil and Water Lab" in page
-    assert 'name="name"' not in page  # no form to fill in over the change
+    assert 'name="name"' not in page  # no form to fill in over the change, but the review's buttons
+    assert f'action="{url}review/"' in page and "Publish" in page and "Send back" in page
     refused = moderator.post(url + "edit/", lab_data(org, "Moderator's Lab", established_on="2020-01-01"))
     assert refused.status_code == 409 and "Publish it or send it back first" in refused.content.decode()
     published_lab.refresh_from_db()
@@ -195,6 +196,7 @@ def test_a_moderator_may_not_edit_over_an_outputs_pending_change(
     client_for(people["editor"]).post(url, {**OUTPUT, "kind": "patent", "identifier": "CN2"})
     page = client_for(people["moderator"]).get(url).content.decode()
     assert "A change awaits review" in page and "CN2" in page and str(people["editor"]) in page
+    assert f'action="{url}review/"' in page
     assert client_for(people["moderator"]).post(url, {**OUTPUT, "identifier": "CN3"}).status_code == 409
     refused = api("patch", f"{published_lab.pk}/outputs/{output.pk}", people["moderator"], {"values": {"year": 2021}})
     assert refused.status_code == 422 and "awaiting review" in refused.json()["details"]["__all__"][0]
@@ -202,6 +204,9 @@ def test_a_moderator_may_not_edit_over_an_outputs_pending_change(
     assert output.identifier == "CN1" and output.pending["data"]["identifier"] == "CN2"
     with pytest.raises(Exception, match="awaiting review"):
         domain.save_output(output, data={"year": 2021}, actor=people["moderator"])
+    assert review_output(people["moderator"], output, "publish").status_code == 302  # from that page
+    output.refresh_from_db()
+    assert output.identifier == "CN2" and output.pending is None
 
 
 @pytest.mark.django_db
@@ -219,3 +224,24 @@ def test_an_import_reports_a_record_with_a_change_awaiting_review_and_keeps_it(
     assert "awaiting review" in report.errors[0][2]
     published_lab.refresh_from_db()
     assert str(published_lab) == "Sino-Kenyan Soil Lab" and published_lab.pending is not None
+
+
+@pytest.mark.django_db
+def test_the_output_lists_have_constant_queries(
+    people: dict[str, Any], published_lab: JointLab, django_assert_num_queries: Any
+) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    editor, queries = client_for(people["editor"]), []
+    for count in (1, 3):
+        while Output.all_records.count() < count:
+            Output.objects.create(lab=published_lab, kind="dataset", year=2020 + Output.all_records.count())
+        with django_assert_num_queries(2):  # the lab, its outputs
+            body = client_for(None).get(f"/api/v1/cooperation/labs/{published_lab.pk}/outputs").json()
+        assert len(body) == count
+        with CaptureQueriesContext(connection) as page_queries:
+            page = editor.get(published_lab.get_absolute_url()).content.decode()
+        assert page.count("Dataset, 20") == count
+        queries.append(len(page_queries))
+    assert queries[0] == queries[1]

@@ -105,3 +105,21 @@ def test_the_lab_picker_of_a_project_and_its_api_by_number(roles: dict[str, Any]
     assert created.status_code == 201 and Project.objects.get().lab == lab
     page = client_for(roles["moderator"]).get(f"/en/cooperation/projects/{created.json()['id']}/edit/").content.decode()
     assert f'value="Crop Lab (#{lab.pk})"' in page  # the record already chosen, as the picker shows it
+
+
+@pytest.mark.django_db
+def test_suggestions_have_constant_queries(roles: dict[str, Any]) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client, counts = client_for(roles["editor"]), []
+    for total in (1, 3):
+        while Agreement.objects.count() < total:
+            agreement = Agreement.objects.create(titles={"en": f"Ocean Agreement {Agreement.objects.count()}"})
+            agreement.refresh_search_text()
+            agreement.save()
+        with CaptureQueriesContext(connection) as context:
+            html = client.get("/en/cooperation/agreements/suggest/", {"q": "ocean"}).content.decode()
+        assert html.count("Choose: Ocean Agreement") == total
+        counts.append(len(context))
+    assert counts[0] == counts[1]
