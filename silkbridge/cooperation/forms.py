@@ -76,7 +76,7 @@ class RecordPickerField(forms.Field):
 
     def prepare_value(self, value: Any) -> Any:
         if isinstance(value, int) or (isinstance(value, str) and value.isdigit()):
-            value = self.queryset.model._default_manager.filter(pk=value).first() or value
+            value = self.queryset.filter(pk=value).first() or value  # a record they may not see: its number
         return picked_label(value) if isinstance(value, models.Model) else value
 
     def to_python(self, value: Any) -> Any:
