@@ -23,9 +23,10 @@ from silkbridge.api.registry import Code, Pagination, Text
 from silkbridge.api.schemas import ERRORS
 from silkbridge.cooperation import domain, queries, rules
 from silkbridge.cooperation.enums import AgreementKind, AgreementStatus
+from silkbridge.cooperation.forms import RecordOutputForm
 from silkbridge.cooperation.importing import form_data, record_columns
 from silkbridge.cooperation.kinds import RECORDS
-from silkbridge.cooperation.models import Agreement
+from silkbridge.cooperation.models import Agreement, Output
 
 router = Router(auth=public, tags=["cooperation"])
 
@@ -251,7 +252,7 @@ def _form_input(data: dict[str, Any]) -> dict[str, list[str]]:
 def _submit(request: AuthenticatedRequest, kind: str, record: Any, values: dict[str, Any]) -> dict[str, Any]:
     """Validate `values` with the record's form and save it through the review."""
     data = form_data(kind, values)
-    form = RECORDS[kind].form(data, instance=copy.copy(record))
+    form = RECORDS[kind].form(data, instance=copy.copy(record), user=request.user)
     if not form.is_valid():
         raise ValidationError(form.errors.get_json_data())
     violation = rules.party_violation(request.user, record, form.domain_data())
@@ -316,4 +317,122 @@ def delete_record(request: AuthenticatedRequest, kind: str, pk: int) -> Any:
     if not request.user.has_perm("cooperation.delete_record", record):
         raise PermissionDenied
     domain.delete_record(record, actor=request.user)
+    return Status(204, None)
+
+
+class OutputOut(Schema):
+    id: int
+    external_id: str | None
+    kind: str
+    year: int
+    count: int
+    identifier: str
+    review_status: str = SchemaField(
+        ..., description="Published ones are public; others only to those who may see them."
+    )
+
+
+class OutputValues(Schema):
+    """An output's values: kind (publication, patent, dataset, training, technology_transfer),
+    year, count (default 1), identifier (a DOI, a patent number)."""
+
+    values: dict[str, str | int | None]
+
+
+OUTPUT_COLUMNS = ("kind", "year", "count", "identifier")
+
+
+def _output_record(request: HttpRequest, kind: str, pk: int, *, write: bool = False) -> Any:
+    _kind_spec(kind)
+    record = domain.get_record_for_user(request.user, kind, pk, write=write)
+    if not record.partnership_field:
+        raise Http404  # agreements have no outputs
+    return record
+
+
+def _save_output(request: AuthenticatedRequest, output: Output, values: dict[str, Any]) -> dict[str, Any]:
+    """Validate `values` with the page's form and save the output through the review."""
+    current = {name: getattr(output, name) for name in OUTPUT_COLUMNS} if output.pk else {}
+    data = {name: "" if value is None else str(value) for name, value in {**current, **values}.items()}
+    form = RecordOutputForm(data, instance=copy.copy(output))
+    if not form.is_valid():
+        raise ValidationError(form.errors.get_json_data())
+    changes = domain.save_output(output, data=form.domain_data(), actor=request.user, form_input=_form_input(data))
+    return {"id": output.pk, "changed": sorted(changes), "review_status": output.review_status}
+
+
+@router.get("/cooperation/{kind}/{pk}/outputs", response={200: list[OutputOut], **ERRORS})
+def list_outputs(request: HttpRequest, kind: str, pk: int) -> Any:
+    """The outputs of a lab, centre or project: the published ones; with a token, also those
+    awaiting review that its user may see (whoever may change the record, moderators, the
+    submitter)."""
+    return queries.outputs_of(_output_record(request, kind, pk), request.user)
+
+
+@router.post("/cooperation/{kind}/{pk}/outputs", response={201: dict[str, Any], **ERRORS}, auth=token_required)
+def create_output(request: AuthenticatedRequest, kind: str, pk: int, body: OutputValues) -> Any:
+    """Add an output (whoever may change the record): published when a moderator adds it,
+    submitted for review otherwise."""
+    record = _output_record(request, kind, pk, write=True)
+    return Status(201, _save_output(request, Output(**{record.partnership_field: record}), body.values))
+
+
+@router.patch(
+    "/cooperation/{kind}/{pk}/outputs/{output_pk}", response={200: dict[str, Any], **ERRORS}, auth=token_required
+)
+def patch_output(request: AuthenticatedRequest, kind: str, pk: int, output_pk: int, body: OutputValues) -> Any:
+    """Change an output; a change by someone other than a moderator is submitted, the
+    published version stays until then. A moderator's change to an output carrying a change
+    awaiting review is refused (422) until that change is published or sent back."""
+    _kind_spec(kind)
+    output = domain.get_output_for_user(request.user, kind, pk, output_pk, write=True)
+    return _save_output(request, output, body.values)
+
+
+def _output_review(request: AuthenticatedRequest, kind: str, pk: int, output_pk: int, perm: str) -> Output:
+    _kind_spec(kind)
+    output = domain.get_output_for_user(request.user, kind, pk, output_pk)
+    if not request.user.has_perm(perm, output):
+        raise PermissionDenied
+    return output
+
+
+@router.post(
+    "/cooperation/{kind}/{pk}/outputs/{output_pk}/publish", response={200: dict[str, Any], **ERRORS},
+    auth=token_required,
+)  # fmt: skip
+def publish_output(request: AuthenticatedRequest, kind: str, pk: int, output_pk: int) -> Any:
+    """Publish a submitted output (moderators)."""
+    output = _output_review(request, kind, pk, output_pk, "cooperation.publish_record")
+    changes = domain.publish_record(output, actor=request.user)
+    return {"id": output.pk, "changed": sorted(changes), "review_status": output.review_status}
+
+
+@router.post(
+    "/cooperation/{kind}/{pk}/outputs/{output_pk}/send-back", response={200: dict[str, Any], **ERRORS},
+    auth=token_required,
+)  # fmt: skip
+def send_back_output(request: AuthenticatedRequest, kind: str, pk: int, output_pk: int, body: ReviewComment) -> Any:
+    """Send a submitted output back to its submitter with a comment (moderators)."""
+    output = _output_review(request, kind, pk, output_pk, "cooperation.publish_record")
+    domain.send_back_record(output, comment=body.comment, actor=request.user)
+    return {"id": output.pk, "review_status": output.review_status}
+
+
+@router.post(
+    "/cooperation/{kind}/{pk}/outputs/{output_pk}/withdraw", response={200: dict[str, Any], **ERRORS},
+    auth=token_required,
+)  # fmt: skip
+def withdraw_output(request: AuthenticatedRequest, kind: str, pk: int, output_pk: int) -> Any:
+    """Withdraw a submitted output (whoever may change its record)."""
+    output = _output_review(request, kind, pk, output_pk, "cooperation.withdraw_output")
+    domain.withdraw_record(output, actor=request.user)
+    return {"id": output.pk, "review_status": output.review_status}
+
+
+@router.delete("/cooperation/{kind}/{pk}/outputs/{output_pk}", response={204: None, **ERRORS}, auth=token_required)
+def delete_output(request: AuthenticatedRequest, kind: str, pk: int, output_pk: int) -> Any:
+    """Delete an output (moderators; whoever may change its record while it was never published)."""
+    output = _output_review(request, kind, pk, output_pk, "cooperation.delete_output")
+    domain.delete_output(output, actor=request.user)
     return Status(204, None)

@@ -196,7 +196,7 @@ def _seed_outputs(project: Project, code: str, number: int, start: date, today: 
         ("publication", f"10.5555/silkbridge-demo.{code.lower()}.{number}", 2),
         ("dataset", "", 1),
     ):
-        Output.objects.update_or_create(
+        Output.all_records.update_or_create(
             external_id=f"demo:output:{code}:{number}:{kind}",
             defaults={"project": project, "kind": kind, "year": year, "count": count, "identifier": identifier},
         )

@@ -20,7 +20,7 @@ from django.db import models, transaction
 from django.http import Http404
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import translation
+from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 
 from silkbridge.accounts.models import User, Viewer
@@ -34,6 +34,7 @@ from silkbridge.cooperation.models import (
     DemonstrationCentre,
     Output,
     Partnership,
+    Reviewed,
 )
 from silkbridge.core import audit
 
@@ -52,6 +53,25 @@ def get_record_for_user(user: Viewer, kind: str, pk: int, *, write: bool = False
     if write and not may_change:
         raise PermissionDenied
     return record
+
+
+def get_output_for_user(user: Viewer, kind: str, pk: int, output_pk: int, *, write: bool = False) -> Output:
+    """An output of the record ``kind``/``pk`` (the record's own getter applies first): 404
+    when there is none, or when it is not published and the user neither may change its
+    record, nor publish, nor submitted it; 403 when ``write`` and the user may not change it."""
+    record = get_record_for_user(user, kind, pk)
+    if not record.partnership_field:
+        raise Http404  # agreements have no outputs
+    output = Output.all_records.filter(pk=output_pk, **{record.partnership_field: record}).first()
+    if output is None:
+        raise Http404
+    may_change = user.has_perm("cooperation.change_output", output)
+    submitter = user.is_authenticated and output.submitted_by_id == user.pk
+    if not output.is_published and not (may_change or submitter or user.has_perm("cooperation.publish_record")):
+        raise Http404
+    if write and not may_change:
+        raise PermissionDenied
+    return output
 
 
 def may_publish(actor: User | None) -> bool:
@@ -75,14 +95,17 @@ def _snapshot(record: Any) -> dict[str, Any]:
     return values
 
 
-def _write(record: CooperationRecord, data: dict[str, Any]) -> tuple[bool, dict[str, list[Any]]]:
-    """Apply domain data to the record and its relations; (created, the changes)."""
+def _write(record: Reviewed, data: dict[str, Any]) -> tuple[bool, dict[str, list[Any]]]:
+    """Apply domain data to the record (or output) and its relations; (created, the changes)."""
     before = _snapshot(record) if record.pk else {}
     for key, value in data.items():
         if key not in RELATIONS:
             setattr(record, key, value)
-    record.refresh_search_text()
     created = record.pk is None
+    if not isinstance(record, CooperationRecord):
+        record.save()
+        return created, audit.diff(before, _snapshot(record))
+    record.refresh_search_text()
     record.save()
     if "fields" in data:
         record.fields.set(data["fields"] or [])
@@ -107,7 +130,7 @@ def _write(record: CooperationRecord, data: dict[str, Any]) -> tuple[bool, dict[
     return created, audit.diff(before, _snapshot(record))
 
 
-def _preview(record: CooperationRecord, data: dict[str, Any]) -> dict[str, list[Any]]:
+def _preview(record: Reviewed, data: dict[str, Any]) -> dict[str, list[Any]]:
     """What `data` would change, computed by writing it and rolling the write back."""
     savepoint = transaction.savepoint()
     try:
@@ -117,24 +140,42 @@ def _preview(record: CooperationRecord, data: dict[str, Any]) -> dict[str, list[
     return changes
 
 
+def pending_change_refusal(record: Reviewed) -> str:
+    """Why a moderator may not write `record` directly now ("" when they may): it carries a
+    change submitted for review, which a direct write would drop unseen."""
+    if not record.pk or not record.pending:
+        return ""
+    who = record.submitted_by or _("someone")
+    return _(
+        "“%(name)s” has a change awaiting review, submitted by %(who)s on %(when)s. Publish it or send it back "
+        "first: editing now would drop it."
+    ) % {"name": record, "who": who, "when": formats.date_format(timezone.localtime(record.updated_at))}
+
+
 @transaction.atomic
 def save_record(
-    record: CooperationRecord,
+    record: Reviewed,
     *,
     data: dict[str, Any],
     actor: User | None,
     form_input: dict[str, list[str]] | None = None,
 ) -> dict[str, list[Any]]:
-    """Create or change `record` from validated form data; returns the audited changes.
-    Refuses (PermissionDenied) parties the actor may not set (see rules.party_violation).
+    """Create or change `record` (or an output) from validated form data; returns the audited
+    changes. Refuses (PermissionDenied) parties the actor may not set (see
+    rules.party_violation).
 
-    An actor who may publish writes a published version. Anyone else submits it for review:
-    a change to a published record is kept as its pending change (``form_input``, the form's
-    input, lets the edit page show it again; required then) and the record stays as it is."""
+    An actor who may publish writes a published version; ValidationError (nothing written)
+    when the record carries a pending change (see pending_change_refusal). Anyone else
+    submits it for review: a change to a published record is kept as its pending change
+    (``form_input``, the form's input, lets the edit page show it again; required then) and
+    the record stays as it is."""
     violation = rules.party_violation(actor, record, data)
     if violation:
         raise PermissionDenied(violation)
     if may_publish(actor):
+        refusal = pending_change_refusal(record)
+        if refusal:
+            raise ValidationError(refusal)
         record.is_published, record.review_status, record.pending, record.review_comment = (
             True, ReviewStatus.PUBLISHED, None, "",
         )  # fmt: skip
@@ -158,12 +199,12 @@ def save_record(
     return changes
 
 
-def _mark_submitted(record: CooperationRecord, actor: User | None) -> None:
+def _mark_submitted(record: Reviewed, actor: User | None) -> None:
     record.review_status, record.review_comment, record.submitted_by = ReviewStatus.SUBMITTED, "", actor
 
 
 @transaction.atomic
-def publish_record(record: CooperationRecord, *, actor: User | None) -> dict[str, list[Any]]:
+def publish_record(record: Reviewed, *, actor: User | None) -> dict[str, list[Any]]:
     """Publish what was submitted: a pending change is applied to the record. ValidationError
     when a pending change names a record that no longer exists."""
     if not record.awaits_review:
@@ -185,7 +226,7 @@ def publish_record(record: CooperationRecord, *, actor: User | None) -> dict[str
 
 
 @transaction.atomic
-def send_back_record(record: CooperationRecord, *, comment: str, actor: User | None) -> None:
+def send_back_record(record: Reviewed, *, comment: str, actor: User | None) -> None:
     """Return a submission to its submitter with a comment (required); it stays unpublished."""
     if not record.awaits_review:
         raise ValidationError(_("Nothing awaits review on this record."))
@@ -198,7 +239,7 @@ def send_back_record(record: CooperationRecord, *, comment: str, actor: User | N
 
 
 @transaction.atomic
-def withdraw_record(record: CooperationRecord, *, actor: User | None) -> None:
+def withdraw_record(record: Reviewed, *, actor: User | None) -> None:
     """Withdraw a submission: a pending change is dropped; a record never published becomes
     a draft that only those who may change it see."""
     if not record.awaits_review:
@@ -209,7 +250,7 @@ def withdraw_record(record: CooperationRecord, *, actor: User | None) -> None:
     audit.record(actor=actor, action="withdraw", obj=record, changes={})
 
 
-def _notify(record: CooperationRecord, template: str, subject: str) -> None:
+def _notify(record: Reviewed, template: str, subject: str) -> None:
     """E-mail the submitter (after commit), in the site's default language."""
     user = record.submitted_by
     if user is None or not user.email:
@@ -257,16 +298,14 @@ def delete_record(record: CooperationRecord, *, actor: User | None) -> None:
     record.delete()
 
 
+def save_output(
+    output: Output, *, data: dict[str, Any], actor: User | None, form_input: dict[str, list[str]] | None = None
+) -> dict[str, list[Any]]:
+    """Create or change an output: the same review as the records (see save_record)."""
+    return save_record(output, data=data, actor=actor, form_input=form_input if form_input is not None else {})
+
+
 @transaction.atomic
-def save_output(output: Output, *, data: dict[str, Any], actor: User | None) -> dict[str, list[Any]]:
-    before = _snapshot(output) if output.pk else {}
-    for key, value in data.items():
-        setattr(output, key, value)
-    created = output.pk is None
-    output.save()
-    changes = audit.diff(before, _snapshot(output))
-    if created or changes:
-        audit.record(
-            actor=actor, action="create" if created else "update", obj=output, changes={} if created else changes
-        )
-    return changes
+def delete_output(output: Output, *, actor: User | None) -> None:
+    audit.record(actor=actor, action="delete", obj=output, changes={"name": [str(output), None]})
+    output.delete()

@@ -7,12 +7,15 @@ from typing import Any, cast
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from silkbridge.cooperation.enums import PartnerRole
 from silkbridge.cooperation.models import Agreement, CentreYear, DemonstrationCentre, JointLab, Output, Project
+from silkbridge.cooperation.queries import pickable_records
 from silkbridge.core.text import fold
 from silkbridge.registry.forms import OrganisationResolver, split_lines
 from silkbridge.registry.models import Country, Field, Organisation
@@ -41,6 +44,76 @@ class PartnerPicker(forms.Textarea):
         context = super().get_context(name, value, attrs)
         context["widget"]["roles"] = PartnerRole.choices if self.roles else []
         return context
+
+
+class RecordPicker(forms.TextInput):
+    """A record (an agreement, a lab) typed by name, with suggestions from the server as you
+    type (htmx); without JavaScript the typed text is resolved when the form is sent."""
+
+    template_name = "cooperation/widgets/record_picker.html"
+
+    def __init__(self, kind: str) -> None:
+        super().__init__(attrs={"autocomplete": "off"})
+        self.kind = kind
+
+    def get_context(self, name: str, value: Any, attrs: dict[str, Any] | None) -> dict[str, Any]:
+        context = super().get_context(name, value, attrs)
+        context["widget"]["kind"] = self.kind
+        return context
+
+
+PICKED_NUMBER = re.compile(r"(?:^|\(#)(\d+)\)?\s*$")
+
+
+class RecordPickerField(forms.Field):
+    """One record of a queryset, typed as its number (“12”), its label as suggested
+    (“Crop Lab (#12)”), its external id or its exact name; a clear error names what
+    matched when the text is not one record."""
+
+    def __init__(self, queryset: Any, *, kind: str, **kwargs: Any) -> None:
+        super().__init__(widget=RecordPicker(kind), **kwargs)
+        self.queryset = queryset
+
+    def prepare_value(self, value: Any) -> Any:
+        if isinstance(value, int) or (isinstance(value, str) and value.isdigit()):
+            value = self.queryset.filter(pk=value).first() or value  # a record they may not see: its number
+        return picked_label(value) if isinstance(value, models.Model) else value
+
+    def to_python(self, value: Any) -> Any:
+        text = str(value or "").strip()
+        if not text:
+            return None
+        number = PICKED_NUMBER.search(text)
+        if number:
+            found = self.queryset.filter(pk=int(number.group(1))).first()
+            if found is None:
+                raise ValidationError(
+                    _("No record number %(number)s that you may see."), params={"number": number.group(1)}
+                )
+            return found
+        folded = fold(text)
+        candidates = self.queryset.filter(Q(external_id=text) | Q(search_text__contains=folded))[:50]
+        exact = [r for r in candidates if r.external_id == text or folded in {fold(n) for n in _names(r)}]
+        if len(exact) == 1:
+            return exact[0]
+        if not exact:
+            raise ValidationError(
+                _("Nothing you may see is named “%(text)s”. Type part of its name and choose a suggestion, or enter "
+                  "its number."), params={"text": text},
+            )  # fmt: skip
+        names = "; ".join(picked_label(r) for r in exact[:5])
+        raise ValidationError(_("Several records are named “%(text)s”: %(names)s. Enter the number of the one you "
+                                "mean."), params={"text": text, "names": names})  # fmt: skip
+
+
+def _names(record: Any) -> list[str]:
+    """A record's name in every language it has one."""
+    return [str(record), *(getattr(record, "titles", None) or getattr(record, "names", {})).values()]
+
+
+def picked_label(record: Any) -> str:
+    """How a picker shows a chosen record, and what it reads back: “Name (#12)”."""
+    return f"{record} (#{record.pk})"
 
 
 def field_choices() -> list[tuple[str, list[tuple[str, str]]]]:
@@ -88,8 +161,12 @@ class RecordForm(forms.ModelForm):
                     "host, partner, coordinator or participant."),
     )  # fmt: skip
 
-    def __init__(self, *args: Any, resolver: OrganisationResolver | None = None, **kwargs: Any) -> None:
-        """``resolver`` resolves the partner names (an import passes one for all its rows)."""
+    def __init__(
+        self, *args: Any, resolver: OrganisationResolver | None = None, user: Any = None, **kwargs: Any
+    ) -> None:
+        """``resolver`` resolves the partner names (an import passes one for all its rows);
+        ``user`` is who fills the form in: the agreement and lab pickers offer the records
+        they may see (without one, the published records)."""
         super().__init__(*args, **kwargs)
         self.resolver = resolver or OrganisationResolver()
         for field in self.fields.values():
@@ -100,8 +177,12 @@ class RecordForm(forms.ModelForm):
         if "fields" in self.fields:
             self.fields["fields"].widget = SearchableCheckboxes(choices=field_choices())
         for name, model in (("agreement", Agreement), ("lab", JointLab)):
-            if name in self.fields:  # a picker of published records by name
-                self.fields[name].queryset = model.objects.all()  # type: ignore[attr-defined]
+            if name in self.fields:  # a picker of records by name, searched as you type
+                queryset = pickable_records(model, user) if user is not None else model.objects.all()
+                self.fields[name] = RecordPickerField(
+                    queryset, kind=model.record_kind, label=self.fields[name].label, required=False,
+                    help_text=_("Type part of its name and choose a suggestion, or enter its number."),
+                )  # fmt: skip
         record = self.instance
         if record.pk:
             self.fields["name"].initial = str(record)
@@ -280,10 +361,23 @@ class ProjectForm(RecordForm):
         self.fields["name"].label = _("Title")
 
 
-class AsOfForm(forms.Form):
-    """The day a page shows statuses on (default today) and, on lists, a status on that day."""
+DATE_FORMAT_ERROR = _("Enter the date as YYYY-MM-DD, for example 2023-03-15.")
 
-    as_of = forms.DateField(label=_("Status on"), required=False, widget=DATE, input_formats=["%Y-%m-%d"])
+
+def day_field(label: Any) -> forms.DateField:
+    """The date control of every page that shows cooperation "as of" a day (``?as_of=``)."""
+    return forms.DateField(
+        label=label, required=False, widget=DATE, input_formats=["%Y-%m-%d"],
+        error_messages={"invalid": DATE_FORMAT_ERROR},
+    )  # fmt: skip
+
+
+class AsOfForm(forms.Form):
+    """The day a page shows statuses on (default today) and, on lists, a status on that day.
+    A day that is not a date is an error shown by the control (``status_code`` 400); the
+    page then shows today, as without one."""
+
+    as_of = day_field(_("Status on"))
     status = forms.ChoiceField(label=_("Status on that day"), required=False)
 
     def __init__(self, *args: Any, statuses: list[tuple[str, str]] | None = None, **kwargs: Any) -> None:
@@ -293,6 +387,11 @@ class AsOfForm(forms.Form):
             del self.fields["status"]
         else:
             cast(forms.ChoiceField, self.fields["status"]).choices = [("", _("Any status")), *statuses]
+
+    @property
+    def status_code(self) -> int:
+        """The page's HTTP status: 400 when the day or the status is not valid."""
+        return 400 if self.is_bound and not self.is_valid() else 200
 
     def values(self) -> tuple[date, str]:
         """(the day, the status or "") from valid input; today and "" otherwise."""

@@ -361,6 +361,10 @@ def run_import(
                 column = RENAMED.get(name, name) if name != "__all__" else "-"
                 report.errors.extend((number, column, m["message"]) for m in messages)
             continue
+        refusal = domain.pending_change_refusal(record) if domain.may_publish(actor) else ""  # never dropped unseen
+        if refusal:
+            report.errors.append((number, "external_id", refusal))
+            continue
         valid.append((record, form))
     if report.errors or dry_run:
         for record, _form in valid:

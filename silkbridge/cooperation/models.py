@@ -38,18 +38,12 @@ class PublishedManager(models.Manager[Any]):
         return super().get_queryset().filter(is_published=True)
 
 
-class CooperationRecord(TimeStampedModel):
-    """What every cooperation record has: an id from the source it was imported from,
-    fields of science, a demo flag (demo records are shown as such) and its review state.
+class Reviewed(TimeStampedModel):
+    """What passes review before the public sees it (records and outputs): a new one by
+    someone who may not publish is saved unpublished; a change to a published one by such a
+    person is kept in ``pending`` (the domain data, the form input and what it would change)
+    until a moderator publishes it, so the published version stays as it was."""
 
-    Review: a record created by someone who may not publish is saved unpublished; a change
-    to a published record by such a person is kept in ``pending`` (the domain data and the
-    form input) until a moderator publishes it, so the published version stays as it was."""
-
-    external_id = models.CharField(_("external id"), max_length=100, unique=True, null=True, blank=True)
-    fields = models.ManyToManyField(Field, blank=True, related_name="+", verbose_name=_("fields of science"))
-    is_demo = models.BooleanField(_("demo data"), default=False)
-    search_text = models.TextField(editable=False, default="")
     is_published = models.BooleanField(_("published"), default=True)
     review_status = models.CharField(
         _("review"), max_length=20, choices=ReviewStatus.choices, default=ReviewStatus.PUBLISHED
@@ -64,6 +58,27 @@ class CooperationRecord(TimeStampedModel):
     all_records = models.Manager()
     objects = PublishedManager()
 
+    class Meta:
+        abstract = True
+
+    @property
+    def awaits_review(self) -> bool:
+        return self.review_status in (ReviewStatus.SUBMITTED, ReviewStatus.SENT_BACK)
+
+    def get_absolute_url(self) -> str:
+        raise NotImplementedError
+
+
+class CooperationRecord(Reviewed):
+    """What every cooperation record has: an id from the source it was imported from,
+    fields of science, a demo flag (demo records are shown as such) and its review state
+    (see Reviewed)."""
+
+    external_id = models.CharField(_("external id"), max_length=100, unique=True, null=True, blank=True)
+    fields = models.ManyToManyField(Field, blank=True, related_name="+", verbose_name=_("fields of science"))
+    is_demo = models.BooleanField(_("demo data"), default=False)
+    search_text = models.TextField(editable=False, default="")
+
     record_kind: ClassVar[RecordKind]
     # The partnership field that names records of this kind ("lab"); "" where the record has
     # parties instead of partners (agreements).
@@ -73,10 +88,6 @@ class CooperationRecord(TimeStampedModel):
 
     class Meta:
         abstract = True
-
-    @property
-    def awaits_review(self) -> bool:
-        return self.review_status in (ReviewStatus.SUBMITTED, ReviewStatus.SENT_BACK)
 
     @property
     def period(self) -> tuple[date | None, date | None]:
@@ -341,7 +352,11 @@ class Partnership(models.Model):
         return f"{self.organisation} ({self.get_role_display()})"
 
 
-class Output(models.Model):
+class Output(Reviewed):
+    """A publication, patent, dataset... of a lab, a centre or a project; reviewed like the
+    records (``objects`` holds the published ones only)."""
+
+    record_kind = RecordKind.OUTPUTS
     external_id = models.CharField(_("external id"), max_length=100, unique=True, null=True, blank=True)
     kind = models.CharField(_("kind"), max_length=30, choices=OutputKind.choices)
     year = models.PositiveSmallIntegerField(_("year"))
@@ -356,11 +371,26 @@ class Output(models.Model):
     class Meta:
         ordering = ["-year", "kind"]
         constraints = [_of_exactly_one_record("output_of_exactly_one_record")]
+        default_manager_name = "all_records"
         verbose_name = _("output")
         verbose_name_plural = _("outputs")
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.year}"
+
+    @property
+    def record(self) -> Any:
+        """The lab, centre or project it belongs to."""
+        return self.lab or self.centre or self.project
+
+    def get_absolute_url(self) -> str:
+        return str(self.record.get_absolute_url())
+
+    @property
+    def review_url(self) -> str:
+        """Its page with the review's buttons (the edit page of outputs)."""
+        record = self.record
+        return reverse("cooperation:output_edit", args=[record.record_kind, record.pk, self.pk])
 
 
 class ImportJob(models.Model):

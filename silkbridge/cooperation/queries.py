@@ -7,8 +7,9 @@ from typing import Any
 
 from django.db.models import Count, Q, QuerySet
 
+from silkbridge.cooperation import rules
 from silkbridge.cooperation.enums import AgreementKind, AgreementStatus, PeriodStatus, ReviewStatus
-from silkbridge.cooperation.models import RECORD_MODELS, Agreement, DemonstrationCentre, JointLab, Project
+from silkbridge.cooperation.models import RECORD_MODELS, Agreement, DemonstrationCentre, JointLab, Output, Project
 from silkbridge.registry.models import Country
 from silkbridge.registry.queries import text_filter
 
@@ -166,17 +167,56 @@ def records_of_country(code: str) -> dict[str, list[Any]]:
     }
 
 
+OUTPUT_RECORDS = ("lab", "centre", "project")
+
+
+def outputs_of(record: Any, user: Any) -> list[Output]:
+    """The outputs of a lab, centre or project that `user` sees: the published ones; also
+    those awaiting review to whoever may change the record or publish, and to their
+    submitter."""
+    qs = Output.all_records.filter(**{record.partnership_field: record}).select_related("submitted_by")
+    if user.has_perm("cooperation.change_record", record) or user.has_perm("cooperation.publish_record"):
+        return list(qs)
+    mine = Q(submitted_by_id=user.pk) if user.is_authenticated else Q(pk__in=[])
+    return list(qs.filter(Q(is_published=True) | mine))
+
+
 def awaiting_review() -> list[Any]:
-    """Every submission awaiting a moderator (not those sent back), oldest change first."""
+    """Every submission awaiting a moderator (not those sent back), records and outputs,
+    oldest change first."""
     found: list[Any] = []
     for model in RECORD_MODELS.values():
         found += model._default_manager.filter(review_status=ReviewStatus.SUBMITTED).select_related("submitted_by")
+    found += Output.all_records.filter(review_status=ReviewStatus.SUBMITTED).select_related(
+        "submitted_by", *OUTPUT_RECORDS
+    )
     return sorted(found, key=lambda r: r.updated_at)
 
 
 def submissions_of(user: Any) -> list[Any]:
-    """The user's own submissions that are not (yet) published as submitted, newest first."""
+    """The user's own submissions (records and outputs) that are not (yet) published as
+    submitted, newest first."""
     found: list[Any] = []
     for model in RECORD_MODELS.values():
         found += model._default_manager.filter(submitted_by=user).exclude(review_status=ReviewStatus.PUBLISHED)
+    found += (
+        Output.all_records.filter(submitted_by=user)
+        .exclude(review_status=ReviewStatus.PUBLISHED)
+        .select_related(*OUTPUT_RECORDS)
+    )
     return sorted(found, key=lambda r: r.updated_at, reverse=True)
+
+
+def pickable_records(model: type[Any], user: Any) -> QuerySet[Any]:
+    """The agreements or labs `user` may see, to link a record to: the published ones; also
+    the unpublished ones they may change (moderators and staff: every one)."""
+    if user.has_perm("cooperation.publish_record"):
+        return model.all_records.all()  # type: ignore[no-any-return]
+    if not user.is_authenticated:
+        return model.objects.all()  # type: ignore[no-any-return]
+    edited = rules.edited_organisations(user)
+    if model is Agreement:
+        mine = Q(parties__organisation_id__in=edited) | Q(parties__country_id__in=rules.officer_countries(user))
+    else:
+        mine = Q(partners__organisation_id__in=edited)
+    return model.all_records.filter(pk__in=model.all_records.filter(Q(is_published=True) | mine).values("pk"))  # type: ignore[no-any-return]

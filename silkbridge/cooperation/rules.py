@@ -68,6 +68,18 @@ rules.add_perm("cooperation.publish_record", is_moderator | is_staff)
 rules.add_perm("cooperation.withdraw_record", awaits_review & may_change)
 
 
+@rules.predicate
+def may_change_its_record(user: Any, output: Any) -> bool:
+    """Outputs are changed by whoever may change their lab, centre or project."""
+    return output is not None and bool(may_change.test(user, output.record))
+
+
+# Outputs: added and changed by whoever may change their record, reviewed like records.
+rules.add_perm("cooperation.change_output", may_change_its_record)
+rules.add_perm("cooperation.delete_output", is_moderator | is_staff | (never_published & may_change_its_record))
+rules.add_perm("cooperation.withdraw_output", awaits_review & may_change_its_record)
+
+
 def edited_organisations(user: Viewer | None) -> set[int]:
     if not isinstance(user, User) or not user.is_authenticated:
         return set()

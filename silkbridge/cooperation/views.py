@@ -17,7 +17,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from silkbridge.accounts.models import AuthenticatedRequest
 from silkbridge.cooperation import domain, importing, queries, rules
 from silkbridge.cooperation.enums import ReviewStatus
-from silkbridge.cooperation.forms import AsOfForm, ImportForm, RecordOutputForm, ReviewForm
+from silkbridge.cooperation.forms import AsOfForm, ImportForm, RecordOutputForm, ReviewForm, picked_label
 from silkbridge.cooperation.kinds import IMPORTABLE, RECORDS, Kind, record_kind
 from silkbridge.cooperation.models import ImportJob, Output
 from silkbridge.cooperation.tasks import run_import_job
@@ -27,7 +27,7 @@ from silkbridge.core.views import confirm_delete
 from silkbridge.registry.forms import OrganisationFilterForm
 from silkbridge.registry.identity import explain_match, suggest_organisation
 from silkbridge.registry.models import Organisation
-from silkbridge.registry.queries import search_organisations
+from silkbridge.registry.queries import search_organisations, text_filter
 
 
 def _kind(slug: str) -> Kind:
@@ -50,7 +50,7 @@ def record_list(request: HttpRequest, kind: str) -> HttpResponse:
         record.status_then = record.status_on(day)
     context = {"kind": kind, "spec": spec, "form": form, "as_of": as_of, "page": page, "day": day,
                "kinds": RECORDS}  # fmt: skip
-    return render(request, "cooperation/list.html", context)
+    return render(request, "cooperation/list.html", context, status=as_of.status_code)
 
 
 def record_detail(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
@@ -63,8 +63,10 @@ def record_detail(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
     day, _status = as_of.values()
     context = {"kind": kind, "spec": spec, "record": record, "as_of": as_of, "day": day,
                "status": record.status_on(day), "chain": queries.chain(record),
-               "review_form": ReviewForm(), "pending_rows": _pending_rows(record)}  # fmt: skip
-    return render(request, "cooperation/detail.html", context)
+               "review_form": ReviewForm(), "pending_rows": _pending_rows(record),
+               "review_url": reverse("cooperation:review_action", args=[kind, pk]),
+               "outputs": queries.outputs_of(record, request.user) if spec.model.partnership_field else []}  # fmt: skip
+    return render(request, "cooperation/detail.html", context, status=as_of.status_code)
 
 
 RELATION_LABELS = {
@@ -118,7 +120,10 @@ def record_edit(request: AuthenticatedRequest, kind: str, pk: int | None = None)
         record = spec.model()
     else:
         raise PermissionDenied
-    form = spec.form(request.POST or _pending_input(record), instance=copy.copy(record))
+    refusal = domain.pending_change_refusal(record) if domain.may_publish(request.user) else ""
+    if refusal:  # a moderator reviews a pending change before editing (nothing is dropped unseen)
+        return _pending_first(request, record, refusal, reverse("cooperation:review_action", args=[kind, pk]))
+    form = spec.form(request.POST or _pending_input(record), instance=copy.copy(record), user=request.user)
     violation = (
         rules.party_violation(request.user, record, form.domain_data()) if form.is_bound and form.is_valid() else None
     )
@@ -139,6 +144,16 @@ def record_edit(request: AuthenticatedRequest, kind: str, pk: int | None = None)
     return render(request, "cooperation/form.html", context)
 
 
+def _pending_first(request: HttpRequest, reviewed: Any, refusal: str, review_url: str) -> HttpResponse:
+    """Instead of a moderator's edit form: the change awaiting review (who, when, what) with
+    the review's buttons; 409 to a submitted form, which changes nothing."""
+    perm = "cooperation.withdraw_output" if isinstance(reviewed, Output) else "cooperation.withdraw_record"
+    context = {"reviewed": reviewed, "refusal": refusal, "pending_rows": _pending_rows(reviewed),
+               "review_url": review_url, "review_form": ReviewForm(), "can_publish": True,
+               "can_withdraw": request.user.has_perm(perm, reviewed)}  # fmt: skip
+    return render(request, "cooperation/pending_first.html", context, status=409 if request.method == "POST" else 200)
+
+
 @login_required
 def suggest_organisations(request: AuthenticatedRequest) -> HttpResponse:
     """Organisations for the typed text (htmx, as you type): the affiliation matcher's
@@ -154,25 +169,75 @@ def suggest_organisations(request: AuthenticatedRequest) -> HttpResponse:
     return render(request, "cooperation/_suggestions.html", {"suggestions": suggestions, "q": q})
 
 
+PICKABLE = ("agreements", "labs")
+
+
+@login_required
+def suggest_records(request: AuthenticatedRequest, kind: str) -> HttpResponse:
+    """Agreements or labs for the text typed in a picker (htmx, as you type): only records
+    the user may see, each with the label the picker reads back."""
+    if kind not in PICKABLE:
+        raise Http404
+    q = next((request.GET[k] for k in ("q", "agreement", "lab") if request.GET.get(k)), "").strip()[:200]
+    found: list[Any] = []
+    if len(q) >= 2:
+        visible = queries.pickable_records(_kind(kind).model, request.user)
+        found = list(visible.filter(text_filter(q)).order_by("pk")[:8]) if not q.isdigit() else []
+        found += list(visible.filter(pk=int(q))) if q.isdigit() else []
+    suggestions = [(record, picked_label(record)) for record in found]
+    return render(request, "cooperation/_record_suggestions.html", {"suggestions": suggestions, "q": q})
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def output_edit(request: AuthenticatedRequest, kind: str, pk: int, output_pk: int | None = None) -> HttpResponse:
-    """Add or edit an output on its record's page (whoever may change the record)."""
+    """Add or edit an output on its record's page (whoever may change the record); what
+    someone other than a moderator writes is submitted for review, as for the records."""
     spec = _kind(kind)
     if not spec.model.partnership_field:
         raise Http404  # agreements have no outputs
     record = domain.get_record_for_user(request.user, kind, pk, write=True)
-    link = {spec.model.partnership_field: record}
-    output = Output(**link) if output_pk is None else get_object_or_404(Output, pk=output_pk, **link)
-    form = RecordOutputForm(request.POST or None, instance=output)
+    if output_pk is None:
+        output = Output(**{spec.model.partnership_field: record})
+    else:
+        output = domain.get_output_for_user(request.user, kind, pk, output_pk, write=True)
+    refusal = domain.pending_change_refusal(output) if domain.may_publish(request.user) else ""
+    if refusal:
+        return _pending_first(
+            request, output, refusal, reverse("cooperation:output_review", args=[kind, pk, output.pk])
+        )
+    form = RecordOutputForm(request.POST or _pending_input(output), instance=copy.copy(output))
     if request.method == "POST" and form.is_valid():
-        domain.save_output(output, data=form.domain_data(), actor=request.user)
-        messages.success(request, _("The output was saved."))
+        domain.save_output(output, data=form.domain_data(), actor=request.user, form_input=_form_input(request))
+        published = output.review_status == ReviewStatus.PUBLISHED
+        messages.success(
+            request, _("The output was saved.") if published else _("The output was submitted for review.")
+        )
         return redirect(record)
     title = _("Edit an output of “%(name)s”") if output.pk else _("Add an output to “%(name)s”")
+    review_url = reverse("cooperation:output_review", args=[kind, pk, output.pk]) if output.pk else ""
     context = {"form": form, "record": record, "kind": kind, "spec": spec, "title": title % {"name": record},
-               "cancel_url": record.get_absolute_url()}  # fmt: skip
+               "cancel_url": record.get_absolute_url(), "output": output, "review_form": ReviewForm(),
+               "pending_rows": _pending_rows(output) if output.pk else [], "review_url": review_url}  # fmt: skip
     return render(request, "cooperation/output_form.html", context)
+
+
+@login_required
+@require_POST
+def output_review(request: AuthenticatedRequest, kind: str, pk: int, output_pk: int) -> HttpResponse:
+    """Publish, send back (with a comment) or withdraw a submitted output."""
+    output = domain.get_output_for_user(request.user, kind, pk, output_pk)
+    return _decide(request, output, OUTPUT_REVIEW_PERMS)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def output_delete(request: HttpRequest, kind: str, pk: int, output_pk: int) -> HttpResponse:
+    output = domain.get_output_for_user(request.user, kind, pk, output_pk)
+    return confirm_delete(
+        request, output, perm="cooperation.delete_output", delete=domain.delete_output,
+        success_url=output.get_absolute_url(),
+    )  # fmt: skip
 
 
 @login_required
@@ -189,11 +254,16 @@ def review_queue(request: HttpRequest) -> HttpResponse:
 def record_review(request: AuthenticatedRequest, kind: str, pk: int) -> HttpResponse:
     """Publish, send back (with a comment) or withdraw a submission."""
     record = domain.get_record_for_user(request.user, kind, pk)
+    return _decide(request, record, REVIEW_PERMS)
+
+
+def _decide(request: AuthenticatedRequest, record: Any, perms: dict[str, str]) -> HttpResponse:
+    """The review step the form asks for, on a record or an output, if `perms` allow it."""
     form = ReviewForm(request.POST)
     if not form.is_valid():
         raise PermissionDenied  # only the buttons of the page post here
     action = form.cleaned_data["action"]
-    if not request.user.has_perm(REVIEW_PERMS[action], record):
+    if not request.user.has_perm(perms[action], record):
         raise PermissionDenied
     try:
         if action == "publish":
@@ -211,6 +281,7 @@ def record_review(request: AuthenticatedRequest, kind: str, pk: int) -> HttpResp
 
 REVIEW_PERMS = {"publish": "cooperation.publish_record", "send_back": "cooperation.publish_record",
                 "withdraw": "cooperation.withdraw_record"}  # fmt: skip
+OUTPUT_REVIEW_PERMS = {**REVIEW_PERMS, "withdraw": "cooperation.withdraw_output"}
 REVIEW_DONE = {"publish": gettext_lazy("“%(name)s” was published."),
                "send_back": gettext_lazy("“%(name)s” was sent back."),
                "withdraw": gettext_lazy("The submission of “%(name)s” was withdrawn.")}  # fmt: skip

@@ -53,7 +53,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     day = form.day()
     headline = compute("partner-countries", day)
     context = {"form": form, "as_of": day, "indicators": INDICATORS.items(), "headline": headline}
-    return render(request, "indicators/dashboard.html", context)
+    return render(request, "indicators/dashboard.html", context, status=form.status_code)
 
 
 def indicator(request: HttpRequest, name: str) -> HttpResponse:
@@ -61,21 +61,21 @@ def indicator(request: HttpRequest, name: str) -> HttpResponse:
         raise Http404
     form = AsOfForm(request.GET or None)
     figure = compute(name, form.day())
-    if request.GET.get("format") == "csv":
+    if request.GET.get("format") == "csv" and form.is_valid():
         rows = [[figure.as_of.isoformat(), r.key, r.label, r.value] for r in figure.rows]
         return _csv(f"{name}-{figure.as_of}.csv", ["as_of", "key", "label", "value"], rows)
     context = {
         "form": form, "figure": figure, "bars": _bars(figure), "chart_height": 24 * min(25, len(figure.rows)),
         "shapes": _map(figure) if figure.by_country else None,
     }  # fmt: skip
-    return render(request, "indicators/indicator.html", context)
+    return render(request, "indicators/indicator.html", context, status=form.status_code)
 
 
 def gaps(request: HttpRequest) -> HttpResponse:
     form = AsOfForm(request.GET or None)
     matrix = gap_analysis(form.day(), sort=request.GET.get("sort", "gaps"))
-    if request.GET.get("format") == "csv":
+    if request.GET.get("format") == "csv" and form.is_valid():
         header = ["as_of", "country", *(code for code, _n in matrix.fields)]
         rows = [[matrix.as_of.isoformat(), code, *cells] for code, _name, cells in matrix.rows]
         return _csv(f"gaps-{matrix.as_of}.csv", header, rows)
-    return render(request, "indicators/gaps.html", {"form": form, "matrix": matrix})
+    return render(request, "indicators/gaps.html", {"form": form, "matrix": matrix}, status=form.status_code)

@@ -63,7 +63,7 @@ def country_detail(request: HttpRequest, code: str) -> HttpResponse:
     cooperation = _on_day({"agreements": agreements, **records_of_country(country.code)}, as_of.values()[0])
     context = {"country": country, "page": organisations, "experts": experts, "cooperation": cooperation,
                "as_of": as_of}  # fmt: skip
-    return render(request, "portal/country_detail.html", context)
+    return render(request, "portal/country_detail.html", context, status=as_of.status_code)
 
 
 def _on_day(records: dict[str, list[Any]], day: Any) -> dict[str, list[Any]]:
@@ -103,7 +103,7 @@ def organisation_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "partners": partners,
         "listings": list(listings_of_organisation(org.pk).prefetch_related(None)[:40]),
     }
-    return render(request, "portal/organisation_detail.html", context)
+    return render(request, "portal/organisation_detail.html", context, status=as_of.status_code)
 
 
 @login_required

@@ -97,8 +97,9 @@ def test_gap_page_and_csv(registry: Any, client: Any) -> None:
 
 @pytest.mark.django_db
 def test_a_bad_date_is_reported_and_today_is_used(registry: Any, client: Any) -> None:
-    html = client.get("/en/indicators/partner-countries/", {"as_of": "yesterday"}).content.decode()
-    assert "Enter a valid date." in html
+    response = client.get("/en/indicators/partner-countries/", {"as_of": "yesterday"})
+    assert response.status_code == 400
+    assert "Enter the date as YYYY-MM-DD, for example 2023-03-15." in response.content.decode()
     assert client.get("/en/indicators/unknown/").status_code == 404
 
 

@@ -282,11 +282,17 @@ def test_an_editor_may_not_remove_a_partner_they_do_not_edit(
     both = f"{org.name} | host\n{other_org.name} | partner"
     ok = client_for(roles["editor"]).post(f"/en/cooperation/labs/{lab.pk}/edit/", lab_post(org, partners_text=both))
     assert ok.status_code == 302
-    # a moderator may remove any partner
-    patch = client_for(None).patch(
-        f"/api/v1/cooperation/labs/{lab.pk}", json.dumps({"values": {"partners": [f"{org.name} | host"]}}),
-        content_type="application/json", **api_headers(roles["moderator"]),
-    )  # fmt: skip
+    # a moderator may remove any partner, once the editor's change awaiting review is decided
+    moderator = api_headers(roles["moderator"])
+    for expected in (422, 200):
+        patch = client_for(None).patch(
+            f"/api/v1/cooperation/labs/{lab.pk}", json.dumps({"values": {"partners": [f"{org.name} | host"]}}),
+            content_type="application/json", **moderator,
+        )  # fmt: skip
+        assert patch.status_code == expected
+        if expected == 422:
+            assert "awaiting review" in patch.json()["details"]["__all__"][0] and lab.partners.count() == 2
+            client_for(None).post(f"/api/v1/cooperation/labs/{lab.pk}/publish", **moderator)
     assert patch.status_code == 200 and list(lab.partners.values_list("organisation_id", flat=True)) == [org.pk]
 
 

@@ -9,23 +9,14 @@ import pytest
 from django.core import mail
 
 from silkbridge.api.opendata import rows
-from silkbridge.cooperation.models import Agreement, JointLab, Partnership, ProgrammeOfficer
+from silkbridge.cooperation.models import Agreement, JointLab
 from silkbridge.core.models import AuditEntry
 from tests.conftest import client_for
-from tests.factories import UserFactory
 from tests.registry.test_permissions import api_headers
 
 ROLES = ["anonymous", "member", "editor", "other_editor", "officer", "moderator", "staff"]
 MAY_SUBMIT = {"editor"}  # an editor of an organisation involved
 MAY_PUBLISH = {"moderator", "staff"}
-
-
-@pytest.fixture
-def people(roles: dict[str, Any]) -> dict[str, Any]:
-    """The roles of the permission matrix, with a programme officer for Kenya."""
-    officer = UserFactory()
-    ProgrammeOfficer.objects.create(user=officer, country_id="KE")
-    return {**roles, "officer": officer}
 
 
 def lab_data(org: Any, name: str = "Sino-Kenyan Water Lab", **more: str) -> dict[str, str]:
@@ -93,13 +84,6 @@ def test_a_moderator_sends_back_with_a_comment_and_the_editor_fixes_it(
     review(people["moderator"], lab, "publish")
     actions = list(AuditEntry.objects.filter(object_id=str(lab.pk)).order_by("id").values_list("action", flat=True))
     assert actions == ["submit", "send_back", "submit", "publish"]
-
-
-@pytest.fixture
-def published_lab(org: Any) -> JointLab:
-    lab = JointLab.objects.create(names={"en": "Sino-Kenyan Soil Lab"}, established_on=date(2020, 1, 1))
-    Partnership.objects.create(lab=lab, organisation=org, role="host")
-    return lab
 
 
 @pytest.mark.django_db
@@ -227,7 +211,7 @@ def test_the_queue_has_constant_queries(people: dict[str, Any], org: Any, django
     client.get("/en/cooperation/review/")
     for name in ("One", "Two", "Three"):
         client_for(people["editor"]).post("/en/cooperation/labs/new/", lab_data(org, name))
-    with django_assert_num_queries(10):  # session, user, 4 kinds awaiting, 4 kinds of own submissions
+    with django_assert_num_queries(12):  # session, user, 4 kinds and outputs awaiting, and of own submissions
         page = client.get("/en/cooperation/review/").content.decode()
     assert all(name in page for name in ("One", "Two", "Three"))
 

@@ -3,6 +3,8 @@
 // - <button data-add-name="NAME">: adds "NAME | ROLE" (ROLE from the .picker's role select, or
 //   NAME alone without one) as a line of the .picker's textarea: the organisation
 //   suggestions that htmx loads as you type.
+// - <button data-choose="LABEL">: puts LABEL (“Name (#12)”) in the .record-picker's input and
+//   clears the suggestions: the agreement and lab suggestions that htmx loads as you type.
 (function () {
   "use strict";
   function fold(text) {
@@ -22,6 +24,15 @@
     list.querySelectorAll("fieldset").forEach(function (group) {
       group.hidden = !group.querySelector(".choice:not([hidden])");
     });
+  });
+  document.addEventListener("click", function (event) {
+    var choice = event.target.closest ? event.target.closest("button[data-choose]") : null;
+    var picker = choice ? choice.closest(".record-picker") : null;
+    if (!picker) return;
+    var input = picker.querySelector("input");
+    input.value = choice.dataset.choose;
+    picker.querySelector(".suggestions").textContent = "";
+    input.focus();
   });
   document.addEventListener("click", function (event) {
     var button = event.target.closest ? event.target.closest("button[data-add-name]") : null;
