@@ -308,15 +308,6 @@ def check_in_desk(request: HttpRequest, slug: str) -> HttpResponse:
     return render(request, "events/checkin.html", context)
 
 
-def _check_in_message(result: domain.CheckIn, code: str) -> tuple[str, str]:
-    if result.registration is None:
-        return "unknown", _("No confirmed participant has the code %(code)s.") % {"code": code}
-    values = {"name": result.registration.name, "organisation": result.registration.organisation_name or "—"}
-    if result.new:
-        return "checked-in", _("Welcome, %(name)s (%(organisation)s): checked in.") % values
-    return "already", _("%(name)s (%(organisation)s) is already checked in.") % values
-
-
 @login_required
 @require_POST
 def check_in(request: HttpRequest, slug: str) -> HttpResponse:
@@ -324,7 +315,7 @@ def check_in(request: HttpRequest, slug: str) -> HttpResponse:
     event = queries.get_event_for_user(request.user, slug, perm="events.check_in")
     form = CheckInForm(request.POST)
     code = form.cleaned_data["code"] if form.is_valid() else ""
-    result, text = _check_in_message(domain.check_in(event=event, code=code, actor=request.user), code)
+    result, text = domain.describe_check_in(domain.check_in(event=event, code=code, actor=request.user), code)
     if "application/json" in request.headers.get("Accept", ""):
         return JsonResponse({"result": result, "message": text, "code": code})
     (messages.success if result == "checked-in" else messages.warning)(request, text)

@@ -7,7 +7,7 @@ editing at once are applied one after the other and each change is checked again
 state the other left. Registration locks the category's row, a request the requester's."""
 
 from silkbridge.events.domain.base import MeetingRuleError, locked_event
-from silkbridge.events.domain.checkin import CheckIn, check_in, normalise_code
+from silkbridge.events.domain.checkin import CheckIn, check_in, describe_check_in, normalise_code
 from silkbridge.events.domain.meetings import (
     cancel_meeting,
     import_instance,
@@ -58,6 +58,7 @@ __all__ = [
     "cancel_registration",
     "carry_agreement_to_registry",
     "check_in",
+    "describe_check_in",
     "decline_meeting_request",
     "delete_session",
     "expire_requests",
