@@ -1,6 +1,6 @@
 """Event endpoints: public events; for the authenticated participant their requests, meetings,
-agenda and badge; for an event's organisers (and staff) its registrations, badges and check-in. The same rules (events/rules.py)
-and queries as the pages."""
+agenda and badge; for an event's organisers (and staff) its registrations, badges and
+check-in. The same rules (events/rules.py), queries and domain functions as the pages."""
 
 from datetime import date, datetime
 from typing import Any
@@ -212,11 +212,8 @@ def event_report(request: HttpRequest, slug: str) -> Any:
     ]
 
 
-PDF = {
-    "responses": {
-        200: {"description": "The badge as a PDF.", "content": {"application/pdf": {"schema": {"type": "string", "format": "binary"}}}}
-    }
-}  # fmt: skip
+PDF_SCHEMA = {"schema": {"type": "string", "format": "binary"}}
+PDF = {"responses": {200: {"description": "The badge as a PDF.", "content": {"application/pdf": PDF_SCHEMA}}}}
 
 
 def _pdf(content: bytes, filename: str) -> HttpResponse:

@@ -93,7 +93,9 @@ def test_no_badge_for_the_waiting_list_another_event_or_a_hidden_event(
     assert Client().get("/api/v1/events/hidden/my/badge", **headers(people[1].user)).status_code == 404
 
 
-def test_a_code_checks_in_once_and_then_answers_already(event: Event, organiser: Any, people: list[Registration]) -> None:
+def test_a_code_checks_in_once_and_then_answers_already(
+    event: Event, organiser: Any, people: list[Registration]
+) -> None:
     ana = people[0]
     typed = "-".join([ana.badge_secret[:4].lower(), ana.badge_secret[4:]])
     first = check_in(typed, organiser).json()
