@@ -256,6 +256,22 @@ def carry_agreement(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 
 
 @login_required
+@require_POST
+def carry_project(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    """Carry the agreement a meeting led to into the cooperation registry as a project draft."""
+    event = queries.get_event_for_user(request.user, slug)
+    me = queries.get_registration_for_user(request.user, event)
+    feedback = queries.get_own_feedback(me, pk)
+    try:
+        project = domain.carry_project_to_registry(feedback, actor=request.user)
+    except domain.OutcomeError as error:
+        messages.error(request, str(error))
+        return redirect("events:agenda", slug=slug)
+    messages.success(request, _("The project draft was added to the cooperation registry."))
+    return redirect(project.get_absolute_url())
+
+
+@login_required
 @require_GET
 def agenda_ics(request: HttpRequest, slug: str) -> HttpResponse:
     event = queries.get_event_for_user(request.user, slug)

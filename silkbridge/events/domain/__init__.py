@@ -21,7 +21,7 @@ from silkbridge.events.domain.meetings import (
     self_book_meeting,
     upper_bound,
 )
-from silkbridge.events.domain.outcomes import OutcomeError, carry_agreement_to_registry
+from silkbridge.events.domain.outcomes import OutcomeError, carry_agreement_to_registry, carry_project_to_registry
 from silkbridge.events.domain.programme import ProgrammeClash, delete_session, save_session
 from silkbridge.events.domain.registration import (
     DelegationError,
@@ -57,6 +57,7 @@ __all__ = [
     "cancel_meeting",
     "cancel_registration",
     "carry_agreement_to_registry",
+    "carry_project_to_registry",
     "check_in",
     "decline_meeting_request",
     "delete_session",
