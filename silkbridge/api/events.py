@@ -1,11 +1,13 @@
-"""Event endpoints: public events; for the authenticated participant their requests, meetings
-and agenda; for an event's organisers its registrations. The same rules (events/rules.py)
-and queries as the pages."""
+"""Event endpoints: public events; for the authenticated participant their requests, meetings,
+agenda and badge; for an event's organisers (and staff) its registrations, badges and
+check-in. The same rules (events/rules.py), queries and domain functions as the pages."""
 
 from datetime import date, datetime
 from typing import Any
 
-from django.http import HttpRequest
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.utils.translation import gettext as _
 from ninja import Field as SchemaField
 from ninja import Router, Schema
 from ninja.pagination import paginate
@@ -13,7 +15,7 @@ from ninja.pagination import paginate
 from silkbridge.api.auth import public, token_required
 from silkbridge.api.registry import Pagination
 from silkbridge.api.schemas import ERRORS
-from silkbridge.events import agenda, queries, report
+from silkbridge.events import agenda, badges, domain, queries, report
 from silkbridge.events.models import Event, Registration, Session
 
 router = Router(auth=public, tags=["events"])
@@ -125,6 +127,24 @@ class SessionOut(Schema):
         return [s.name for s in obj.speakers.all()]
 
 
+class CheckInIn(Schema):
+    code: str = SchemaField(..., min_length=1, max_length=40, description="The badge's code, as scanned or typed.")
+
+
+class CheckedInOut(Schema):
+    id: int
+    name: str
+    organisation: str
+    category: str | None
+
+
+class CheckInOut(Schema):
+    result: str = SchemaField(..., description="checked-in (now), already (before; recorded once) or unknown.")
+    message: str
+    code: str = SchemaField(..., description="The code as read (normalised).")
+    registration: CheckedInOut | None
+
+
 class ReportRowOut(Schema):
     code: str
     label: str
@@ -190,3 +210,46 @@ def event_report(request: HttpRequest, slug: str) -> Any:
         {"key": s.key, "title": str(s.title), "rows": [{"code": c, "label": lbl, "value": v} for c, lbl, v in s.rows]}
         for s in report.event_report(event)
     ]
+
+
+PDF_SCHEMA = {"schema": {"type": "string", "format": "binary"}}
+PDF = {"responses": {200: {"description": "The badge as a PDF.", "content": {"application/pdf": PDF_SCHEMA}}}}
+
+
+def _pdf(content: bytes, filename: str) -> HttpResponse:
+    response = HttpResponse(content, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["Cache-Control"] = "private, no-store"  # badge secrets
+    return response
+
+
+@router.get("/events/{slug}/my/badge", response=ERRORS, auth=token_required, openapi_extra=PDF)
+def my_badge(request: HttpRequest, slug: str) -> Any:
+    """The authenticated participant's own badge (A6 PDF); only once confirmed."""
+    event = queries.get_event_for_user(request.user, slug)
+    me = queries.get_confirmed_registration_for_user(request.user, event)
+    return _pdf(badges.badges_pdf(event, [me]), f"{event.slug}-badge.pdf")
+
+
+@router.get("/events/{slug}/registrations/{pk}/badge", response=ERRORS, auth=token_required, openapi_extra=PDF)
+def registration_badge(request: HttpRequest, slug: str, pk: int) -> Any:
+    """A confirmed participant's badge (A6 PDF): for the event's organisers and staff."""
+    event = queries.get_event_for_user(request.user, slug)
+    registration = queries.get_badge_registration_for_user(request.user, event, pk)
+    return _pdf(badges.badges_pdf(event, [registration]), f"{event.slug}-badge-{registration.pk}.pdf")
+
+
+@router.post("/events/{slug}/check-in", response={200: CheckInOut, **ERRORS}, auth=token_required)
+def check_in(request: HttpRequest, slug: str, payload: CheckInIn) -> Any:
+    """Check a badge's code in, as the check-in desk does (organisers and staff). A code
+    checked in before answers `already` and changes nothing; an unknown one `unknown`."""
+    event = queries.get_event_for_user(request.user, slug, perm="events.check_in")
+    code = domain.normalise_code(payload.code)
+    if not code:
+        raise ValidationError({"code": [_("Type or scan a badge's code.")]})
+    checked = domain.check_in(event=event, code=code, actor=request.user)
+    result, message = domain.describe_check_in(checked, code)
+    holder = checked.registration
+    return {"result": result, "message": message, "code": code, "registration": holder and {
+        "id": holder.pk, "name": holder.name, "organisation": holder.organisation_name,
+        "category": holder.category.category if holder.category else None}}  # fmt: skip

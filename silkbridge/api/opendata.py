@@ -3,7 +3,8 @@ Frictionless `datapackage.json` and a DCAT `catalog.jsonld`.
 
 Only public data: organisations without their contact address, experts with a public
 profile and without contact details, published versions of cooperation records (and only
-the parties, partners, figures and outputs of published records). CSV cells that begin
+the parties, partners, figures and outputs of published records), and of past public
+conferences their aggregate figures only (the organiser's report: counts, no person). CSV cells that begin
 with =, +, -, @, a tab or a line break are prefixed with an apostrophe so that spreadsheets
 do not run them as formulas; in XLSX, cells that begin with = are stored as text and
 numbers stay numbers."""
@@ -37,6 +38,8 @@ from silkbridge.cooperation.models import (
     Partnership,
     Project,
 )
+from silkbridge.events.models import Event
+from silkbridge.events.report import event_report
 from silkbridge.marketplace.models import Listing
 from silkbridge.marketplace.queries import live_q
 from silkbridge.registry.models import Country, Field, Organisation
@@ -68,6 +71,22 @@ def _of_published(model: type[Any], *records: str) -> Callable[[], QuerySet[Any]
     return lambda: model.objects.filter(condition)
 
 
+def _past_events() -> QuerySet[Any]:
+    """Public conferences that have ended: their figures no longer change much, and an
+    event still running is its organisers' to report on first."""
+    return Event.objects.filter(is_public=True, ends_on__lt=timezone.localdate())
+
+
+def _event_figures() -> Iterator[dict[str, Any]]:
+    """Each past event's report (events/report.py), one figure a row: registrations by
+    category and by country, attendance, meetings requested / accepted / scheduled / held,
+    and what the held meetings led to. Counts only: no name, no organisation."""
+    for event in _past_events().order_by("pk"):
+        for section in event_report(event):
+            for code, _label, value in section.rows:
+                yield {"event_id": event.pk, "figure": section.key, "code": code, "value": value}
+
+
 TABLES: dict[str, tuple[Callable[[], QuerySet[Any]], list[str]]] = {
     "countries": (Country.objects.all, ["code", "alpha3", "numeric", "name_en", "is_partner", "partner_since",
                                         "partner_is_demo"]),
@@ -95,7 +114,22 @@ TABLES: dict[str, tuple[Callable[[], QuerySet[Any]], list[str]]] = {
                              "sectors", "cooperation", "languages", "expires_on", "published_at", "is_demo"]),
     "listing_fields": (_listing_relation(Listing.fields), ["listing_id", "field_id"]),
     "listing_countries": (_listing_relation(Listing.countries), ["listing_id", "country_id"]),
+    "events": (_past_events, ["id", "slug", "titles", "starts_on", "ends_on", "time_zone", "venue", "languages"]),
 }  # fmt: skip
+# Tables computed rather than read from one model: rows, then (column, Frictionless type, description).
+COMPUTED: dict[str, tuple[Callable[[], Iterator[dict[str, Any]]], list[tuple[str, str, str]]]] = {
+    "event_figures": (_event_figures, [
+        ("event_id", "integer", ""),
+        ("figure", "string", "category, country, attendance, meetings or outcomes"),
+        ("code", "string", "what is counted: a category, a country (ISO), checked_in, requested, held, agreement ..."),
+        ("value", "integer", "count"),
+    ]),
+}  # fmt: skip
+# Every table of the bundle and its columns, in the order they are published.
+COLUMNS: dict[str, list[str]] = {
+    **{name: columns for name, (_rows, columns) in TABLES.items()},
+    **{name: [c for c, _type, _title in fields] for name, (_rows, fields) in COMPUTED.items()},
+}
 
 
 def _json_value(value: Any) -> Any:
@@ -128,6 +162,9 @@ def _field_codes(queryset: QuerySet[Any]) -> dict[int, list[str]]:
 
 def rows(table: str) -> Iterator[dict[str, Any]]:
     """A table's rows; a "fields" column lists a record's fields of science."""
+    if table in COMPUTED:
+        yield from COMPUTED[table][0]()
+        return
     queryset, columns = TABLES[table]
     plain = [c for c in columns if c != "fields"]
     codes = _field_codes(queryset()) if "fields" in columns else {}
@@ -144,7 +181,7 @@ def rows(table: str) -> Iterator[dict[str, Any]]:
 
 
 def csv_lines(table: str) -> Iterator[str]:
-    columns = TABLES[table][1]
+    columns = COLUMNS[table]
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     writer.writerow(columns)
@@ -164,7 +201,7 @@ def jsonl_lines(table: str) -> Iterator[str]:
 
 def xlsx_bytes(table: str) -> bytes:
     """The table as one worksheet (write-only: rows are streamed, not held as cells)."""
-    columns = TABLES[table][1]
+    columns = COLUMNS[table]
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(table)
     sheet.append(columns)
@@ -190,7 +227,7 @@ def export(directory: Path, progress: Callable[[str], None] | None = None) -> di
     and catalog.jsonld; returns the row count of each table."""
     directory.mkdir(parents=True, exist_ok=True)
     counts: dict[str, int] = {}
-    for table in TABLES:
+    for table in COLUMNS:
         with (directory / f"{table}.csv").open("w", encoding="utf-8", newline="") as out:
             out.writelines(csv_lines(table))
         count = 0
@@ -233,6 +270,8 @@ TITLES = {
     "listings": "Published technology offers and needs (public summaries only)",
     "listing_fields": "Fields of science of each published listing",
     "listing_countries": "Target countries of each published listing",
+    "events": "Past public conferences",
+    "event_figures": "Aggregate figures of past conferences (registrations, attendance, meetings, outcomes)",
 }
 # Each table's primary key, and the tables its reference columns point to.
 KEYS = {"countries": "code", "fields": "code"}
@@ -240,8 +279,9 @@ REFERENCES = {
     "country_id": ("countries", "code"), "host_country_id": ("countries", "code"), "parent_id": ("fields", "code"),
     "organisation_id": ("organisations", "id"), "agreement_id": ("agreements", "id"), "lab_id": ("labs", "id"),
     "centre_id": ("centres", "id"), "project_id": ("projects", "id"), "listing_id": ("listings", "id"),
-    "field_id": ("fields", "code"),
+    "field_id": ("fields", "code"), "event_id": ("events", "id"),
 }  # fmt: skip
+KEYS_OF_COMPUTED = {"event_figures": ["event_id", "figure", "code"]}
 TYPES = [
     (models.BooleanField, "boolean"), (models.DateTimeField, "datetime"), (models.DateField, "date"),
     (models.DecimalField, "number"), (models.FloatField, "number"), (models.IntegerField, "integer"),
@@ -271,7 +311,21 @@ def _field(model: type[models.Model], column: str) -> dict[str, Any]:
     return described
 
 
+def _computed_schema(table: str) -> dict[str, Any]:
+    fields = [
+        {"name": c, "type": kind, **({"description": text} if text else {})} for c, kind, text in COMPUTED[table][1]
+    ]
+    foreign = [c for c, _kind, _title in COMPUTED[table][1] if c in REFERENCES]
+    return {
+        "fields": fields, "missingValues": [""], "primaryKey": KEYS_OF_COMPUTED[table],
+        "foreignKeys": [{"fields": [c], "reference": {"resource": REFERENCES[c][0], "fields": [REFERENCES[c][1]]}}
+                        for c in foreign],
+    }  # fmt: skip
+
+
 def table_schema(table: str) -> dict[str, Any]:
+    if table in COMPUTED:
+        return _computed_schema(table)
     columns = TABLES[table][1]
     model = _model(table)
     schema: dict[str, Any] = {"fields": [_field(model, c) for c in columns], "missingValues": [""]}
@@ -308,7 +362,7 @@ def datapackage(base: str = "") -> dict[str, Any]:
                 "licenses": [CC0, CC_BY] if table == "organisations" else [CC_BY],
                 "schema": table_schema(table),
             }
-            for table in TABLES
+            for table in COLUMNS
         ],
     }
 
@@ -325,7 +379,8 @@ def dcat_catalogue(base: str = "") -> dict[str, Any]:
         "@type": "dcat:Catalog",
         "dct:title": "Silkbridge open data",
         "dct:description": "Every public table of Silkbridge: countries, organisations, experts, agreements, "
-        "joint laboratories, demonstration centres, projects and their outputs.",
+        "joint laboratories, demonstration centres, projects and their outputs, technology offers and needs, and "
+        "the aggregate figures of past conferences.",
         "dct:publisher": {"@type": "foaf:Organization", "foaf:name": "Silkbridge"},
         "dct:license": {"@id": CC_BY["path"]},
         "dct:modified": modified,
@@ -338,7 +393,7 @@ def dcat_catalogue(base: str = "") -> dict[str, Any]:
                 "dct:modified": modified,
                 "dcat:distribution": [_distribution(base, table, extension) for extension in FORMATS],
             }
-            for table in TABLES
+            for table in COLUMNS
         ],
     }
 

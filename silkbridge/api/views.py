@@ -5,17 +5,17 @@ from django.http import Http404, HttpRequest, HttpResponse, JsonResponse, Stream
 from django.shortcuts import render
 from django.urls import reverse
 
-from silkbridge.api.opendata import FORMATS, LICENCE, TABLES, csv_lines, datapackage, dcat_catalogue, jsonl_lines
+from silkbridge.api.opendata import COLUMNS, FORMATS, LICENCE, csv_lines, datapackage, dcat_catalogue, jsonl_lines
 from silkbridge.api.opendata import xlsx_bytes as xlsx
 
 
 def downloads(request: HttpRequest) -> HttpResponse:
-    tables = [(name, columns) for name, (_qs, columns) in TABLES.items()]
+    tables = list(COLUMNS.items())
     return render(request, "api/downloads.html", {"tables": tables, "licence": LICENCE})
 
 
 def download(request: HttpRequest, table: str, extension: str) -> HttpResponse | StreamingHttpResponse:
-    if table not in TABLES or extension not in FORMATS:
+    if table not in COLUMNS or extension not in FORMATS:
         raise Http404
     content_type = f"{FORMATS[extension]}; charset=utf-8" if extension != "xlsx" else FORMATS[extension]
     response: HttpResponse | StreamingHttpResponse

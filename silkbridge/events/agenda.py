@@ -23,10 +23,21 @@ class AgendaItem:
     reason: str
 
 
+# What an agenda shows of a meeting: loading only these columns (not the two sides' whole
+# registrations, the request's and slot's bookkeeping) halves the cost of the agenda's query.
+SIDE = ("id", "name", "organisation_name")
+AGENDA_COLUMNS = (
+    "id", "state", "updated_at", "request_id", "slot__starts_at", "slot__ends_at", "table__name",
+    "request__reason", "request__requester_id", "request__recipient_id",
+    *(f"request__{side}__{column}" for side in ("requester", "recipient") for column in SIDE),
+)  # fmt: skip
+
+
 def items_for(registration: Registration) -> list[AgendaItem]:
+    """The participant's published meetings, in time order (the page, the API, the .ics)."""
     zone = registration.event.zone
     items = []
-    for meeting in queries.meetings_of(registration):
+    for meeting in queries.meetings_of(registration).only(*AGENDA_COLUMNS):
         request = meeting.request
         other = request.recipient if request.requester_id == registration.pk else request.requester
         items.append(

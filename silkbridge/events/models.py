@@ -316,6 +316,10 @@ class MeetingFeedback(models.Model):
     agreement = models.ForeignKey(
         "cooperation.Agreement", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    # The project draft this side carried into the cooperation registry, if any.
+    project = models.ForeignKey(
+        "cooperation.Project", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:

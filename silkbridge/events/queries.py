@@ -296,6 +296,17 @@ def get_confirmed_registration_for_user(user: Any, event: Event) -> Registration
     return registration
 
 
+def get_badge_registration_for_user(user: Any, event: Event, pk: int) -> Registration:
+    """A confirmed participant's registration whose badge `user` may print (the event's
+    organisers and staff): 403 for others, 404 for no such confirmed registration."""
+    if not user.has_perm("events.print_badges", event):
+        raise PermissionDenied
+    registration = badge_registrations(event).filter(pk=pk).first()
+    if registration is None:
+        raise Http404
+    return registration
+
+
 def directory(event: Event, viewer: Registration | None) -> QuerySet[Registration]:
     """Confirmed participants who opted in to the meeting directory (the viewer excluded)."""
     qs = event.registrations.filter(status=RegistrationStatus.CONFIRMED, b2b_opt_in=True).order_by("name", "id")

@@ -29,6 +29,7 @@ urlpatterns = [
     path("events/<slug:slug>/check-in/", views.check_in_desk, name="check_in_desk"),
     path("events/<slug:slug>/check-in/code/", views.check_in, name="check_in"),
     path("events/<slug:slug>/agenda/<int:pk>/agreement/", views.carry_agreement, name="carry_agreement"),
+    path("events/<slug:slug>/agenda/<int:pk>/project/", views.carry_project, name="carry_project"),
     path("events/<slug:slug>/report/", views.event_report, name="report"),
     path("events/<slug:slug>/report.csv", views.event_report_csv, name="report_csv"),
     path("events/<slug:slug>/registrations/", views.registrations, name="registrations"),

@@ -256,6 +256,22 @@ def carry_agreement(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 
 
 @login_required
+@require_POST
+def carry_project(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    """Carry the agreement a meeting led to into the cooperation registry as a project draft."""
+    event = queries.get_event_for_user(request.user, slug)
+    me = queries.get_registration_for_user(request.user, event)
+    feedback = queries.get_own_feedback(me, pk)
+    try:
+        project = domain.carry_project_to_registry(feedback, actor=request.user)
+    except domain.OutcomeError as error:
+        messages.error(request, str(error))
+        return redirect("events:agenda", slug=slug)
+    messages.success(request, _("The project draft was added to the cooperation registry."))
+    return redirect(project.get_absolute_url())
+
+
+@login_required
 @require_GET
 def agenda_ics(request: HttpRequest, slug: str) -> HttpResponse:
     event = queries.get_event_for_user(request.user, slug)
@@ -308,15 +324,6 @@ def check_in_desk(request: HttpRequest, slug: str) -> HttpResponse:
     return render(request, "events/checkin.html", context)
 
 
-def _check_in_message(result: domain.CheckIn, code: str) -> tuple[str, str]:
-    if result.registration is None:
-        return "unknown", _("No confirmed participant has the code %(code)s.") % {"code": code}
-    values = {"name": result.registration.name, "organisation": result.registration.organisation_name or "—"}
-    if result.new:
-        return "checked-in", _("Welcome, %(name)s (%(organisation)s): checked in.") % values
-    return "already", _("%(name)s (%(organisation)s) is already checked in.") % values
-
-
 @login_required
 @require_POST
 def check_in(request: HttpRequest, slug: str) -> HttpResponse:
@@ -324,7 +331,7 @@ def check_in(request: HttpRequest, slug: str) -> HttpResponse:
     event = queries.get_event_for_user(request.user, slug, perm="events.check_in")
     form = CheckInForm(request.POST)
     code = form.cleaned_data["code"] if form.is_valid() else ""
-    result, text = _check_in_message(domain.check_in(event=event, code=code, actor=request.user), code)
+    result, text = domain.describe_check_in(domain.check_in(event=event, code=code, actor=request.user), code)
     if "application/json" in request.headers.get("Accept", ""):
         return JsonResponse({"result": result, "message": text, "code": code})
     (messages.success if result == "checked-in" else messages.warning)(request, text)

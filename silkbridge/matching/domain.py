@@ -56,11 +56,11 @@ def load_results(hits: list[Hit], user: Viewer) -> list[Result]:
     return results
 
 
-def search(query: str, *, user: Viewer, kinds: list[str] | None = None) -> list[Hit]:
-    """Up to MAX_RESULTS hits for a free-text query, best first, among the records this
+def search(query: str, *, user: Viewer, kinds: list[str] | None = None, limit: int = MAX_RESULTS) -> list[Hit]:
+    """Up to ``limit`` hits for a free-text query, best first, among the records this
     user may see; the caller loads (``load_results``) only the ones it shows."""
     engine = index.current().engine
-    return _relevant(engine.search(query, MAX_RESULTS, kinds=kinds, audiences=sources.audiences_for(user), floor=True))
+    return _relevant(engine.search(query, limit, kinds=kinds, audiences=sources.audiences_for(user), floor=True))
 
 
 # What each piece of evidence adds to a similar organisation's score, on top of the

@@ -91,6 +91,7 @@ def seed_users(password_file: Path) -> list[str]:
         ("editor@demo.silkbridge.invalid", {}),
         ("officer@demo.silkbridge.invalid", {}),
         ("member@demo.silkbridge.invalid", {}),
+        ("organiser@demo.silkbridge.invalid", {"is_event_organiser": True}),  # the demo conference's
     ]:
         if User.objects.filter(email=email).exists():
             continue

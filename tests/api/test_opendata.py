@@ -116,3 +116,45 @@ def test_the_site_serves_xlsx_and_both_descriptions_with_absolute_links(referenc
     assert catalogue["Content-Type"] == "application/ld+json"
     html = client.get("/en/open-data/").content.decode()
     assert 'href="/en/open-data/datapackage.json"' in html and 'href="/en/open-data/countries.xlsx"' in html
+
+
+@pytest.mark.django_db
+def test_past_conferences_join_the_bundle_as_aggregates_without_personal_data(reference: Any, tmp_path: Path) -> None:
+    """An ended public event and its report's figures; nobody's name, e-mail, organisation
+    or badge; neither a running event nor an unlisted one."""
+    from frictionless import Package, validate
+
+    from silkbridge.events import domain
+    from silkbridge.events.models import Event, Registration
+    from tests.events.conftest import accepted, make_event, participant
+    from tests.factories import UserFactory
+
+    organiser = UserFactory(is_event_organiser=True)
+    past = make_event(organiser, slug="past", starts_on=date(2020, 5, 1), ends_on=date(2020, 5, 2))
+    ana, bo = participant(past, "Ana"), participant(past, "Bo")
+    Registration.objects.filter(pk=ana.pk).update(country="KE")
+    domain.check_in(event=past, code=ana.badge_secret, actor=organiser)
+    domain.place_meeting(accepted(ana, bo), slot=past.slots.first(), table=past.tables.first(), actor=None)
+    domain.publish_schedule(past, actor=None)
+    make_event(organiser, slug="unlisted", starts_on=date(2020, 5, 1), ends_on=date(2020, 5, 2), is_public=False)
+    running = make_event(organiser, slug="running", starts_on=date(2020, 5, 1), ends_on=date(2999, 5, 2))
+    participant(running, "Chen")
+    counts = export(tmp_path)
+    assert counts["events"] == 1
+    figures = [json.loads(line) for line in (tmp_path / "event_figures.jsonl").read_text(encoding="utf-8").splitlines()]
+    value = {(f["figure"], f["code"]): f["value"] for f in figures}
+    assert {f["event_id"] for f in figures} == {past.pk}
+    assert value[("category", "official")] == 2 and value[("country", "KE")] == 1
+    assert value[("attendance", "checked_in")] == 1
+    assert value[("meetings", "requested")] == 1 and value[("meetings", "scheduled")] == 1
+    assert value[("meetings", "held")] == 0 and value[("outcomes", "agreement")] == 0
+    bundle = "".join((tmp_path / f"{t}.{x}").read_text(encoding="utf-8") for t in ("events", "event_figures")
+                     for x in ("csv", "jsonl"))  # fmt: skip
+    for private in ("Ana", "Bo", "Chen", "Institute", ana.badge_secret, ana.user.email, "running", "unlisted"):
+        assert private not in bundle
+    report = validate(tmp_path / "datapackage.json")
+    assert report.valid, report.flatten(["resourceName", "rowNumber", "fieldName", "type", "note"])
+    resource = Package(tmp_path / "datapackage.json").get_resource("event-figures")
+    assert resource.schema.primary_key == ["event_id", "figure", "code"]
+    assert resource.schema.foreign_keys[0]["reference"]["resource"] == "events"
+    assert Event.objects.count() == 3

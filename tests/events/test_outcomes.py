@@ -11,7 +11,7 @@ from django.utils import timezone
 from silkbridge.accounts.enums import MembershipRole
 from silkbridge.accounts.models import Membership
 from silkbridge.cooperation.enums import ReviewStatus
-from silkbridge.cooperation.models import Agreement
+from silkbridge.cooperation.models import Agreement, Project
 from silkbridge.core.models import AuditEntry
 from silkbridge.events import domain
 from silkbridge.events.models import Event, Meeting, MeetingFeedback, MeetingSlot, Registration
@@ -122,3 +122,62 @@ def test_every_audit_action_of_events_has_a_label_in_each_language(language: str
         with translation.override("en"):
             english = entry.action_label
         assert label and label != action and label != english, (language, action)
+
+
+def carry_project(user: Any, event: Event, meeting: Meeting, **extra: Any) -> Any:
+    return client_for(user).post(reverse("events:carry_project", args=[event.slug, meeting.pk]), **extra)
+
+
+def test_an_agreement_becomes_a_project_draft_through_the_same_review(
+    event: Event, people: list[Registration], held: Meeting
+) -> None:
+    ana = people[0]
+    answer(ana.user, event, held, "agreement")
+    agenda = client_for(ana.user).get(reverse("events:agenda", args=[event.slug])).content.decode()
+    assert "Add it to the cooperation registry as a joint project" in agenda
+    response = carry_project(ana.user, event, held)
+    project = Project.all_records.get()
+    assert response.status_code == 302 and response["Location"] == project.get_absolute_url()
+    assert not project.is_published and project.review_status == ReviewStatus.SUBMITTED
+    assert project.submitted_by == ana.user
+    assert project.title == "Joint project of Nairobi Soil Institute and Yunnan Seed Academy"
+    assert "S&T Expo" in project.abstract
+    roles = {p.organisation.name: p.role for p in project.partners.all()}
+    assert roles == {"Nairobi Soil Institute": "coordinator", "Yunnan Seed Academy": "partner"}
+    assert MeetingFeedback.objects.get(registration=ana).project == project
+    # Carried once, and independently of the agreement draft.
+    agenda = client_for(ana.user).get(reverse("events:agenda", args=[event.slug])).content.decode()
+    assert "The project in the cooperation registry" in agenda
+    assert "Add this agreement to the cooperation registry" in agenda
+    response = carry_project(ana.user, event, held, follow=True)
+    assert "already in the registry" in response.content.decode()
+    assert Project.all_records.count() == 1 and not Agreement.all_records.exists()
+    carry(ana.user, event, held)
+    assert Agreement.all_records.count() == 1 and Project.all_records.count() == 1
+    assert AuditEntry.objects.filter(action="carry").count() == 2
+    assert client_for(None).get(project.get_absolute_url()).status_code == 404
+
+
+def test_a_moderator_carrying_a_project_publishes_it(event: Event, people: list[Registration], held: Meeting) -> None:
+    ana = people[0]
+    ana.user.is_moderator = True
+    ana.user.save(update_fields=["is_moderator"])
+    answer(ana.user, event, held, "agreement")
+    carry_project(ana.user, event, held)
+    assert Project.all_records.get().is_published
+
+
+def test_who_may_carry_a_project(event: Event, organiser: Any, people: list[Registration], held: Meeting) -> None:
+    ana, bo, chen = people[0], people[1], people[2]
+    answer(ana.user, event, held, "negotiation")
+    response = carry_project(ana.user, event, held, follow=True)
+    assert "Only a meeting that led to an agreement" in response.content.decode()
+    answer(bo.user, event, held, "agreement")
+    response = carry_project(bo.user, event, held, follow=True)
+    assert "Only an editor of an organisation" in response.content.decode()
+    assert carry_project(chen.user, event, held).status_code == 404
+    assert carry_project(organiser, event, held).status_code == 404
+    assert carry_project(None, event, held).status_code == 302
+    assert client_for(ana.user).get(reverse("events:carry_project", args=[event.slug, held.pk])).status_code == 405
+    assert not Project.all_records.exists()
+    assert not MeetingFeedback.objects.filter(project__isnull=False).exists()

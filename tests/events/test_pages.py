@@ -13,7 +13,15 @@ from django.utils import timezone
 
 from silkbridge.events import domain, report
 from silkbridge.events.enums import MeetingState, RegistrationStatus, RequestStatus
-from silkbridge.events.models import Event, Meeting, MeetingFeedback, MeetingRequest, MeetingSlot, Registration
+from silkbridge.events.models import (
+    Event,
+    Meeting,
+    MeetingFeedback,
+    MeetingRequest,
+    MeetingSlot,
+    Registration,
+    Session,
+)
 from tests.conftest import client_for
 from tests.events.conftest import accepted, make_event, participant
 from tests.factories import UserFactory
@@ -288,3 +296,32 @@ def test_both_sides_say_how_a_meeting_went_and_the_report_counts_it(
     assert "An agreement" in client_for(organiser).get(url("report", event)).content.decode()
     for user in (ana.user, UserFactory(is_event_organiser=True)):
         assert client_for(user).get(url("report", event)).status_code == 403
+
+
+def test_the_agenda_makes_a_fixed_number_of_queries_and_keeps_talks_out_of_the_title(
+    event: Event, people: list[Registration], django_assert_max_num_queries: Any, django_assert_num_queries: Any
+) -> None:
+    """One meeting or three, begun (so each row carries its feedback form) or not: the same
+    queries; the agenda loads only the columns it shows and never one more per meeting."""
+    ana, others = people[0], people[1:]
+    slots, tables = list(event.slots.order_by("starts_at")), list(event.tables.all())
+    domain.place_meeting(accepted(ana, others[0]), slot=slots[0], table=tables[0], actor=None)
+    domain.publish_schedule(event, actor=None)
+    zone = ZoneInfo("Asia/Shanghai")
+    talk = {"titles": {"en": "Soil and water"}, "room": "Hall", "starts_at": datetime(2026, 11, 11, 14, tzinfo=zone),
+            "ends_at": datetime(2026, 11, 11, 15, tzinfo=zone)}  # fmt: skip
+    domain.save_session(Session(event=event), data=talk, speakers=[ana], actor=None)
+    client = client_for(ana.user)
+    client.get(url("agenda", event))
+    with django_assert_max_num_queries(12) as one:
+        page = client.get(url("agenda", event)).content.decode()
+    assert "Bo Institute" in page
+    for n in (1, 2):
+        domain.place_meeting(accepted(others[n], ana), slot=slots[n], table=tables[0], actor=None)
+    domain.publish_schedule(event, actor=None)
+    MeetingSlot.objects.filter(event=event).update(starts_at=timezone.now() - timedelta(hours=2))
+    with django_assert_num_queries(len(one.captured_queries)):
+        page = client.get(url("agenda", event)).content.decode()
+    assert page.count("Did this meeting happen?") == 3 and "Dina Institute" in page
+    title = page[page.index("<title>") : page.index("</title>")]
+    assert "<h2>" not in title and "Soil and water" not in title and "Soil and water" in page

@@ -11,7 +11,7 @@ from silkbridge.events.models import Event, Registration
 from silkbridge.matching import index
 from tests.conftest import client_for
 from tests.events.conftest import participant
-from tests.factories import OrganisationFactory, UserFactory
+from tests.factories import ExpertFactory, OrganisationFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -80,3 +80,28 @@ def test_only_confirmed_participants_see_suggestions(
         assert response.status_code == status, role
         if status != 200:
             assert b"Bo Institute" not in response.content
+
+
+def test_without_an_organisation_the_profile_text_finds_people_with_the_reasons(
+    event: Event, cast: dict[str, Registration]
+) -> None:
+    dina = cast["dina"]
+    Registration.objects.filter(pk=dina.pk).update(pitch="We offer telescopes and seek partners in galaxies.")
+    dina.refresh_from_db()
+    found = suggestions.people_to_meet(dina, user=dina.user)
+    assert found and found[0].registration.name == "Chen"  # the Observatory of Stars
+    assert set(found[0].reasons.matched) & {"telescopes", "galaxies"}
+    page = client_for(dina.user).get(reverse("events:people_to_meet", args=[event.slug])).content.decode()
+    assert "Chen Institute" in page and "Words found:" in page
+    assert "best answer what you offer and seek" in page
+
+
+def test_an_expert_profile_alone_is_enough(event: Event, cast: dict[str, Registration]) -> None:
+    dina = cast["dina"]
+    ExpertFactory(user=dina.user, name="Dina", keywords=["soil erosion"], bio="Erosion control on farms.")
+    assert "soil erosion" in suggestions.profile_text(dina)
+    names = [p.registration.name for p in suggestions.people_to_meet(dina, user=dina.user)]
+    assert names[0] == "Bo"  # the Soil Erosion Centre
+    assert "Chen" not in names  # stars have nothing to do with erosion
+    domain.send_meeting_request(requester=dina, recipient=cast["bo"], reason="erosion", actor=None)
+    assert "Bo" not in [p.registration.name for p in suggestions.people_to_meet(dina, user=dina.user)]

@@ -7,7 +7,7 @@ editing at once are applied one after the other and each change is checked again
 state the other left. Registration locks the category's row, a request the requester's."""
 
 from silkbridge.events.domain.base import MeetingRuleError, locked_event
-from silkbridge.events.domain.checkin import CheckIn, check_in, normalise_code
+from silkbridge.events.domain.checkin import CheckIn, check_in, describe_check_in, normalise_code
 from silkbridge.events.domain.meetings import (
     cancel_meeting,
     import_instance,
@@ -21,7 +21,7 @@ from silkbridge.events.domain.meetings import (
     self_book_meeting,
     upper_bound,
 )
-from silkbridge.events.domain.outcomes import OutcomeError, carry_agreement_to_registry
+from silkbridge.events.domain.outcomes import OutcomeError, carry_agreement_to_registry, carry_project_to_registry
 from silkbridge.events.domain.programme import ProgrammeClash, delete_session, save_session
 from silkbridge.events.domain.registration import (
     DelegationError,
@@ -57,9 +57,11 @@ __all__ = [
     "cancel_meeting",
     "cancel_registration",
     "carry_agreement_to_registry",
+    "carry_project_to_registry",
     "check_in",
     "decline_meeting_request",
     "delete_session",
+    "describe_check_in",
     "expire_requests",
     "import_instance",
     "invite_delegation",

@@ -5,6 +5,7 @@ from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from silkbridge.core import audit
 from silkbridge.events.enums import RegistrationStatus
@@ -38,3 +39,14 @@ def check_in(*, event: Event, code: str, actor: Any) -> CheckIn:
         if new and registration is not None:
             audit.record(actor=actor, action="check-in", obj=registration, changes={"checked_in": [None, True]})
     return CheckIn(registration, new)
+
+
+def describe_check_in(result: CheckIn, code: str) -> tuple[str, str]:
+    """The desk's answer, for the page, its script and the API: a result code ("checked-in",
+    "already", "unknown") and a sentence in the reader's language."""
+    if result.registration is None:
+        return "unknown", _("No confirmed participant has the code %(code)s.") % {"code": code}
+    values = {"name": result.registration.name, "organisation": result.registration.organisation_name or "—"}
+    if result.new:
+        return "checked-in", _("Welcome, %(name)s (%(organisation)s): checked in.") % values
+    return "already", _("%(name)s (%(organisation)s) is already checked in.") % values
