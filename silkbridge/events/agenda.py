@@ -48,7 +48,7 @@ def talks_for(registration: Registration) -> list[Session]:
     return list(registration.talks.select_related("event").order_by("starts_at", "id"))
 
 
-def _session_entry(event: Event, session: Session) -> icalendar.Event:
+def _session_entry(event: Event, session: Session | queries.PublishedSession) -> icalendar.Event:
     zone = event.zone
     entry = icalendar.Event()
     entry.add("uid", f"session-{session.pk}@{event.slug}.silkbridge")
@@ -86,14 +86,14 @@ def to_ics(event: Event, registration: Registration) -> bytes:
 
 
 def programme_ics(event: Event) -> bytes:
-    """The whole programme as iCalendar, in the event's time zone."""
+    """The whole published programme as iCalendar, in the event's time zone."""
     calendar = icalendar.Calendar()
     calendar.add("prodid", "-//Silkbridge//events//EN")
     calendar.add("version", "2.0")
     calendar.add("x-wr-calname", event.title)
-    for session in queries.programme(event):
+    for session in queries.published_programme(event):
         entry = _session_entry(event, session)
-        speakers = ", ".join(s.name for s in session.speakers.all())
+        speakers = ", ".join(session.speaker_names)
         if speakers:
             entry.add("description", speakers)
         calendar.add_component(entry)
