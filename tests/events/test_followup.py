@@ -166,8 +166,8 @@ def test_options_chosen_by_a_participant_stay_and_the_kind_is_kept_once_answered
     response = client_for(organiser).post(edit, {"kind": "text", "text": "Excursions"})
     assert "its kind can no longer change" in response.content.decode()
     with translation.override("fr"):
-        client_for(organiser).post(reverse("events:question_edit", args=[future.slug, choices.pk]),
-                                   {"kind": "choices", "text": "Excursions ?", "options": "Armée\nMuraille\nMusée"})  # fmt: skip
+        french = {"kind": "choices", "text": "Excursions ?", "options": "Armée\nMuraille\nMusée"}
+        client_for(organiser).post(reverse("events:question_edit", args=[future.slug, choices.pk]), french)
     choices.refresh_from_db()
     assert [o["key"] for o in choices.options] == ["o1", "o2", "o3"]
     assert choices.options[0]["labels"] == {"en": "Terracotta Army", "fr": "Armée"}
