@@ -21,6 +21,7 @@ urlpatterns = [
     path("events/<slug:slug>/register/cancel/", views.cancel_registration, name="cancel_registration"),
     path("events/<slug:slug>/registration/", views_followup.my_registration, name="my_registration"),
     path("events/<slug:slug>/follow-up/", views_followup.follow_up, name="follow_up"),
+    path("events/<slug:slug>/follow-up/remind/", views_followup.follow_up_remind, name="follow_up_remind"),
     path("events/<slug:slug>/follow-up/questions/new/", views_followup.follow_up_question, name="question_create"),
     path("events/<slug:slug>/follow-up/questions/<int:pk>/", views_followup.follow_up_question, name="question_edit"),
     path(

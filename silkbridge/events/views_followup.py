@@ -68,6 +68,20 @@ def follow_up(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @login_required
+@require_POST
+def follow_up_remind(request: HttpRequest, slug: str) -> HttpResponse:
+    """E-mail (as a background task) the confirmed participants who have not answered."""
+    event = queries.get_event_for_user(request.user, slug, perm="events.manage_follow_up")
+    try:
+        domain.request_follow_up_reminders(event, actor=request.user)
+    except domain.FollowUpError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, _("The reminders are being sent."))
+    return redirect("events:follow_up", slug=slug)
+
+
+@login_required
 @require_http_methods(["GET", "POST"])
 def follow_up_question(request: HttpRequest, slug: str, pk: int | None = None) -> HttpResponse:
     event = queries.get_event_for_user(request.user, slug, perm="events.manage_follow_up")

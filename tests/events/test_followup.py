@@ -233,3 +233,20 @@ def test_only_confirmed_participants_answer(future: Event, questions: dict[str, 
     response = client_for(ana.user).post(reverse("events:my_registration", args=[future.slug]),
                                          answers_post(questions))  # fmt: skip
     assert response.status_code == 403 and not FollowUpAnswer.objects.exists()
+
+
+def test_organisers_remind_those_who_have_not_answered_by_a_background_task(
+    organiser: Any, future: Event, questions: dict[str, FollowUpQuestion], django_capture_on_commit_callbacks: Any
+) -> None:
+    ana, bo = participant(future, "Ana"), participant(future, "Bo")
+    Registration.objects.filter(pk=bo.pk).update(language="zh-hans")
+    client_for(ana.user).post(reverse("events:my_registration", args=[future.slug]), answers_post(questions))
+    remind = reverse("events:follow_up_remind", args=[future.slug])
+    assert client_for(bo.user).post(remind).status_code == 403
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        assert client_for(organiser).post(remind).status_code == 302
+    assert mail.outbox == [] and len(callbacks) == 1  # sent by the task, not in the request
+    callbacks[0]()
+    [reminder] = mail.outbox
+    assert reminder.to == [bo.user.email] and f"/zh-hans/events/{future.slug}/registration/" in reminder.body
+    assert "后续问题" in reminder.subject

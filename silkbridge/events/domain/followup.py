@@ -9,8 +9,11 @@ read them (queries.follow_up_rows, the answers page and its CSV)."""
 from datetime import date, datetime
 from typing import Any
 
+from django.conf import settings
+from django.core.mail import send_mail
 from django.db import transaction
-from django.utils import timezone, translation
+from django.urls import reverse
+from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 
 from silkbridge.core import audit
@@ -170,3 +173,43 @@ def save_follow_up_answers(registration: Registration, *, values: dict[int, Any]
         if changed:  # which questions, never the answers: passport details stay out of the log
             audit.record(actor=actor, action="update", obj=registration, changes={"follow_up_answered": changed})
     return len(changed)
+
+
+# --- Reminders -----------------------------------------------------------------------------
+
+
+def request_follow_up_reminders(event: Event, *, actor: Any) -> None:
+    """Queue the reminders (a background task, after commit) to every confirmed participant
+    who has not answered: those confirmed before the questions existed got no word of them."""
+    if not event.follow_up_questions.exists():
+        raise FollowUpError(_("There is no follow-up question yet."))
+    if not follow_up_is_open(event):
+        raise FollowUpError(_("The follow-up questions are closed: answers can no longer change."))
+    from silkbridge.events.tasks import send_follow_up_reminders  # tasks import the domain
+
+    audit.record(actor=actor, action="contact", obj=event, changes={"follow_up_reminders": True})
+    transaction.on_commit(lambda: send_follow_up_reminders.enqueue(event.pk))
+
+
+def remind_unanswered(event: Event) -> int:
+    """E-mail each confirmed participant without an answer yet, in their language, with the
+    link to their registration page. Returns how many were e-mailed."""
+    if not follow_up_is_open(event):
+        return 0
+    people = event.registrations.filter(status=RegistrationStatus.CONFIRMED, follow_up_answers__isnull=True)
+    sent = 0
+    for registration in people.select_related("user").order_by("id"):
+        address = registration.user.email if registration.user else registration.email
+        if not address:
+            continue
+        with translation.override(registration.language):
+            link = settings.SITE_URL + reverse("events:my_registration", args=[event.slug])
+            closes = formats.date_format(event.follow_up_closes_at.astimezone(event.zone), "DATETIME_FORMAT")
+            subject = _("Follow-up questions for %(event)s") % {"event": event.title}
+            body = _("Dear %(name)s,\n\nthe organisers of %(event)s ask a few follow-up questions (a visa invitation "
+                     "letter, for example). Please answer them on your registration page before %(closes)s: "
+                     "%(link)s")  # fmt: skip
+            body %= {"name": registration.name, "event": event.title, "closes": closes, "link": link}
+        send_mail(subject, body, None, [address])
+        sent += 1
+    return sent
