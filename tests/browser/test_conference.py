@@ -4,7 +4,7 @@ list); they request, accept and decline meetings; one pair books itself; the org
 schedules the rest and publishes; a participant downloads their agenda (.ics) and badge
 (PDF); the desk checks people in, once with the network cut; a participant answers the
 follow-up; the organiser reads the report. Screenshots in Arabic and Chinese too. Then, before
-a conference: follow-up questions answered and exported, a programme published twice.
+a conference: follow-up questions answered and exported, a programme published twice."""
 
 import io
 import re
