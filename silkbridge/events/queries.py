@@ -409,6 +409,7 @@ class PublishedSession:
     track: str
     language: str
     speaker_names: list[str]
+    speaker_ids: list[int]
     fallback: str
 
     @property
@@ -434,7 +435,8 @@ def published_programme(event: Event) -> list[PublishedSession]:
             pk=s["id"], titles=s["titles"], room=s["room"], track=s["track"], language=s["language"],
             starts_at=datetime.fromisoformat(s["starts_at"]).astimezone(zone),
             ends_at=datetime.fromisoformat(s["ends_at"]).astimezone(zone),
-            speaker_names=[name for _pk, name in s["speakers"]], fallback=fallback,
+            speaker_names=[name for _pk, name in s["speakers"]], speaker_ids=[pk for pk, _name in s["speakers"]],
+            fallback=fallback,
         )
         for s in (version.sessions if version else [])
     ]  # fmt: skip

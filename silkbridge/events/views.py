@@ -213,8 +213,9 @@ def book_meeting(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 def agenda_page(request: HttpRequest, slug: str) -> HttpResponse:
     event = queries.get_event_for_user(request.user, slug)
     me = queries.get_registration_for_user(request.user, event)
+    programme = queries.published_programme(event)
     context = {"event": event, "me": me, "items": agenda.items_for(me), "feedback_form": FeedbackForm(),
-               "talks": agenda.talks_for(me),
+               "talks": agenda.talks_for(me, programme), "bookmarked": agenda.bookmarked_for(me, programme),
                "answers": queries.feedback_of(me), "now": timezone.now()}  # fmt: skip
     return render(request, "events/agenda.html", context)
 

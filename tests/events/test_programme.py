@@ -96,6 +96,8 @@ def test_a_speakers_talks_are_on_their_agenda_and_in_its_ics(
 ) -> None:
     add(organiser, event, "Drip irrigation", "Hall A", "09:00", "09:40", [people[0]])
     agenda_url = reverse("events:agenda", args=[event.slug])
+    assert "Drip irrigation" not in client_for(people[0].user).get(agenda_url).content.decode()  # a draft
+    publish(organiser, event)
     assert "Drip irrigation" in client_for(people[0].user).get(agenda_url).content.decode()
     assert "Drip irrigation" not in client_for(people[1].user).get(agenda_url).content.decode()
     ics = client_for(people[0].user).get(reverse("events:agenda_ics", args=[event.slug])).content

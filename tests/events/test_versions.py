@@ -128,6 +128,10 @@ def test_a_participant_bookmarks_with_a_keyboard_usable_toggle(
     response = client_for(ana.user).post(url, {"session": soil.pk, "on": "1"}, headers={"HX-Request": "true"})
     assert 'aria-pressed="true"' in response.content.decode() and "<html" not in response.content.decode()
     assert list(SessionBookmark.objects.values_list("registration", "session_key")) == [(ana.pk, soil.pk)]
+    agenda = client_for(ana.user).get(reverse("events:agenda", args=[event.slug])).content.decode()
+    assert "Sessions I bookmarked" in agenda and "Soil health" in agenda and "Seed banks" not in agenda
+    ics = client_for(ana.user).get(reverse("events:agenda_ics", args=[event.slug])).content.decode()
+    assert "SUMMARY:Soil health" in ics and ics.count("BEGIN:VEVENT") == 1  # her talk and bookmark, once
     response = client_for(ana.user).post(url, {"session": soil.pk})  # without JavaScript: back to the programme
     assert response.status_code == 302 and not SessionBookmark.objects.exists()
     draft_only = session(event, "Not published", "Hall E", at(16), at(17))
