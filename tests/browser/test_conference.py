@@ -286,6 +286,7 @@ def test_follow_up_answers_and_a_programme_republished_end_to_end(
     toggle.focus()
     page.keyboard.press("Enter")  # a plain button: the keyboard works as the mouse
     expect(page.get_by_role("button", name="Bookmark “Soil health”")).to_have_attribute("aria-pressed", "true")
+    expect(page.get_by_role("button", name="Bookmark “Soil health”")).to_be_focused()  # htmx keeps the focus
     page = site.go(organiser, "programme/draft/")
     page.locator("tr", has_text="Soil health").get_by_role("link", name="Edit").click()
     page.locator("#id_start").fill("11:30")
