@@ -16,7 +16,7 @@ from silkbridge.api.auth import public, token_required
 from silkbridge.api.registry import Pagination
 from silkbridge.api.schemas import ERRORS
 from silkbridge.events import agenda, badges, domain, queries, report
-from silkbridge.events.models import Event, Registration, Session
+from silkbridge.events.models import Event, Registration
 
 router = Router(auth=public, tags=["events"])
 
@@ -115,16 +115,8 @@ class SessionOut(Schema):
     speakers: list[str]
 
     @staticmethod
-    def resolve_starts_at(obj: Session) -> datetime:
-        return obj.starts_at.astimezone(obj.event.zone)
-
-    @staticmethod
-    def resolve_ends_at(obj: Session) -> datetime:
-        return obj.ends_at.astimezone(obj.event.zone)
-
-    @staticmethod
-    def resolve_speakers(obj: Session) -> list[str]:
-        return [s.name for s in obj.speakers.all()]
+    def resolve_speakers(obj: queries.PublishedSession) -> list[str]:
+        return obj.speaker_names
 
 
 class CheckInIn(Schema):
@@ -170,8 +162,9 @@ def get_event(request: HttpRequest, slug: str) -> Any:
 
 @router.get("/events/{slug}/sessions", response={200: list[SessionOut], **ERRORS})
 def event_sessions(request: HttpRequest, slug: str) -> Any:
-    """The public programme: every session with room, times and speakers' names."""
-    return list(queries.programme(queries.get_event_for_user(request.user, slug)))
+    """The public programme (its latest published version): every session with room, times
+    in the event's zone and speakers' names."""
+    return queries.published_programme(queries.get_event_for_user(request.user, slug))
 
 
 @router.get("/events/{slug}/my/requests", response={200: MyRequestsOut, **ERRORS}, auth=token_required)

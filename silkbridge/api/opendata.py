@@ -38,6 +38,7 @@ from silkbridge.cooperation.models import (
     Partnership,
     Project,
 )
+from silkbridge.core.csvcells import neutralise
 from silkbridge.events.models import Event
 from silkbridge.events.report import event_report
 from silkbridge.marketplace.models import Listing
@@ -138,16 +139,6 @@ def _json_value(value: Any) -> Any:
     if isinstance(value, Decimal):
         return str(value)
     return value
-
-
-def neutralise(value: Any) -> str:
-    """A CSV cell: JSON for lists and objects, and no formula a spreadsheet would run."""
-    if value is None:
-        return ""
-    if isinstance(value, list | dict):
-        return json.dumps(value, ensure_ascii=False)
-    text = str(_json_value(value))
-    return "'" + text if isinstance(value, str) and text[:1] in ("=", "+", "-", "@", "\t", "\r", "\n") else text
 
 
 def _field_codes(queryset: QuerySet[Any]) -> dict[int, list[str]]:

@@ -9,7 +9,8 @@ import icalendar
 from django.utils.translation import gettext as _
 
 from silkbridge.events import queries
-from silkbridge.events.models import Event, Meeting, Registration, Session
+from silkbridge.events.models import Event, Meeting, Registration
+from silkbridge.events.queries import PublishedSession
 
 
 @dataclass(frozen=True)
@@ -54,12 +55,22 @@ def items_for(registration: Registration) -> list[AgendaItem]:
     return items
 
 
-def talks_for(registration: Registration) -> list[Session]:
-    """The sessions the participant speaks in."""
-    return list(registration.talks.select_related("event").order_by("starts_at", "id"))
+def talks_for(registration: Registration, programme: list[PublishedSession] | None = None) -> list[PublishedSession]:
+    """The sessions of the published programme the participant speaks in."""
+    sessions = queries.published_programme(registration.event) if programme is None else programme
+    return [s for s in sessions if registration.pk in s.speaker_ids]
 
 
-def _session_entry(event: Event, session: Session) -> icalendar.Event:
+def bookmarked_for(
+    registration: Registration, programme: list[PublishedSession] | None = None
+) -> list[PublishedSession]:
+    """The sessions of the published programme the participant bookmarked."""
+    keys = queries.bookmarked_keys(registration)
+    sessions = queries.published_programme(registration.event) if programme is None else programme
+    return [s for s in sessions if s.pk in keys] if keys else []
+
+
+def _session_entry(event: Event, session: PublishedSession) -> icalendar.Event:
     zone = event.zone
     entry = icalendar.Event()
     entry.add("uid", f"session-{session.pk}@{event.slug}.silkbridge")
@@ -72,7 +83,7 @@ def _session_entry(event: Event, session: Session) -> icalendar.Event:
 
 
 def to_ics(event: Event, registration: Registration) -> bytes:
-    """The participant's meetings and talks."""
+    """The participant's meetings, talks and bookmarked sessions (of the published programme)."""
     calendar = icalendar.Calendar()
     calendar.add("prodid", "-//Silkbridge//events//EN")
     calendar.add("version", "2.0")
@@ -90,21 +101,23 @@ def to_ics(event: Event, registration: Registration) -> bytes:
         if item.reason:
             entry.add("description", item.reason)
         calendar.add_component(entry)
-    for session in talks_for(registration):
+    programme = queries.published_programme(event)
+    sessions = {s.pk: s for s in talks_for(registration, programme) + bookmarked_for(registration, programme)}
+    for session in sorted(sessions.values(), key=lambda s: (s.starts_at, s.pk)):
         calendar.add_component(_session_entry(event, session))
     calendar.add_missing_timezones()
     return calendar.to_ical()
 
 
 def programme_ics(event: Event) -> bytes:
-    """The whole programme as iCalendar, in the event's time zone."""
+    """The whole published programme as iCalendar, in the event's time zone."""
     calendar = icalendar.Calendar()
     calendar.add("prodid", "-//Silkbridge//events//EN")
     calendar.add("version", "2.0")
     calendar.add("x-wr-calname", event.title)
-    for session in queries.programme(event):
+    for session in queries.published_programme(event):
         entry = _session_entry(event, session)
-        speakers = ", ".join(s.name for s in session.speakers.all())
+        speakers = ", ".join(session.speaker_names)
         if speakers:
             entry.add("description", speakers)
         calendar.add_component(entry)

@@ -202,6 +202,7 @@ def _programme(event: Event, people: list[Registration], organiser: User) -> Non
         data = {"titles": {"en": f"{en} (demo)", "zh-hans": f"{zh}（演示）"}, "room": room, "track": track,
                 "language": "en", "starts_at": datetime.combine(on, start, zone), "ends_at": datetime.combine(on, end, zone)}  # fmt: skip
         domain.save_session(Session(event=event), data=data, speakers=[people[i] for i in speakers], actor=organiser)
+    domain.publish_programme(event, actor=organiser)  # the public programme is its published version
 
 
 def _meetings(event: Event, people: list[Registration], organiser: User) -> None:

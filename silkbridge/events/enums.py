@@ -50,3 +50,15 @@ class Outcome(models.TextChoices):
     CONTACT = "contact", _("A useful contact")
     NEGOTIATION = "negotiation", _("A negotiation")
     AGREEMENT = "agreement", _("An agreement")
+
+
+class QuestionKind(models.TextChoices):
+    """The kinds of follow-up question an organiser asks confirmed participants."""
+
+    YES_NO = "yes_no", _("Yes or no")
+    NUMBER = "number", _("A number (0 to 20)")
+    CHOICE = "choice", _("One choice from a list")
+    CHOICES = "choices", _("Any choices from a list")
+    TEXT = "text", _("A short text")
+    # Personal data: seen by the participant and the event's organisers only.
+    VISA = "visa", _("Visa invitation letter (with passport details)")

@@ -11,8 +11,17 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from silkbridge.events.enums import Category, DeclineReason, Outcome
-from silkbridge.events.models import Event, MeetingSlot, MeetingTable, Registration, RegistrationCategory, Session
+from silkbridge.events.domain.followup import MAX_NUMBER, PASSPORT_FIELDS, FollowUpError, clean_answer
+from silkbridge.events.enums import Category, DeclineReason, Outcome, QuestionKind
+from silkbridge.events.models import (
+    Event,
+    FollowUpQuestion,
+    MeetingSlot,
+    MeetingTable,
+    Registration,
+    RegistrationCategory,
+    Session,
+)
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 ZONES = sorted(available_timezones() - {"localtime", "Factory"})
@@ -254,3 +263,115 @@ class SessionForm(forms.Form):
             "ends_at": datetime.combine(data["day"], data["end"], tzinfo=zone),
             "track": data["track"], "language": data["language"],
         }  # fmt: skip
+
+
+# --- Follow-up questions and answers ------------------------------------------------------
+
+
+class FollowUpQuestionForm(forms.Form):
+    """A follow-up question; its text and option labels are typed in the page's language."""
+
+    kind = forms.ChoiceField(label=_("Kind of answer"), choices=QuestionKind.choices)
+    text = forms.CharField(label=_("Question"), max_length=300)
+    options = forms.CharField(
+        label=_("Options"), required=False, widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("For a list to choose from: one option a line (excursions, for example). Line by line, "
+                    "in the page's language: switch the language to translate them."),
+    )  # fmt: skip
+    required = forms.BooleanField(label=_("An answer is required"), required=False)
+
+    def __init__(self, *args: Any, question: FollowUpQuestion, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if question.pk:
+            lang = get_language() or "en"
+            labels = [o["labels"].get(lang) or label for o, (_key, label) in
+                      zip(question.options, question.option_labels(), strict=True)]  # fmt: skip
+            self.initial.update(kind=question.kind, text=question.texts.get(lang) or question.text,
+                                options="\n".join(labels), required=question.required)  # fmt: skip
+
+    def option_lines(self) -> list[str]:
+        return self.cleaned_data["options"].splitlines()
+
+
+class FollowUpDeadlineForm(forms.Form):
+    deadline = forms.DateField(
+        label=_("Answers accepted until"), required=False, widget=DATE, input_formats=["%Y-%m-%d"],
+        help_text=_("Until the end of this day, in the event's time zone, or until the event starts if that is "
+                    "earlier. Empty: until the event starts."),
+    )  # fmt: skip
+
+
+class FollowUpAnswerForm(forms.Form):
+    """A confirmed participant's answers: one field per question (four for the visa letter:
+    requested, and the name, number and nationality of the passport). Each answer is
+    checked by the domain's rule (domain.clean_answer), which the API would use too."""
+
+    def __init__(self, *args: Any, questions: list[FollowUpQuestion], countries: list[tuple[str, str]],
+                 **kwargs: Any) -> None:  # fmt: skip
+        super().__init__(*args, **kwargs)
+        self.questions = questions
+        for q in questions:
+            self.fields.update(_answer_fields(q, countries))
+
+    def values(self) -> dict[int, Any]:
+        """{question id: value} as domain.save_follow_up_answers takes them."""
+        data, out = self.cleaned_data, {}
+        for q in self.questions:
+            name = f"q{q.pk}"
+            if q.kind == QuestionKind.VISA:
+                out[q.pk] = {"requested": data[name], **{f: data[f"{name}_{f}"] for f in PASSPORT_FIELDS}}
+            else:
+                out[q.pk] = data[name]
+        return out
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        if not self.errors:
+            for q, value in zip(self.questions, self.values().values(), strict=True):
+                try:
+                    clean_answer(q, value)
+                except FollowUpError as error:
+                    self.add_error(f"q{q.pk}", str(error))
+        return cleaned
+
+    @staticmethod
+    def initial_for(questions: list[FollowUpQuestion], answers: dict[int, Any]) -> dict[str, Any]:
+        initial: dict[str, Any] = {}
+        for q in questions:
+            value = answers.get(q.pk)
+            if q.kind == QuestionKind.VISA:
+                value = value or {}
+                initial[f"q{q.pk}"] = value.get("requested", False)
+                initial.update({f"q{q.pk}_{f}": value.get(f, "") for f in PASSPORT_FIELDS})
+            elif value is not None:
+                initial[f"q{q.pk}"] = value
+        return initial
+
+
+def _answer_fields(q: FollowUpQuestion, countries: list[tuple[str, str]]) -> dict[str, forms.Field]:
+    name, label, required = f"q{q.pk}", q.text, q.required
+    options = q.option_labels()
+    if q.kind == QuestionKind.YES_NO:
+        return {name: forms.BooleanField(label=label, required=False)}
+    if q.kind == QuestionKind.NUMBER:
+        return {name: forms.IntegerField(label=label, required=required, min_value=0, max_value=MAX_NUMBER)}
+    if q.kind == QuestionKind.CHOICE:
+        return {name: forms.ChoiceField(label=label, required=required, widget=forms.RadioSelect,
+                                        choices=options if required else [("", "—"), *options])}  # fmt: skip
+    if q.kind == QuestionKind.CHOICES:
+        return {name: forms.MultipleChoiceField(label=label, required=required, choices=options,
+                                                widget=forms.CheckboxSelectMultiple)}  # fmt: skip
+    if q.kind == QuestionKind.TEXT:
+        return {name: forms.CharField(label=label, required=required, max_length=500)}
+    return {
+        name: forms.BooleanField(label=label, required=False),
+        f"{name}_passport_name": forms.CharField(label=_("Name as in the passport"), required=False, max_length=200),
+        f"{name}_passport_number": forms.CharField(label=_("Passport number"), required=False, max_length=40),
+        f"{name}_nationality": forms.ChoiceField(label=_("Nationality"), required=False,
+                                                 choices=[("", "—"), *countries]),
+    }  # fmt: skip
+
+
+class BookmarkForm(forms.Form):
+    session = forms.IntegerField(min_value=1)
+    on = forms.BooleanField(required=False)

@@ -6,7 +6,7 @@ per-field translations ({language: text}) shown in the reader's language, fallin
 the event's first language."""
 
 import secrets
-from datetime import tzinfo
+from datetime import datetime, time, timedelta, tzinfo
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
@@ -22,6 +22,7 @@ from silkbridge.events.enums import (
     DeclineReason,
     MeetingState,
     Outcome,
+    QuestionKind,
     RegistrationStatus,
     RequestStatus,
     RunStatus,
@@ -48,6 +49,9 @@ class Event(TimeStampedModel):
     request_expiry_hours = models.PositiveIntegerField(_("request expiry (hours)"), default=72)
     # While open, the two sides of an accepted request may pick a free common slot themselves.
     self_booking_open = models.BooleanField(_("participants book their own meetings"), default=False)
+    # Confirmed participants answer the follow-up questions until the end of this day or
+    # until the event starts, whichever comes first (no date: until the event starts).
+    follow_up_deadline = models.DateField(_("answers to the follow-up questions accepted until"), null=True, blank=True)
 
     class Meta:
         ordering = ["-starts_on", "slug"]
@@ -75,6 +79,17 @@ class Event(TimeStampedModel):
 
     def get_absolute_url(self) -> str:
         return reverse("events:detail", args=[self.slug])
+
+    @property
+    def follow_up_closes_at(self) -> datetime:
+        """When answers to the follow-up questions stop being accepted: the start of the
+        event's first day, or the end of the deadline day if that comes earlier."""
+        closes = datetime.combine(self.starts_on, time(0), tzinfo=self.zone)
+        if self.follow_up_deadline is not None:
+            closes = min(
+                closes, datetime.combine(self.follow_up_deadline + timedelta(days=1), time(0), tzinfo=self.zone)
+            )
+        return closes
 
 
 class RegistrationCategory(models.Model):
@@ -364,3 +379,111 @@ class ScheduleRun(models.Model):
         if self.objective is None or self.upper_bound is None:
             return None
         return 1.0 if self.upper_bound <= 0 else self.objective / self.upper_bound
+
+
+# --- Follow-up questions, asked of confirmed participants ------------------------------------
+
+
+class FollowUpQuestion(models.Model):
+    """A question the organisers ask every confirmed participant after approval. Texts and
+    option labels are per-language ({language: text}); options keep a stable key, which is
+    what answers store, so a label can be corrected or translated without touching answers."""
+
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="follow_up_questions")
+    kind = models.CharField(_("kind of answer"), max_length=20, choices=QuestionKind.choices)
+    texts = models.JSONField(_("question by language"), default=dict)
+    # [{"key": "o1", "labels": {language: label}}] for the kinds with a list to choose from
+    options = models.JSONField(_("options"), default=list, blank=True)
+    required = models.BooleanField(_("an answer is required"), default=False)
+    position = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["event", "position", "id"]
+        verbose_name = _("follow-up question")
+        verbose_name_plural = _("follow-up questions")
+
+    def __str__(self) -> str:
+        return self.text
+
+    @property
+    def text(self) -> str:
+        return pick(self.texts, fallback=self.event.fallback_language)
+
+    def option_labels(self) -> list[tuple[str, str]]:
+        """(key, label in the reader's language) of each option, in order."""
+        fallback = self.event.fallback_language
+        return [(option["key"], pick(option["labels"], fallback=fallback)) for option in self.options]
+
+
+class FollowUpAnswer(models.Model):
+    """One participant's answer to one question. `value` by kind: yes/no a boolean, number an
+    integer, choice an option key, choices a list of keys, text a string, visa
+    {"requested": bool, "passport_name", "passport_number", "nationality"} (passport
+    details only when a letter is requested)."""
+
+    question = models.ForeignKey(FollowUpQuestion, on_delete=models.CASCADE, related_name="answers")
+    registration = models.ForeignKey(Registration, on_delete=models.CASCADE, related_name="follow_up_answers")
+    value = models.JSONField(_("answer"), null=True, blank=True)
+    updated_at = models.DateTimeField(_("answered"), auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["question", "registration"], name="one_answer_per_question_and_person")
+        ]
+        verbose_name = _("follow-up answer")
+        verbose_name_plural = _("follow-up answers")
+
+    def __str__(self) -> str:
+        return f"{self.registration}: {self.question}"
+
+
+# --- Programme versions and bookmarks ------------------------------------------------------
+
+
+class ProgrammeVersion(models.Model):
+    """A published programme: the sessions as they were when published (a snapshot, so that
+    the public programme never shows the organisers' draft) and what changed since the
+    previous version, in language-neutral form (rendered in the reader's language)."""
+
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="programme_versions")
+    number = models.PositiveIntegerField(_("version"))
+    # [{"id", "titles", "room", "starts_at", "ends_at" (ISO, UTC), "track", "language",
+    #   "speakers": [[registration id, name], ...]}], ordered by start
+    sessions = models.JSONField(default=list)
+    # [{"kind": added|cancelled|moved|room|speakers|retitled, "session": id, ...}]
+    changes = models.JSONField(default=list)
+    published_at = models.DateTimeField(_("published"), auto_now_add=True)
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["event", "-number"]
+        constraints = [models.UniqueConstraint(fields=["event", "number"], name="one_programme_version_number")]
+        verbose_name = _("programme version")
+        verbose_name_plural = _("programme versions")
+
+    def __str__(self) -> str:
+        return f"{self.event} v{self.number}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("events:programme_changes", args=[self.event.slug]) + f"#version-{self.number}"
+
+
+class SessionBookmark(models.Model):
+    """A participant's bookmark on a published session. It names the session by its id as
+    published versions do, not by a foreign key, so that it outlives a session deleted from
+    the draft: its bookmarkers are told when that cancellation is published."""
+
+    registration = models.ForeignKey(Registration, on_delete=models.CASCADE, related_name="bookmarks")
+    session_key = models.PositiveIntegerField(_("session"))
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["registration", "session_key"], name="one_bookmark_per_session")]
+        indexes = [models.Index(fields=["session_key"])]
+        verbose_name = _("session bookmark")
+        verbose_name_plural = _("session bookmarks")
+
+    def __str__(self) -> str:
+        return f"{self.registration}: {self.session_key}"

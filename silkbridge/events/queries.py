@@ -2,6 +2,7 @@
 instance or schedule in the interchange format (shared/specs/meeting-schedule.md)."""
 
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
@@ -9,6 +10,7 @@ from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 
+from silkbridge.core.translation import pick
 from silkbridge.events.enums import MeetingState, RegistrationStatus, RequestStatus, RunStatus
 from silkbridge.events.models import (
     Delegation,
@@ -18,6 +20,7 @@ from silkbridge.events.models import (
     MeetingRequest,
     MeetingSlot,
     MeetingTable,
+    ProgrammeVersion,
     Registration,
     ScheduleRun,
     Session,
@@ -400,4 +403,57 @@ def delegations_headed_by(event: Event, user: Any) -> QuerySet[Delegation]:
 
 
 def programme(event: Event) -> QuerySet[Session]:
+    """The organisers' draft programme (the Session rows): never shown to the public."""
     return event.sessions.select_related("event").prefetch_related("speakers").order_by("starts_at", "room", "id")
+
+
+@dataclass
+class PublishedSession:
+    """A session as the latest published version holds it: what the public programme, its
+    .ics and the API show (the same attributes as a Session that they read)."""
+
+    pk: int
+    titles: dict[str, str]
+    room: str
+    starts_at: datetime
+    ends_at: datetime
+    track: str
+    language: str
+    speaker_names: list[str]
+    speaker_ids: list[int]
+    fallback: str
+
+    @property
+    def id(self) -> int:
+        return self.pk
+
+    @property
+    def title(self) -> str:
+        return pick(self.titles, fallback=self.fallback)
+
+
+def programme_versions(event: Event) -> QuerySet[ProgrammeVersion]:
+    return event.programme_versions.order_by("-number")
+
+
+def published_programme(event: Event) -> list[PublishedSession]:
+    """The sessions of the latest published version (none before the first publication),
+    times in the event's time zone."""
+    version = programme_versions(event).only("sessions").first()
+    fallback, zone = event.fallback_language, event.zone
+    return [
+        PublishedSession(
+            pk=s["id"], titles=s["titles"], room=s["room"], track=s["track"], language=s["language"],
+            starts_at=datetime.fromisoformat(s["starts_at"]).astimezone(zone),
+            ends_at=datetime.fromisoformat(s["ends_at"]).astimezone(zone),
+            speaker_names=[name for _pk, name in s["speakers"]], speaker_ids=[pk for pk, _name in s["speakers"]],
+            fallback=fallback,
+        )
+        for s in (version.sessions if version else [])
+    ]  # fmt: skip
+
+
+def bookmarked_keys(registration: Registration | None) -> set[int]:
+    if registration is None:
+        return set()
+    return set(registration.bookmarks.values_list("session_key", flat=True))

@@ -7,7 +7,10 @@ templates ({% has_perm %}) and the API through user.has_perm.
   own requests, meetings and agenda; only a request's recipient answers it.
 - An event's organisers (and staff) print every badge and check participants in; a
   confirmed participant downloads their own badge.
-- Everybody sees public events."""
+- The organisers ask follow-up questions and read every answer (passport details
+  included); a confirmed participant answers and reads their own, nobody else sees any.
+- Everybody sees public events and their published programme; confirmed participants
+  bookmark its sessions."""
 
 from typing import Any
 
@@ -92,4 +95,9 @@ rules.add_perm("events.view_directory", is_confirmed_participant | manages)
 rules.add_perm("events.request_meeting", is_confirmed_participant)
 rules.add_perm("events.view_request", is_request_party | organises_event_of | is_staff)
 rules.add_perm("events.answer_request", is_request_recipient)
+# Follow-up answers hold passport details: the organisers read everybody's, a participant
+# only their own (through their registration), a head of delegation nobody's.
+rules.add_perm("events.manage_follow_up", manages)
+rules.add_perm("events.answer_follow_up", is_confirmed_participant)
+rules.add_perm("events.bookmark_session", is_confirmed_participant)
 rules.add_perm("events.book_meeting", is_request_party & request_is_bookable)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from silkbridge.events import views
+from silkbridge.events import views, views_followup, views_programme
 
 app_name = "events"
 urlpatterns = [
@@ -10,11 +10,27 @@ urlpatterns = [
     path("events/<slug:slug>/edit/", views.event_edit, name="edit"),
     path("events/<slug:slug>/programme/", views.programme, name="programme"),
     path("events/<slug:slug>/programme.ics", views.programme_ics, name="programme_ics"),
+    path("events/<slug:slug>/programme/changes/", views_programme.programme_changes, name="programme_changes"),
+    path("events/<slug:slug>/programme/draft/", views_programme.programme_draft, name="programme_draft"),
+    path("events/<slug:slug>/programme/publish/", views_programme.publish_programme, name="publish_programme"),
+    path("events/<slug:slug>/programme/bookmark/", views_programme.bookmark, name="bookmark"),
     path("events/<slug:slug>/programme/new/", views.session_edit, name="session_create"),
     path("events/<slug:slug>/programme/<int:pk>/edit/", views.session_edit, name="session_edit"),
     path("events/<slug:slug>/programme/<int:pk>/delete/", views.session_delete, name="session_delete"),
     path("events/<slug:slug>/register/", views.register, name="register"),
     path("events/<slug:slug>/register/cancel/", views.cancel_registration, name="cancel_registration"),
+    path("events/<slug:slug>/registration/", views_followup.my_registration, name="my_registration"),
+    path("events/<slug:slug>/follow-up/", views_followup.follow_up, name="follow_up"),
+    path("events/<slug:slug>/follow-up/remind/", views_followup.follow_up_remind, name="follow_up_remind"),
+    path("events/<slug:slug>/follow-up/questions/new/", views_followup.follow_up_question, name="question_create"),
+    path("events/<slug:slug>/follow-up/questions/<int:pk>/", views_followup.follow_up_question, name="question_edit"),
+    path(
+        "events/<slug:slug>/follow-up/questions/<int:pk>/delete/",
+        views_followup.follow_up_question_delete,
+        name="question_delete",
+    ),
+    path("events/<slug:slug>/follow-up/answers/", views_followup.follow_up_answers, name="follow_up_answers"),
+    path("events/<slug:slug>/follow-up/answers.csv", views_followup.follow_up_csv, name="follow_up_csv"),
     path("events/<slug:slug>/directory/", views.directory, name="directory"),
     path("events/<slug:slug>/directory/suggestions/", views.people_to_meet, name="people_to_meet"),
     path("events/<slug:slug>/directory/<int:registration_id>/request/", views.request_meeting, name="request"),

@@ -213,8 +213,9 @@ def book_meeting(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 def agenda_page(request: HttpRequest, slug: str) -> HttpResponse:
     event = queries.get_event_for_user(request.user, slug)
     me = queries.get_registration_for_user(request.user, event)
+    programme = queries.published_programme(event)
     context = {"event": event, "me": me, "items": agenda.items_for(me), "feedback_form": FeedbackForm(),
-               "talks": agenda.talks_for(me),
+               "talks": agenda.talks_for(me, programme), "bookmarked": agenda.bookmarked_for(me, programme),
                "answers": queries.feedback_of(me), "now": timezone.now()}  # fmt: skip
     return render(request, "events/agenda.html", context)
 
@@ -343,8 +344,12 @@ def check_in(request: HttpRequest, slug: str) -> HttpResponse:
 
 @require_GET
 def programme(request: HttpRequest, slug: str) -> HttpResponse:
+    """The published programme (its latest version), with bookmarks for participants."""
     event = queries.get_event_for_user(request.user, slug)
-    context = {"event": event, "sessions": queries.programme(event)}
+    me = queries.registration_of(event, request.user)
+    can_bookmark = me is not None and request.user.has_perm("events.bookmark_session", event)
+    context = {"event": event, "sessions": queries.published_programme(event), "can_bookmark": can_bookmark,
+               "marked": queries.bookmarked_keys(me if can_bookmark else None)}  # fmt: skip
     return render(request, "events/programme.html", context)
 
 
@@ -370,8 +375,8 @@ def session_edit(request: HttpRequest, slug: str, pk: int | None = None) -> Http
             form.add_error(None, str(error))
         else:
             messages.success(request, _("The session was saved."))
-            return redirect("events:programme", slug=slug)
-    cancel_url = reverse("events:programme", args=[slug])
+            return redirect("events:programme_draft", slug=slug)
+    cancel_url = reverse("events:programme_draft", args=[slug])
     return render(request, "events/session_form.html", {"event": event, "form": form, "cancel_url": cancel_url})
 
 
@@ -381,7 +386,7 @@ def session_delete(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     event = queries.get_event_for_user(request.user, slug, perm="events.change_event")
     domain.delete_session(get_object_or_404(event.sessions, pk=pk), actor=request.user)
     messages.success(request, _("The session was deleted."))
-    return redirect("events:programme", slug=slug)
+    return redirect("events:programme_draft", slug=slug)
 
 
 # --- Delegations ---------------------------------------------------------------------------------

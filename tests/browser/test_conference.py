@@ -3,7 +3,8 @@ participants register (one through a head of delegation, one promoted from the w
 list); they request, accept and decline meetings; one pair books itself; the organiser
 schedules the rest and publishes; a participant downloads their agenda (.ics) and badge
 (PDF); the desk checks people in, once with the network cut; a participant answers the
-follow-up; the organiser reads the report. Screenshots in Arabic and Chinese too."""
+follow-up; the organiser reads the report. Screenshots in Arabic and Chinese too. Then, before
+a conference: follow-up questions answered and exported, a programme published twice."""
 
 import io
 import re
@@ -213,6 +214,95 @@ def test_a_small_conference_end_to_end(browser: Any, live_server: Any, transacti
         for user, path, name in ((organiser, "report/", "report"), (ana, "agenda/", "agenda"),
                                  (organiser, "check-in/", "check-in")):  # fmt: skip
             page = site.go(user, path, language)
+            assert page.locator("html").get_attribute("lang") == language
+            page.screenshot(path=str(ARTIFACTS / f"conference-{name}-{prefix}.png"), full_page=True)
+    for page in site.pages.values():
+        page.context.close()
+
+
+def test_follow_up_answers_and_a_programme_republished_end_to_end(
+    browser: Any, live_server: Any, transactional_db: Any, settings: Any
+) -> None:
+    """Before the conference: the organiser asks the follow-up questions; a participant opens
+    the link in their confirmation e-mail and answers (visa letter, excursions); the organiser
+    reads and exports the answers. The organiser publishes the programme, a participant
+    bookmarks a session with the keyboard, the organiser moves it and publishes version 2: the
+    changelog says so and the bookmarker gets an e-mail."""
+    load_countries()
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    site = Site(browser, live_server.url)
+    organiser = UserFactory(is_event_organiser=True, display_name="Olga Organiser")
+    ana = UserFactory(display_name="Ana Alvarez")
+    page = site.as_user(organiser)
+    page.goto(f"{site.url}/en/events/new/")
+    first = timezone.now().date() + timedelta(days=30)
+    page.locator("#id_slug").fill("expo")
+    page.locator("#id_title").fill("Silk Road S&T Exchange")
+    page.locator("#id_starts_on").fill(first.isoformat())
+    page.locator("#id_ends_on").fill((first + timedelta(days=1)).isoformat())
+    page.locator("#id_capacity_official").fill("10")
+    submit(page)
+
+    questions = [("visa", "Do you need a visa invitation letter?", ""),
+                 ("choices", "Which excursions will you join?", "Terracotta Army\nCity wall")]  # fmt: skip
+    for kind, text, options in questions:
+        page = site.go(organiser, "follow-up/questions/new/")
+        page.locator("#id_kind").select_option(kind)
+        page.locator("#id_text").fill(text)
+        page.locator("#id_options").fill(options)
+        submit(page)
+    register(site, ana, "Official")
+    link = re.search(r"http://\S+/registration/", mail.outbox[-1].body)
+    assert link is not None
+    page = site.as_user(ana)
+    page.goto(site.url + urlsplit(link.group(0)).path)
+    page.get_by_label("Do you need a visa invitation letter?").check()
+    page.get_by_label("Name as in the passport").fill("ANA ALVAREZ")
+    page.get_by_label("Passport number").fill("P1234567")
+    page.get_by_label("Nationality").select_option("ES")
+    page.get_by_label("City wall").check()
+    page.get_by_role("button", name="Save my answers").click()
+    expect(page.get_by_text("Your answers were saved.")).to_be_visible()
+    page = site.go(organiser, "follow-up/answers/")
+    expect(page.locator("table.list")).to_contain_text("P1234567")
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Answers (CSV)").click()
+    assert "ANA ALVAREZ,P1234567,Spain,City wall" in Path(download.value.path()).read_text()
+
+    for title, room, start, end in (
+        ("Soil health", "Hall A", "10:00", "10:40"),
+        ("Solar pumps", "Hall B", "11:00", "11:30"),
+    ):
+        page = site.go(organiser, "programme/new/")
+        page.locator("#id_title").fill(title)
+        page.locator("#id_room").fill(room)
+        page.locator("#id_day").fill(first.isoformat())
+        page.locator("#id_start").fill(start)
+        page.locator("#id_end").fill(end)
+        submit(page)
+    page.get_by_role("button", name="Publish version 1").click()
+    page = site.go(ana, "programme/")
+    toggle = page.get_by_role("button", name="Bookmark “Soil health”")
+    toggle.focus()
+    page.keyboard.press("Enter")  # a plain button: the keyboard works as the mouse
+    expect(page.get_by_role("button", name="Bookmark “Soil health”")).to_have_attribute("aria-pressed", "true")
+    expect(page.get_by_role("button", name="Bookmark “Soil health”")).to_be_focused()  # htmx keeps the focus
+    page = site.go(organiser, "programme/draft/")
+    page.locator("tr", has_text="Soil health").get_by_role("link", name="Edit").click()
+    page.locator("#id_start").fill("11:30")
+    page.locator("#id_end").fill("12:10")
+    page.locator("#id_room").fill("Hall C")
+    submit(page)
+    expect(page.locator("main")).to_contain_text("“Soil health” moved from 10:00 to 11:30.")
+    page.get_by_role("button", name="Publish version 2").click()
+    changes = page.locator("#version-2")
+    expect(changes).to_contain_text("“Soil health” moved from 10:00 to 11:30.")
+    expect(changes).to_contain_text("moved from room Hall A to room Hall C")
+    notice = [m for m in mail.outbox if m.to == [ana.email] and "programme" in m.subject]
+    assert len(notice) == 1 and "moved from 10:00 to 11:30" in notice[0].body
+    for language, prefix in (("ar", "arabic"), ("zh-hans", "chinese")):
+        for user, path, name in ((None, "programme/changes/", "changelog"), (ana, "registration/", "follow-up")):
+            page = site.go(user or organiser, path, language)
             assert page.locator("html").get_attribute("lang") == language
             page.screenshot(path=str(ARTIFACTS / f"conference-{name}-{prefix}.png"), full_page=True)
     for page in site.pages.values():

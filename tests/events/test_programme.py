@@ -28,6 +28,10 @@ def add(organiser: Any, event: Event, *args: Any) -> Any:
     return client_for(organiser).post(reverse("events:session_create", args=[event.slug]), session_post(event, *args))
 
 
+def publish(organiser: Any, event: Event) -> None:
+    assert client_for(organiser).post(reverse("events:publish_programme", args=[event.slug])).status_code == 302
+
+
 def test_an_organiser_builds_a_programme_and_clashes_are_refused(
     organiser: Any, event: Event, people: list[Registration]
 ) -> None:
@@ -64,6 +68,9 @@ def test_the_programme_is_public_and_only_organisers_edit_it(
 ) -> None:
     add(organiser, event, "Drip irrigation", "Hall A", "09:00", "09:40", [people[0]])
     page = client_for(None).get(reverse("events:programme", args=[event.slug])).content.decode()
+    assert "Drip irrigation" not in page  # a draft until published
+    publish(organiser, event)
+    page = client_for(None).get(reverse("events:programme", args=[event.slug])).content.decode()
     assert "Drip irrigation" in page and "Hall A" in page and "09:00" in page
     for user in (people[1].user, UserFactory(is_event_organiser=True)):
         assert client_for(user).get(reverse("events:session_create", args=[event.slug])).status_code == 403
@@ -77,6 +84,8 @@ def test_the_programme_is_public_and_only_organisers_edit_it(
 
 def test_the_programme_is_in_the_api(organiser: Any, event: Event, people: list[Registration]) -> None:
     add(organiser, event, "Drip irrigation", "Hall A", "09:00", "09:40", [people[0]])
+    assert client_for(None).get(f"/api/v1/events/{event.slug}/sessions").json() == []  # a draft
+    publish(organiser, event)
     [session] = client_for(None).get(f"/api/v1/events/{event.slug}/sessions").json()
     assert session["room"] == "Hall A" and session["speakers"] == ["Ana"]
     assert session["starts_at"].startswith("2026-11-10T09:00:00") and session["starts_at"].endswith("+08:00")
@@ -87,6 +96,8 @@ def test_a_speakers_talks_are_on_their_agenda_and_in_its_ics(
 ) -> None:
     add(organiser, event, "Drip irrigation", "Hall A", "09:00", "09:40", [people[0]])
     agenda_url = reverse("events:agenda", args=[event.slug])
+    assert "Drip irrigation" not in client_for(people[0].user).get(agenda_url).content.decode()  # a draft
+    publish(organiser, event)
     assert "Drip irrigation" in client_for(people[0].user).get(agenda_url).content.decode()
     assert "Drip irrigation" not in client_for(people[1].user).get(agenda_url).content.decode()
     ics = client_for(people[0].user).get(reverse("events:agenda_ics", args=[event.slug])).content

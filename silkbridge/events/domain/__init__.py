@@ -8,6 +8,17 @@ state the other left. Registration locks the category's row, a request the reque
 
 from silkbridge.events.domain.base import MeetingRuleError, locked_event
 from silkbridge.events.domain.checkin import CheckIn, check_in, describe_check_in, normalise_code
+from silkbridge.events.domain.followup import (
+    FollowUpError,
+    clean_answer,
+    delete_follow_up_question,
+    follow_up_is_open,
+    remind_unanswered,
+    request_follow_up_reminders,
+    save_follow_up_answers,
+    save_follow_up_question,
+    set_follow_up_deadline,
+)
 from silkbridge.events.domain.meetings import (
     cancel_meeting,
     import_instance,
@@ -41,13 +52,23 @@ from silkbridge.events.domain.requests import (
     send_meeting_request,
 )
 from silkbridge.events.domain.setup import SetupError, save_event
+from silkbridge.events.domain.versions import (
+    ProgrammeError,
+    latest_version,
+    notify_bookmarkers,
+    pending_changes,
+    publish_programme,
+    set_bookmark,
+)
 
 __all__ = [
     "CheckIn",
     "DelegationError",
+    "FollowUpError",
     "MeetingRuleError",
     "OutcomeError",
     "ProgrammeClash",
+    "ProgrammeError",
     "RegistrationError",
     "RequestError",
     "SetupError",
@@ -59,26 +80,39 @@ __all__ = [
     "carry_agreement_to_registry",
     "carry_project_to_registry",
     "check_in",
+    "clean_answer",
     "decline_meeting_request",
+    "delete_follow_up_question",
     "delete_session",
     "describe_check_in",
     "expire_requests",
+    "follow_up_is_open",
     "import_instance",
     "invite_delegation",
+    "latest_version",
     "locked_event",
     "move_meeting",
     "normalise_code",
+    "notify_bookmarkers",
+    "pending_changes",
     "pin_meeting",
     "place_meeting",
+    "publish_programme",
     "publish_schedule",
     "record_meeting_feedback",
     "register_for_event",
+    "remind_unanswered",
+    "request_follow_up_reminders",
     "request_schedule",
     "save_event",
+    "save_follow_up_answers",
+    "save_follow_up_question",
     "save_session",
     "schedule_event",
     "self_book_meeting",
     "send_meeting_request",
+    "set_bookmark",
     "set_directory_listing",
+    "set_follow_up_deadline",
     "upper_bound",
 ]

@@ -2,8 +2,10 @@
 
 from typing import Any
 
+from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -36,6 +38,10 @@ def _notify(registration: Registration, *, promoted: bool = False) -> None:
                      "will receive an e-mail as soon as a place frees up.")  # fmt: skip
         body %= {"name": registration.name, "event": event.title, "first": event.starts_on,
                  "last": event.ends_on, "venue": event.venue or "-"}  # fmt: skip
+        if registration.status == RegistrationStatus.CONFIRMED and event.follow_up_questions.exists():
+            link = settings.SITE_URL + reverse("events:my_registration", args=[event.slug])
+            body += "\n\n" + _("The organisers ask a few follow-up questions (a visa invitation letter, for example). "
+                               "Please answer them on your registration page: %(link)s") % {"link": link}  # fmt: skip
     address = registration.user.email if registration.user else registration.email
     if address:
         transaction.on_commit(lambda: send_mail(subject, body, None, [address]))
