@@ -311,6 +311,7 @@ def test_the_agenda_makes_a_fixed_number_of_queries_and_keeps_talks_out_of_the_t
     talk = {"titles": {"en": "Soil and water"}, "room": "Hall", "starts_at": datetime(2026, 11, 11, 14, tzinfo=zone),
             "ends_at": datetime(2026, 11, 11, 15, tzinfo=zone)}  # fmt: skip
     domain.save_session(Session(event=event), data=talk, speakers=[ana], actor=None)
+    domain.publish_programme(event, actor=None)  # talks come from the published programme
     client = client_for(ana.user)
     client.get(url("agenda", event))
     with django_assert_max_num_queries(12) as one:
