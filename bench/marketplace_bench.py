@@ -193,7 +193,7 @@ def main() -> int:
               "ids=list(L.objects.values_list('pk', flat=True)); random.seed(7); "
               "print(' '.join(map(str, random.sample(ids, 200))))", env=env).split()[-200:]  # fmt: skip
     server = subprocess.Popen(
-        [str(ROOT / ".venv/bin/gunicorn"), "silkbridge.wsgi:application",
+        [str(Path(sys.executable).parent / "gunicorn"), "silkbridge.wsgi:application",
          "--bind", f"127.0.0.1:{PORT}", "--workers", "3"],
         env=env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
     )  # fmt: skip

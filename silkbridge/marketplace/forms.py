@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from silkbridge.core.translation import pick
 from silkbridge.marketplace.domain import MAX_RUN
 from silkbridge.marketplace.enums import (
     CloseReason,
@@ -20,6 +21,7 @@ from silkbridge.marketplace.enums import (
     ListingKind,
 )
 from silkbridge.marketplace.models import Listing, SavedSearch
+from silkbridge.registry.countries import country_name
 from silkbridge.registry.models import Country, Field, Organisation
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -154,8 +156,11 @@ class ListingFilterForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["field"].choices = [("", "—"), *((f.code, f.name) for f in Field.objects.all())]  # type: ignore[attr-defined]
-        countries = sorted(((c.code, c.name) for c in Country.objects.all()), key=lambda c: c[1])
+        # from plain rows, not ~300 model instances per page (as Field.name and Country.name)
+        fields = ((code, pick(names)) for code, names in Field.objects.values_list("code", "names"))
+        self.fields["field"].choices = [("", "—"), *fields]  # type: ignore[attr-defined]
+        rows = Country.objects.values_list("code", "name_en")
+        countries = sorted(((code, country_name(code, name)) for code, name in rows), key=lambda c: c[1])
         self.fields["country"].choices = [("", "—"), *countries]  # type: ignore[attr-defined]
 
     def filters(self) -> dict[str, Any]:

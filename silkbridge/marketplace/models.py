@@ -56,11 +56,22 @@ class Listing(TimeStampedModel):
 
     class Meta:
         ordering = ["-published_at", "-id"]
-        # the list's order with and without a kind; the live filter's count
+        # The public list's order with and without a kind, and the live filter's count. Each
+        # also carries every column the list filters on (a covering index): the database then
+        # answers the count and a page's ids from the index alone, never reading the wide rows
+        # (texts by language), which made a filtered page cost ~100 ms at 20,000 listings.
         indexes = [
-            models.Index(fields=["status", "-published_at", "-id"]),
-            models.Index(fields=["status", "kind", "-published_at", "-id"]),
-            models.Index(fields=["status", "expires_on"]),
+            models.Index(
+                fields=["status", "-published_at", "-id", "expires_on", "kind", "trl", "ip_status", "organisation"],
+                name="listing_live_order",
+            ),
+            models.Index(
+                fields=["status", "kind", "-published_at", "-id", "expires_on", "trl", "ip_status", "organisation"],
+                name="listing_live_kind_order",
+            ),
+            models.Index(
+                fields=["status", "expires_on", "kind", "trl", "ip_status", "organisation"], name="listing_live_count"
+            ),
         ]
         verbose_name = _("listing")
         verbose_name_plural = _("listings")

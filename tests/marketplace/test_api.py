@@ -1,10 +1,12 @@
 """The marketplace API: summaries for anyone, filters, search in another language, and the
 authenticated endpoints for details and messages as a role matrix."""
 
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
+from django.utils import timezone
 
 from silkbridge.accounts.domain import create_api_token
 from silkbridge.api.opendata import export
@@ -67,6 +69,23 @@ def test_filters(client: Any, org: Any, other_org: Any, listing_factory: Any) ->
     assert ids(kind="need") == [b.pk] and ids(kind="offer") == [a.pk]
     assert ids(country="CN") == [b.pk] and ids(trl=7) == [a.pk] and ids(ip_status="open") == [a.pk]
     assert client.get("/api/v1/marketplace/listings", {"kind": "x"}).status_code == 422
+
+
+def test_field_and_country_filters_match_by_subfield_target_or_base_once_each(
+    client: Any, org: Any, other_org: Any, listing_factory: Any
+) -> None:
+    agri = listing_factory(organisation=org)  # Kenyan, agriculture, targets China and Kenya
+    agri.fields.set(["4.1", "4.2"])
+    agri.countries.set(["CN", "KE"])
+    maths = listing_factory(organisation=other_org)  # Chinese, mathematics
+    maths.fields.set(["1.1"])
+    expired = listing_factory(organisation=other_org, expires_on=timezone.localdate() - timedelta(days=1))
+    expired.fields.set(["4.1"])
+    ids = lambda **q: [i["id"] for i in client.get("/api/v1/marketplace/listings", q).json()["items"]]  # noqa: E731
+    assert ids(field="4.1") == [agri.pk] and ids(field="4") == [agri.pk] and ids(field="1") == [maths.pk]
+    assert ids(country="CN") == [maths.pk, agri.pk] and ids(country="ke") == [agri.pk]
+    assert ids(country="CN", field="4") == [agri.pk] and ids(country="FR") == []
+    assert client.get("/api/v1/marketplace/listings", {"field": "4"}).json()["count"] == 1
 
 
 def test_search_finds_a_listing_written_in_another_language(client: Any, org: Any, listing_factory: Any) -> None:

@@ -1,6 +1,7 @@
 """The marketplace end to end through its pages and domain functions: post, moderate, find,
 express interest, accept, talk, reach an agreement; plus the rules on files, text and pace."""
 
+import re
 from datetime import timedelta
 from typing import Any
 
@@ -225,6 +226,13 @@ def test_filters(org: Any, other_org: Any, listing_factory: Any, client: Any) ->
     assert "Kenyan offer" in html and "Chinese need" not in html
     html = client.get("/en/marketplace/", {"trl": "7"}).content.decode()
     assert "Kenyan offer" in html and "Chinese need" not in html
+
+
+def test_filter_form_keeps_the_choice_and_names_countries_in_the_page_language(client: Any, reference: Any) -> None:
+    html = client.get("/fr/marketplace/", {"country": "CN", "kind": "need"}).content.decode()
+    assert '<option value="CN" selected>Chine</option>' in html
+    assert '<option value="need" selected>' in html
+    assert len(re.findall(r'<option value="[^"]+" selected>', html)) == 2
 
 
 @pytest.mark.parametrize("language", ["ar", "en", "es", "fr", "ru", "zh-hans"])

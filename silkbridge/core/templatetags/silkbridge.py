@@ -2,6 +2,8 @@ from typing import Any
 
 from django import template
 from django.http import QueryDict
+from django.utils.html import format_html_join
+from django.utils.safestring import SafeString
 
 from silkbridge.core.translation import pick
 
@@ -24,6 +26,18 @@ def query_with(context: dict[str, Any], **changes: Any) -> str:
         else:
             query[key] = value
     return "?" + query.urlencode() if query else "?"
+
+
+@register.simple_tag
+def select_options(choices: Any, current: Any) -> SafeString:
+    """A select's <option> elements, the one whose value equals ``current`` selected (values
+    and labels escaped). Written in Python: a template loop over the ~250 countries cost
+    several milliseconds per page."""
+    return format_html_join(
+        "",
+        '<option value="{}"{}>{}</option>',
+        ((v, " selected" if v == current else "", label) for v, label in choices),
+    )
 
 
 @register.filter
