@@ -37,32 +37,40 @@ TRANSLATED_WEIGHT = 0.15
 # the corpus lacks; 5 are a quarter foreign; every XQuAD question across languages is)
 READINGS_FROM = 0.25
 CHUNK_WORDS = 80
-# The relevance floor: a hit is kept when it contains at least ``FLOOR_COVERAGE`` of the
-# query's words, weighed by their rarity (idf; a word no record uses weighs most), directly or
-# as a reading (the lexicon's translation), or else when its similarity stands out from the
-# query's similarity to the collection at large: at least ``FLOOR_Z`` standard deviations
-# above its mean over a fixed sample of the collection's pieces. A query that means nothing
-# is about as close to every record; of 200 nonsense and off-topic queries on the demo site
-# (bench/floor_bench.py) the best record stood out by at most 6.3 (median 4.4), while on-topic
-# records are found by their words or readings.
-FLOOR_COVERAGE = 0.5
-FLOOR_Z = 6.5
-# A hit that holds only part of the query's words (or readings) must also stand out this much
-# in meaning ("макияж глаз", eye make-up, read "глаз" as "eye" in the name of an eye hospital:
-# 0.5 of the words, but not what was asked); one that holds every word need not.
-PARTIAL_Z = 4.5
-# A hit that holds every word only through readings must stand out this much: a string of
-# common Chinese characters ("方家") is read as something ("house") but means nothing here.
+# The relevance floor: a hit is kept when it holds every word of the query as written, or
+# when its similarity stands out from the query's similarity to the collection at large
+# (standard deviations above its mean over a fixed sample of the collection's pieces) by
+# enough for the share of the query's words it holds (``coverage``, weighed by rarity: idf, a
+# word no record uses weighing most; directly or as a reading, the lexicon's translation): by
+# ``FLOOR_Z`` holding none, down in a straight line to ``READ_Z`` holding every word (some only
+# through readings). A query that means nothing is about as close to every record; of 200
+# nonsense and off-topic queries on the demo site (bench/floor_bench.py) the best record that
+# holds none of their words stood out by at most 6.71 ("wedding dress sale"); of those holding
+# half their words ("макияж глаз", eye make-up, read "глаз" as "eye" in the name of an eye
+# hospital) by up to 5.97, while an on-topic one holding half stood out by 5.6-6.0 ("الري
+# بالتنقيط", drip irrigation) and one holding 0.7 by 5.0 ("疟疾防治", malaria control). A string of
+# common Chinese characters ("方家") is read as something ("house") but means nothing here:
+# holding every word through readings is not enough on its own.
+FLOOR_Z = 6.75
 READ_Z = 4.0
+# A query of this many words or more is a phrase (a short question, "Кто выиграл Суперкубок
+# XLIX?"), whose vector carries more of its meaning than one or two words do: a hit need only
+# stand out this much. Of XQuAD's cross-lingual questions of four or five words (not sentences)
+# whose paragraph is among the ten best, it stands out by 4.7 (median; 3.0 to 6.7 from the
+# 10th to the 90th percentile); of the 13 off-topic queries of four or five words the best
+# record by 3.9-6.4, 5.0 or more for three of them.
+PHRASE_TOKENS = 4
+PHRASE_Z = 5.0
 # A query of this many words or more is a sentence, whose vector carries its meaning (a
 # string of one to four words is embedded mostly by its surface): a hit need only stand out
-# this much. An XQuAD question's paragraph, in another language and sharing none of its
-# words, stands out by 5.3 (median; zh -> en); the best hits of the 200 short nonsense and
-# off-topic queries by up to 6.3. A long query that means nothing is not held back as well.
+# this much. Of XQuAD's cross-lingual questions that are sentences and whose paragraph is
+# among the ten best, it stands out by 5.1 (median; 10th percentile 3.5), by 2.0 or more for
+# 99.8%. None of the 200 nonsense and off-topic queries is a sentence: a long query that means
+# nothing is not held back as well.
 SENTENCE_WORDS = 5
 SENTENCE_TOKENS = 6  # or this many words with the short ones ("في", "de", "to") counted
 SENTENCE_PAIRS = 7  # in Chinese or Japanese: pairs of characters (8 characters)
-SENTENCE_Z = 2.5
+SENTENCE_Z = 2.0
 FLOOR_SAMPLE = 2048
 # Among n pieces, one piece's similarity can stand out by at most (n - 1) / sqrt(n) standard
 # deviations, so a small collection (a new site, a handful of listings) could never reach
@@ -166,18 +174,18 @@ class Hit:
     coverage: float = 0.0  # the share of the query's words (by idf) found, directly or read
     literal: float = 0.0  # the share found as they are written
     sentence: bool = False  # the query has at least SENTENCE_WORDS words
+    phrase: bool = False  # the query has at least PHRASE_TOKENS words
 
     @property
     def relevant(self) -> bool:
-        """Above the relevance floor: it holds every word of the query as written, or every
-        word read and its meaning is close (``READ_Z``), or enough of them
-        (``FLOOR_COVERAGE``) and its meaning is closer (``PARTIAL_Z``), or its meaning stands
-        out on its own (``FLOOR_Z``, or ``SENTENCE_Z`` for a sentence)."""
+        """Above the relevance floor: it holds every word of the query as written, or its
+        meaning stands out by ``FLOOR_Z`` less what the share of the words it holds (directly
+        or read) earns, down to ``READ_Z`` for all of them, or by ``PHRASE_Z`` for a phrase,
+        ``SENTENCE_Z`` for a sentence."""
         return (
             self.literal >= 0.999
-            or (self.coverage >= 0.999 and self.standout >= READ_Z)
-            or (self.coverage >= FLOOR_COVERAGE and self.standout >= PARTIAL_Z)
-            or self.standout >= FLOOR_Z
+            or self.standout >= FLOOR_Z - (FLOOR_Z - READ_Z) * self.coverage
+            or (self.phrase and self.standout >= PHRASE_Z)
             or (self.sentence and self.standout >= SENTENCE_Z)
         )
 
@@ -660,6 +668,7 @@ class Engine:
             hit.coverage = round(self._coverage(floor_words, int(docs[i]), read), 3)
             hit.literal = round(self._coverage(floor_words, int(docs[i]), set()), 3) if read else hit.coverage
             hit.sentence = sentence
+            hit.phrase = len(query.split()) >= PHRASE_TOKENS
         return hits
 
     def _known(self, tokens: list[str]) -> float:
