@@ -14,6 +14,7 @@ from silkbridge.accounts.models import AuthenticatedRequest
 from silkbridge.api.auth import public, token_required
 from silkbridge.api.caching import last_modified
 from silkbridge.api.pagination import ListPagination
+from silkbridge.api.versions import superseded
 from silkbridge.api.schemas import (
     ERRORS,
     CountryOut,
@@ -30,6 +31,9 @@ from silkbridge.registry.forms import ExpertForm, OrganisationForm
 from silkbridge.registry.models import Country, Field
 
 router = Router(auth=public)
+# What v1 answers as a bare array (deprecated there) and v2 in the list shape (versions.py).
+router_v1 = Router(auth=public)
+router_v2 = Router(auth=public)
 
 
 # The API's one list shape; kept under this name for routers that import it from here.
@@ -71,8 +75,15 @@ def get_country(request: HttpRequest, code: str) -> Any:
     return country
 
 
-@router.get("/fields", response=list[FieldOut], tags=["registry"])
+@router_v1.get("/fields", response=list[FieldOut], tags=["registry"], deprecated=True)
+@superseded
 def list_fields(request: HttpRequest) -> Any:
+    return Field.objects.all()
+
+
+@router_v2.get("/fields", response=list[FieldOut], tags=["registry"])
+@paginate(Pagination, page_size=50, max_page_size=200)
+def fields_page(request: HttpRequest) -> Any:
     return Field.objects.all()
 
 
