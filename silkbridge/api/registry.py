@@ -14,7 +14,6 @@ from silkbridge.accounts.models import AuthenticatedRequest
 from silkbridge.api.auth import public, token_required
 from silkbridge.api.caching import last_modified
 from silkbridge.api.pagination import ListPagination
-from silkbridge.api.versions import superseded
 from silkbridge.api.schemas import (
     ERRORS,
     CountryOut,
@@ -25,6 +24,7 @@ from silkbridge.api.schemas import (
     OrganisationOut,
     OrganisationPatch,
 )
+from silkbridge.api.versions import superseded
 from silkbridge.registry import domain, queries
 from silkbridge.registry.enums import OrganisationSort
 from silkbridge.registry.forms import ExpertForm, OrganisationForm
