@@ -115,6 +115,16 @@ def endpoints(base: str, env: dict[str, str]) -> dict[str, list[str]]:
     }
 
 
+def stop(server: subprocess.Popen[bytes]) -> None:
+    """Stop gunicorn: gracefully, then (a loaded machine can take longer) by force."""
+    server.terminate()
+    try:
+        server.wait(timeout=60)
+    except subprocess.TimeoutExpired:
+        server.kill()
+        server.wait()
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--requests", type=int, default=300, help="measured requests per endpoint")
@@ -160,8 +170,7 @@ def main() -> int:
                 time.sleep(0.2)
         results = {name: measure(urls, args.requests) for name, urls in endpoints(base, env).items()}
     finally:
-        server.terminate()
-        server.wait(timeout=10)
+        stop(server)
     ok = True
     print(
         f"\nSilkbridge HTTP benchmark: {args.requests} requests per endpoint, 4 client threads, gunicorn 3 workers, "
