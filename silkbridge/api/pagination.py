@@ -100,7 +100,9 @@ class SequencePagination(PaginationBase):
         page: int = Field(1, ge=1, le=MAX_PAGE, description="Page number, in the list's order.")
         page_size: int | None = Field(None, ge=1, le=MAX_PAGE, description="Items per page (default 50, at most 200).")
 
-    Output = ListPagination.Output
+    class Output(ListPagination.Output):
+        """The one list shape."""
+
     items_attribute = "items"
 
     def __init__(self, *, page_size: int = 50, max_page_size: int = 200, **kwargs: Any) -> None:
