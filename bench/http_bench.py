@@ -27,12 +27,9 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "bench"))
 from http_timing import fetch, measure, percentile  # noqa: E402
 
-ROR = ROOT.parent / "shared" / "data" / "ror"
-FILES = [ROR / "ror_v2_records_latest.jsonl.gz", ROR / "ror_v1_only_records_flat.csv"]
-CORDIS = ROOT.parent / "shared" / "data" / "cordis-h2020" / "h2020.csv.gz"
+DATA = ROOT.parent / "shared" / "data"
 INDICATOR_P95_TARGET_MS = 300
 BENCH_DIR = ROOT / "var" / "bench"
-PORT = 8765
 P95_TARGET_MS = 150
 SEARCH_P95_TARGET_MS = 200
 IMPORT_TARGET_S = 180
@@ -54,21 +51,30 @@ def run(*args: str, env: dict[str, str]) -> None:
     subprocess.run([sys.executable, "-m", "silkbridge", *args], check=True, env=env, cwd=ROOT)
 
 
-def import_registry(env: dict[str, str]) -> tuple[float, float, float]:
+def data_files(data: Path) -> tuple[list[Path], Path]:
+    """The two ROR files and the CORDIS participations under `data`."""
+    ror = data / "ror"
+    return [ror / "ror_v2_records_latest.jsonl.gz", ror / "ror_v1_only_records_flat.csv"], (
+        data / "cordis-h2020" / "h2020.csv.gz"
+    )
+
+
+def import_registry(env: dict[str, str], data: Path) -> tuple[float, float, float]:
     """Import ROR, index the ~47,000 organisations (the search endpoints are measured on
     them), then import CORDIS; returns the three durations."""
     database = BENCH_DIR / "bench.sqlite3"
     for suffix in ("", "-wal", "-shm"):
         Path(f"{database}{suffix}").unlink(missing_ok=True)
+    files, cordis = data_files(data)
     run("migrate", "--noinput", "-v0", env=env)
     started = time.monotonic()
-    run("import-ror", *map(str, FILES), "--show-invalid", "0", env=env)
+    run("import-ror", *map(str, files), "--show-invalid", "0", env=env)
     ror = time.monotonic() - started
     started = time.monotonic()
     run("reindex", env=env)
     reindex = time.monotonic() - started
     started = time.monotonic()
-    run("import-cordis", str(CORDIS), env=env)
+    run("import-cordis", str(cordis), env=env)
     return ror, reindex, time.monotonic() - started
 
 
@@ -109,13 +115,29 @@ def endpoints(base: str, env: dict[str, str]) -> dict[str, list[str]]:
     }
 
 
+def stop(server: subprocess.Popen[bytes]) -> None:
+    """Stop gunicorn: gracefully, then (a loaded machine can take longer) by force."""
+    server.terminate()
+    try:
+        server.wait(timeout=60)
+    except subprocess.TimeoutExpired:
+        server.kill()
+        server.wait()
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--requests", type=int, default=300, help="measured requests per endpoint")
     parser.add_argument("--skip-import", action="store_true", help="reuse the database of the last run")
+    parser.add_argument("--port", type=int, default=8765, help="loopback port of the server")
+    parser.add_argument("--data", type=Path, default=DATA, help="folder with ror/ and cordis-h2020/")
+    parser.add_argument(
+        "--embedder", choices=("default", "fake"), default="default", help="fake: a tiny index in seconds"
+    )
     args = parser.parse_args()
-    if not all(f.exists() for f in [*FILES, CORDIS]):
-        print(f"ROR files not found under {ROR}: this benchmark needs shared/data/ror.")
+    files, cordis = data_files(args.data)
+    if not all(f.exists() for f in [*files, cordis]):
+        print(f"ROR or CORDIS files not found under {args.data}: this benchmark needs them.")
         return 2
     BENCH_DIR.mkdir(parents=True, exist_ok=True)
     env = {
@@ -129,16 +151,17 @@ def main() -> int:
         # counters are still kept (in the database cache), so their cost is measured.
         "SILKBRIDGE_API_RATE_ANONYMOUS": "1000000/min",
         "SILKBRIDGE_API_RATE_SEARCH": "1000000/min",
+        "SILKBRIDGE_EMBEDDER": args.embedder,
     }
-    import_seconds = None if args.skip_import else import_registry(env)
+    import_seconds = None if args.skip_import else import_registry(env, args.data)
     run("collectstatic", "--noinput", "-v0", env=env)
     server = subprocess.Popen(
         [str(ROOT / ".venv/bin/gunicorn"), "silkbridge.wsgi:application",
-         "--bind", f"127.0.0.1:{PORT}", "--workers", "3"],
+         "--bind", f"127.0.0.1:{args.port}", "--workers", "3"],
         env=env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
     )  # fmt: skip
     try:
-        base = f"http://127.0.0.1:{PORT}"
+        base = f"http://127.0.0.1:{args.port}"
         for _ in range(100):
             try:
                 fetch(f"{base}/en/")
@@ -147,10 +170,12 @@ def main() -> int:
                 time.sleep(0.2)
         results = {name: measure(urls, args.requests) for name, urls in endpoints(base, env).items()}
     finally:
-        server.terminate()
-        server.wait(timeout=10)
+        stop(server)
     ok = True
-    print(f"\nSilkbridge HTTP benchmark: {args.requests} requests per endpoint, 4 client threads, gunicorn 3 workers")
+    print(
+        f"\nSilkbridge HTTP benchmark: {args.requests} requests per endpoint, 4 client threads, gunicorn 3 workers, "
+        f"{args.embedder} embedder, code from {ROOT}"
+    )
     if import_seconds is not None:
         for label, seconds in zip(("ROR import of both files", "CORDIS import"), import_seconds[::2], strict=True):
             ok &= seconds < IMPORT_TARGET_S

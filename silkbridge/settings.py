@@ -75,13 +75,14 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    # Before CommonMiddleware, as django-cors-headers asks; only for /api/v1/ (CORS_URLS_REGEX).
+    # Before CommonMiddleware, as django-cors-headers asks; only for the API (CORS_URLS_REGEX).
     "corsheaders.middleware.CorsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "silkbridge.core.middleware.HostileInputMiddleware",
     "django.middleware.common.CommonMiddleware",
     "silkbridge.api.caching.http_caching",
+    "silkbridge.api.versions.deprecation_headers",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -211,14 +212,14 @@ SILKBRIDGE_API_RATES = {
 }
 NINJA_NUM_PROXIES = env_int("SILKBRIDGE_NUM_PROXIES", 0)  # trusted proxies in X-Forwarded-For
 SILKBRIDGE_API_MAX_AGE = env_int("SILKBRIDGE_API_MAX_AGE", 60)
-CORS_URLS_REGEX = r"^/api/v1/.*$"
+CORS_URLS_REGEX = r"^/api/v[12]/.*$"
 _CORS_ORIGINS = env_list("SILKBRIDGE_API_CORS_ORIGINS", ["*"])
 CORS_ALLOW_ALL_ORIGINS = _CORS_ORIGINS == ["*"]
 CORS_ALLOWED_ORIGINS = [] if CORS_ALLOW_ALL_ORIGINS else _CORS_ORIGINS
 CORS_ALLOW_CREDENTIALS = False
 CORS_ALLOW_METHODS = ["GET", "HEAD", "OPTIONS"]
 CORS_ALLOW_HEADERS = ["accept", "accept-language", "authorization", "if-none-match", "if-modified-since"]
-CORS_EXPOSE_HEADERS = ["ETag", "Retry-After"]
+CORS_EXPOSE_HEADERS = ["ETag", "Retry-After", "Deprecation", "Sunset", "Link"]
 CORS_PREFLIGHT_MAX_AGE = 86400
 
 # E-mail: console by default; SMTP when SILKBRIDGE_EMAIL_HOST is set.

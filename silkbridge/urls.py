@@ -5,12 +5,13 @@ from django.urls import URLPattern, URLResolver, include, path
 from django.views.static import serve
 
 from silkbridge.api import views as api_views
-from silkbridge.api.urls import api
+from silkbridge.api.urls import api, api_v2
 from silkbridge.portal import views as portal_views
 from silkbridge.portal.feeds import NewRecordsFeed
 
 urlpatterns: list[URLPattern | URLResolver] = [
     path("api/v1/", api.urls),
+    path("api/v2/", api_v2.urls),
     path("sitemap.xml", portal_views.sitemap_index, name="sitemap"),
     path("sitemap-<slug:section>.xml", portal_views.sitemap_section, name="sitemap_section"),
     path("robots.txt", portal_views.robots, name="robots"),

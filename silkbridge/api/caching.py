@@ -14,7 +14,7 @@ from django.http import HttpRequest, HttpResponse
 from django.utils.cache import get_conditional_response, patch_cache_control, patch_vary_headers, set_response_etag
 from django.utils.http import http_date
 
-API_PREFIX = "/api/v1/"
+from silkbridge.api.versions import PREFIXES
 
 
 def last_modified(func: Callable[..., Any]) -> Callable[..., Any]:
@@ -34,7 +34,7 @@ def last_modified(func: Callable[..., Any]) -> Callable[..., Any]:
 def http_caching(get_response: Callable[[HttpRequest], HttpResponse]) -> Callable[[HttpRequest], HttpResponse]:
     def middleware(request: HttpRequest) -> HttpResponse:
         response = get_response(request)
-        if not request.path.startswith(API_PREFIX) or request.method not in ("GET", "HEAD"):
+        if not request.path.startswith(PREFIXES) or request.method not in ("GET", "HEAD"):
             return response
         patch_vary_headers(response, ("Authorization", "Accept-Language"))
         if response.status_code != 200 or response.streaming:

@@ -13,12 +13,17 @@ from ninja import Router, Schema
 from ninja.pagination import paginate
 
 from silkbridge.api.auth import public, token_required
+from silkbridge.api.pagination import SequencePagination
 from silkbridge.api.registry import Pagination
 from silkbridge.api.schemas import ERRORS
+from silkbridge.api.versions import superseded
 from silkbridge.events import agenda, badges, domain, queries, report
 from silkbridge.events.models import Event, Registration
 
 router = Router(auth=public, tags=["events"])
+# What v1 answers as a bare array (deprecated there) and v2 in the list shape (versions.py).
+router_v1 = Router(auth=public, tags=["events"])
+router_v2 = Router(auth=public, tags=["events"])
 
 
 class CategoryOut(Schema):
@@ -160,10 +165,19 @@ def get_event(request: HttpRequest, slug: str) -> Any:
     return queries.get_event_for_user(request.user, slug)
 
 
-@router.get("/events/{slug}/sessions", response={200: list[SessionOut], **ERRORS})
+@router_v1.get("/events/{slug}/sessions", response={200: list[SessionOut], **ERRORS}, deprecated=True)
+@superseded
 def event_sessions(request: HttpRequest, slug: str) -> Any:
     """The public programme (its latest published version): every session with room, times
     in the event's zone and speakers' names."""
+    return queries.published_programme(queries.get_event_for_user(request.user, slug))
+
+
+@router_v2.get("/events/{slug}/sessions", response={200: list[SessionOut], **ERRORS})
+@paginate(SequencePagination, page_size=100, max_page_size=500)
+def event_sessions_page(request: HttpRequest, slug: str) -> Any:
+    """The public programme (its latest published version): every session with room, times
+    in the event's zone and speakers' names, in time order."""
     return queries.published_programme(queries.get_event_for_user(request.user, slug))
 
 
@@ -175,9 +189,23 @@ def my_requests(request: HttpRequest, slug: str) -> Any:
     return {"sent": list(sent), "received": list(received)}
 
 
-@router.get("/events/{slug}/my/agenda", response={200: list[AgendaItemOut], **ERRORS}, auth=token_required)
+@router_v1.get(
+    "/events/{slug}/my/agenda", response={200: list[AgendaItemOut], **ERRORS}, auth=token_required, deprecated=True
+)
+@superseded
 def my_agenda(request: HttpRequest, slug: str) -> Any:
     """The authenticated participant's published meetings, with table and the other side."""
+    return _agenda(request, slug)
+
+
+@router_v2.get("/events/{slug}/my/agenda", response={200: list[AgendaItemOut], **ERRORS}, auth=token_required)
+@paginate(SequencePagination, page_size=100, max_page_size=500)
+def my_agenda_page(request: HttpRequest, slug: str) -> Any:
+    """The authenticated participant's published meetings, with table and the other side."""
+    return _agenda(request, slug)
+
+
+def _agenda(request: HttpRequest, slug: str) -> list[dict[str, Any]]:
     event = queries.get_event_for_user(request.user, slug)
     items = agenda.items_for(queries.get_registration_for_user(request.user, event))
     return [
@@ -195,9 +223,23 @@ def event_registrations(request: HttpRequest, slug: str) -> Any:
     return queries.registrations_for_organiser(event)
 
 
-@router.get("/events/{slug}/report", response={200: list[ReportSectionOut], **ERRORS}, auth=token_required)
+@router_v1.get(
+    "/events/{slug}/report", response={200: list[ReportSectionOut], **ERRORS}, auth=token_required, deprecated=True
+)
+@superseded
 def event_report(request: HttpRequest, slug: str) -> Any:
     """The organiser's report (the figures of the report page): aggregates, no personal data."""
+    return _report(request, slug)
+
+
+@router_v2.get("/events/{slug}/report", response={200: list[ReportSectionOut], **ERRORS}, auth=token_required)
+@paginate(SequencePagination)
+def event_report_page(request: HttpRequest, slug: str) -> Any:
+    """The organiser's report (the figures of the report page): aggregates, no personal data."""
+    return _report(request, slug)
+
+
+def _report(request: HttpRequest, slug: str) -> list[dict[str, Any]]:
     event = queries.get_event_for_user(request.user, slug, perm="events.view_report")
     return [
         {"key": s.key, "title": str(s.title), "rows": [{"code": c, "label": lbl, "value": v} for c, lbl, v in s.rows]}

@@ -5,13 +5,19 @@ from typing import Any
 
 from django.http import Http404, HttpRequest
 from ninja import Query, Router, Schema
+from ninja.pagination import paginate
 
 from silkbridge.api.auth import public
 from silkbridge.api.cooperation import AsOf
+from silkbridge.api.pagination import SequencePagination
 from silkbridge.api.schemas import ERRORS
+from silkbridge.api.versions import superseded
 from silkbridge.indicators.queries import INDICATORS, compute, gap_analysis
 
 router = Router(auth=public, tags=["indicators"])
+# What v1 answers as a bare array (deprecated there) and v2 in the list shape (versions.py).
+router_v1 = Router(auth=public, tags=["indicators"])
+router_v2 = Router(auth=public, tags=["indicators"])
 
 
 class RowOut(Schema):
@@ -46,9 +52,20 @@ class IndicatorListOut(Schema):
     title: str
 
 
-@router.get("/indicators", response=list[IndicatorListOut])
-def list_indicators(request: HttpRequest) -> Any:
+def _indicators() -> list[dict[str, str]]:
     return [{"name": name, "title": str(item.title)} for name, item in INDICATORS.items()]
+
+
+@router_v1.get("/indicators", response=list[IndicatorListOut], deprecated=True)
+@superseded
+def list_indicators(request: HttpRequest) -> Any:
+    return _indicators()
+
+
+@router_v2.get("/indicators", response=list[IndicatorListOut])
+@paginate(SequencePagination)
+def indicators_page(request: HttpRequest) -> Any:
+    return _indicators()
 
 
 @router.get("/indicators/gaps", response={200: GapsOut, **ERRORS})

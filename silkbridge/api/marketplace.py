@@ -15,13 +15,18 @@ from ninja import Query, Router, Schema, Status
 from ninja.pagination import paginate
 
 from silkbridge.api.auth import public, token_required
+from silkbridge.api.pagination import SequencePagination
 from silkbridge.api.registry import Pagination
 from silkbridge.api.schemas import ERRORS, ErrorOut
+from silkbridge.api.versions import superseded
 from silkbridge.marketplace import domain, queries
 from silkbridge.marketplace.models import Interest, Listing
 from silkbridge.matching import domain as matching
 
 router = Router(auth=public, tags=["marketplace"])
+# What v1 answers as a bare array (deprecated there) and v2 in the list shape (versions.py).
+router_v1 = Router(auth=public, tags=["marketplace"])
+router_v2 = Router(auth=public, tags=["marketplace"])
 
 KIND = "^(|offer|need)$"
 
@@ -151,9 +156,23 @@ def get_listing_details(request: HttpRequest, pk: int) -> Any:
             "confidentiality_statement": listing.confidentiality_statement}  # fmt: skip
 
 
-@router.get("/marketplace/interests", response={200: list[InterestOut], **ERRORS}, auth=token_required)
+@router_v1.get(
+    "/marketplace/interests", response={200: list[InterestOut], **ERRORS}, auth=token_required, deprecated=True
+)
+@superseded
 def list_interests(request: HttpRequest) -> Any:
     """The caller's expressions of interest, sent and received."""
+    return _interests(request)
+
+
+@router_v2.get("/marketplace/interests", response={200: list[InterestOut], **ERRORS}, auth=token_required)
+@paginate(SequencePagination)
+def interests_page(request: HttpRequest) -> Any:
+    """The caller's expressions of interest, sent, then received."""
+    return _interests(request)
+
+
+def _interests(request: HttpRequest) -> list[dict[str, Any]]:
     sent = [{**_interest(i), "role": "sender"} for i in queries.interests_sent(request.user)]
     received = [{**_interest(i), "role": "owner"} for i in queries.interests_received(request.user)]
     return sent + received
@@ -172,14 +191,34 @@ def _messages(interest: Interest, user: Any) -> list[dict[str, Any]]:
     ]  # fmt: skip
 
 
-@router.get("/marketplace/interests/{pk}/messages", response={200: list[MessageOut], **ERRORS}, auth=token_required)
+@router_v1.get(
+    "/marketplace/interests/{pk}/messages",
+    response={200: list[MessageOut], **ERRORS},
+    auth=token_required,
+    deprecated=True,
+)
+@superseded
 def list_messages(request: HttpRequest, pk: int) -> Any:
     """The thread of an accepted expression of interest: for its two parties only."""
     interest = domain.get_interest_for_user(request.user, pk, perm="marketplace.view_messages")
     return _messages(interest, request.user)
 
 
-@router.post(
+@router_v2.get("/marketplace/interests/{pk}/messages", response={200: list[MessageOut], **ERRORS}, auth=token_required)
+@paginate(SequencePagination, page_size=100, max_page_size=500)
+def messages_page(request: HttpRequest, pk: int) -> Any:
+    """The thread of an accepted expression of interest, oldest first: for its two parties only."""
+    interest = domain.get_interest_for_user(request.user, pk, perm="marketplace.view_messages")
+    return _messages(interest, request.user)
+
+
+# The POST shares its path with the list, so it is in both versions' routers (one URL, one view).
+@router_v1.post(
+    "/marketplace/interests/{pk}/messages",
+    response={201: MessageOut, 429: ErrorOut, **ERRORS},
+    auth=token_required,
+)
+@router_v2.post(
     "/marketplace/interests/{pk}/messages",
     response={201: MessageOut, 429: ErrorOut, **ERRORS},
     auth=token_required,

@@ -6,18 +6,23 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import HttpRequest
 from ninja import Field as SchemaField
 from ninja import Query, Router, Schema
+from ninja.pagination import paginate
 
 from silkbridge.api import throttling
 from silkbridge.api.auth import public
-from silkbridge.api.pagination import link
+from silkbridge.api.pagination import SequencePagination, link
 from silkbridge.api.schemas import ERRORS
+from silkbridge.api.versions import superseded
 from silkbridge.matching import domain
 from silkbridge.matching.domain import Result
 from silkbridge.matching.forms import SearchForm
 from silkbridge.matching.queries import exposure_report
 from silkbridge.registry import domain as registry
 
-router = Router(auth=public, tags=["matching"])
+# What v1 answers as a bare array (deprecated there) or with `results`, and v2 in the list
+# shape (versions.py).
+router_v1 = Router(auth=public, tags=["matching"])
+router_v2 = Router(auth=public, tags=["matching"])
 
 
 class ReadingOut(Schema):
@@ -56,14 +61,19 @@ class SearchHitOut(Schema):
     reasons: ReasonsOut
 
 
-class SearchOut(Schema):
-    """The API's list shape (items, count, next, previous); `results` repeats `items` for
-    clients written before the shape was unified."""
+class SearchPageOut(Schema):
+    """The API's list shape (items, count, next, previous)."""
 
     items: list[SearchHitOut]
     count: int
     next: str | None = SchemaField(description="Link to the next page of results; null on the last one.")
     previous: str | None = SchemaField(description="Link to the previous page; null on the first one.")
+
+
+class SearchOut(SearchPageOut):  # v1
+    """The API's list shape (items, count, next, previous); `results` repeats `items` for
+    clients written before the shape was unified."""
+
     results: list[SearchHitOut] = SchemaField(description="Deprecated: the same as `items`.")
 
 
@@ -119,34 +129,74 @@ def _hit(result: Result) -> dict[str, Any]:
     }
 
 
-@router.get("/search", response={200: SearchOut, **ERRORS}, throttle=throttling.search())
+def _search(request: HttpRequest, query: SearchQuery) -> dict[str, Any]:
+    hits = domain.search(query.q, user=request.user, kinds=_kinds(query.type))
+    shown = domain.load_results(hits[query.offset : query.offset + query.limit], request.user)
+    domain.record_exposure(shown)
+    after, before = query.offset + query.limit, max(query.offset - query.limit, 0)
+    return {
+        "items": [_hit(r) for r in shown],
+        "count": len(hits),
+        "next": link(request, offset=after) if after < len(hits) else None,
+        "previous": link(request, offset=before) if query.offset > 0 else None,
+    }
+
+
+@router_v1.get("/search", response={200: SearchOut, **ERRORS}, throttle=throttling.search())
 def search(request: HttpRequest, query: Query[SearchQuery]) -> Any:
     """Free-text search of every public record kind (organisations, experts, agreements, joint
     laboratories, demonstration centres, projects) in any language, best first,
     each result with the reasons it was ranked."""
-    hits = domain.search(query.q, user=request.user, kinds=_kinds(query.type))
-    shown = domain.load_results(hits[query.offset : query.offset + query.limit], request.user)
-    domain.record_exposure(shown)
-    items = [_hit(r) for r in shown]
-    after, before = query.offset + query.limit, max(query.offset - query.limit, 0)
-    return {
-        "items": items,
-        "count": len(hits),
-        "next": link(request, offset=after) if after < len(hits) else None,
-        "previous": link(request, offset=before) if query.offset > 0 else None,
-        "results": items,
-    }
+    page = _search(request, query)
+    return {**page, "results": page["items"]}
 
 
-@router.get("/organisations/{pk}/similar", response={200: list[SearchHitOut], **ERRORS})
+@router_v2.get("/search", response={200: SearchPageOut, **ERRORS}, throttle=throttling.search())
+def search_page(request: HttpRequest, query: Query[SearchQuery]) -> Any:
+    """Free-text search of every public record kind (organisations, experts, agreements, joint
+    laboratories, demonstration centres, projects) in any language, best first,
+    each result with the reasons it was ranked. Pages by `limit` and `offset` (at most 100
+    results are ranked)."""
+    return _search(request, query)
+
+
+# v2 pages these rankings; `limit` stays what it was, the length of the ranked list.
+Limit = Query(5, ge=1, le=50, description="How many of the best to rank (the whole list's length).")
+
+
+@router_v1.get("/organisations/{pk}/similar", response={200: list[SearchHitOut], **ERRORS}, deprecated=True)
+@superseded
 def similar(request: HttpRequest, pk: int, limit: int = Query(5, ge=1, le=50)) -> Any:  # type: ignore[type-arg]
+    return _similar(request, pk, limit)
+
+
+@router_v2.get("/organisations/{pk}/similar", response={200: list[SearchHitOut], **ERRORS})
+@paginate(SequencePagination)
+def similar_page(request: HttpRequest, pk: int, limit: int = Limit) -> Any:
+    """Organisations like this one, best first, with the reasons."""
+    return _similar(request, pk, limit)
+
+
+def _similar(request: HttpRequest, pk: int, limit: int) -> list[dict[str, Any]]:
     org = registry.get_organisation_for_user(request.user, pk)
     return [_hit(r) for r in domain.similar_organisations(org, user=request.user, limit=limit)]
 
 
-@router.get("/organisations/{pk}/partners", response={200: list[PartnerSuggestionOut], **ERRORS})
+@router_v1.get("/organisations/{pk}/partners", response={200: list[PartnerSuggestionOut], **ERRORS}, deprecated=True)
+@superseded
 def partners(request: HttpRequest, pk: int, limit: int = Query(5, ge=1, le=50)) -> Any:  # type: ignore[type-arg]
     """Organisations this one has not worked with yet, ranked from its collaboration history."""
+    return _partners(request, pk, limit)
+
+
+@router_v2.get("/organisations/{pk}/partners", response={200: list[PartnerSuggestionOut], **ERRORS})
+@paginate(SequencePagination)
+def partners_page(request: HttpRequest, pk: int, limit: int = Limit) -> Any:
+    """Organisations this one has not worked with yet, ranked from its collaboration history."""
+    return _partners(request, pk, limit)
+
+
+def _partners(request: HttpRequest, pk: int, limit: int) -> list[dict[str, Any]]:
     org = registry.get_organisation_for_user(request.user, pk)
     return [
         {
@@ -162,10 +212,23 @@ def partners(request: HttpRequest, pk: int, limit: int = Query(5, ge=1, le=50)) 
     ]
 
 
-@router.get("/search/exposure", response={200: list[ExposureOut], **ERRORS})
+@router_v1.get("/search/exposure", response={200: list[ExposureOut], **ERRORS}, deprecated=True)
+@superseded
 def exposure(request: HttpRequest, type: str = Query("", pattern="^[a-z]*$")) -> Any:  # type: ignore[type-arg]
     """Public (aggregates only): per country, share of searchable records against share of
     appearances in results."""
+    return _exposure(type)
+
+
+@router_v2.get("/search/exposure", response={200: list[ExposureOut], **ERRORS})
+@paginate(SequencePagination)
+def exposure_page(request: HttpRequest, type: str = Query("", pattern="^[a-z]*$")) -> Any:  # type: ignore[type-arg]
+    """Public (aggregates only): per country, share of searchable records against share of
+    appearances in results."""
+    return _exposure(type)
+
+
+def _exposure(type: str) -> list[dict[str, Any]]:
     return [
         {
             "country": r.country,

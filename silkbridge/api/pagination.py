@@ -11,6 +11,10 @@ this class). Two ways to walk a list, both answering the same shape:
 
 `next` and `previous` are absolute links (null at either end) that keep every other
 query parameter. A malformed cursor is a 422 like any invalid parameter.
+
+Lists computed whole in Python (a ranking, a report, a merged list) page with
+`@paginate(SequencePagination)`: the same shape, page numbers only (their order is not an
+id order a cursor could key on).
 """
 
 import base64
@@ -88,6 +92,33 @@ class ListPagination(PaginationBase):
             "count": queryset.count(),
             "next": link(request, cursor=encode("a", items[-1].pk)) if has_next and items else None,
             "previous": link(request, cursor=encode("b", items[0].pk)) if has_previous else None,
+        }
+
+
+class SequencePagination(PaginationBase):
+    class Input(Schema):
+        page: int = Field(1, ge=1, le=MAX_PAGE, description="Page number, in the list's order.")
+        page_size: int | None = Field(None, ge=1, le=MAX_PAGE, description="Items per page (default 50, at most 200).")
+
+    class Output(ListPagination.Output):
+        """The one list shape."""
+
+    items_attribute = "items"
+
+    def __init__(self, *, page_size: int = 50, max_page_size: int = 200, **kwargs: Any) -> None:
+        self.page_size = page_size
+        self.max_page_size = max_page_size
+        super().__init__(**kwargs)
+
+    def paginate_queryset(self, queryset: Any, pagination: Any, request: HttpRequest, **params: Any) -> Any:
+        rows = list(queryset)
+        size = min(pagination.page_size or self.page_size, self.max_page_size)
+        start = (pagination.page - 1) * size
+        return {
+            "items": rows[start : start + size],
+            "count": len(rows),
+            "next": link(request, page=pagination.page + 1) if start + size < len(rows) else None,
+            "previous": link(request, page=pagination.page - 1) if pagination.page > 1 else None,
         }
 
 

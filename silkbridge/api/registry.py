@@ -24,12 +24,16 @@ from silkbridge.api.schemas import (
     OrganisationOut,
     OrganisationPatch,
 )
+from silkbridge.api.versions import superseded
 from silkbridge.registry import domain, queries
 from silkbridge.registry.enums import OrganisationSort
 from silkbridge.registry.forms import ExpertForm, OrganisationForm
 from silkbridge.registry.models import Country, Field
 
 router = Router(auth=public)
+# What v1 answers as a bare array (deprecated there) and v2 in the list shape (versions.py).
+router_v1 = Router(auth=public)
+router_v2 = Router(auth=public)
 
 
 # The API's one list shape; kept under this name for routers that import it from here.
@@ -71,8 +75,15 @@ def get_country(request: HttpRequest, code: str) -> Any:
     return country
 
 
-@router.get("/fields", response=list[FieldOut], tags=["registry"])
+@router_v1.get("/fields", response=list[FieldOut], tags=["registry"], deprecated=True)
+@superseded
 def list_fields(request: HttpRequest) -> Any:
+    return Field.objects.all()
+
+
+@router_v2.get("/fields", response=list[FieldOut], tags=["registry"])
+@paginate(Pagination, page_size=50, max_page_size=200)
+def fields_page(request: HttpRequest) -> Any:
     return Field.objects.all()
 
 

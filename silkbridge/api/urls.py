@@ -1,11 +1,13 @@
-"""The open REST API at /api/v1/. Only additive changes within v1; the committed
-OpenAPI document (api/openapi.json) is checked by a test."""
+"""The open REST API at /api/v1/ and /api/v2/ (versions.py): one set of routers, mounted
+twice; each version adds the operations that differ between them. Only additive changes
+within a version; the committed OpenAPI documents (api/openapi.json, api/openapi-v2.json)
+are checked by a test."""
 
 import json
 from typing import Any
 
 from django.http import HttpRequest
-from ninja import NinjaAPI, Swagger
+from ninja import NinjaAPI, Router, Swagger
 from ninja.parser import Parser
 
 from silkbridge.api import (
@@ -80,28 +82,41 @@ class SilkbridgeAPI(NinjaAPI):
         return schema
 
 
-api = SilkbridgeAPI(
-    title="Silkbridge API",
-    version="1",
-    description=(
-        "Open data on international science and technology cooperation. Public data needs no account; "
-        "writes need a token (`Authorization: Bearer <token>`). Errors are JSON with a machine-readable "
-        "`code` and a `message` in the language of the Accept-Language header. Lists answer "
-        "`{items, count, next, previous}`; `?cursor=*` harvests a whole list. Requests are rate-limited "
-        "(429 with `Retry-After`)."
-    ),
-    urls_namespace="api-v1",
-    # Swagger UI from django-ninja's own static files: no CDN, no inline script (the CSP holds).
-    docs=Swagger(),
-    docs_url="/docs",
-    throttle=throttling.default(),
-    parser=TextParser(),
+ABOUT = (
+    "Open data on international science and technology cooperation. Public data needs no account; "
+    "writes need a token (`Authorization: Bearer <token>`). Errors are JSON with a machine-readable "
+    "`code` and a `message` in the language of the Accept-Language header. "
 )
-errors.install(api)
-api.add_router("/", registry.router)
-api.add_router("/", accounts.router)
-api.add_router("/", cooperation.router)
-api.add_router("/", indicators.router)
-api.add_router("/", matching.router)
-api.add_router("/", events.router)
-api.add_router("/", marketplace.router)
+COMMON = [registry.router, accounts.router, cooperation.router, indicators.router, events.router, marketplace.router]
+
+
+def build(version: str, description: str, routers: list[Router]) -> SilkbridgeAPI:
+    new = SilkbridgeAPI(
+        title="Silkbridge API",
+        version=version,
+        description=ABOUT + description,
+        urls_namespace=f"api-v{version}",
+        # Swagger UI from django-ninja's own static files: no CDN, no inline script (the CSP holds).
+        docs=Swagger(),
+        docs_url="/docs",
+        throttle=throttling.default(),
+        parser=TextParser(),
+    )
+    errors.install(new)
+    for router in routers:
+        new.add_router("/", router)
+    return new
+
+
+api = build(
+    "1",
+    "Lists answer `{items, count, next, previous}`; `?cursor=*` harvests a whole list. Requests are rate-limited "
+    "(429 with `Retry-After`).",
+    [*COMMON, *(m.router_v1 for m in (registry, indicators, matching, events, marketplace))],
+)
+api_v2 = build(
+    "2",
+    "Every list, short or long, answers `{items, count, next, previous}`; `?cursor=*` harvests a whole table. "
+    "Requests are rate-limited (429 with `Retry-After`). v2 is v1 with every list in that shape.",
+    [*COMMON, *(m.router_v2 for m in (registry, indicators, matching, events, marketplace))],
+)

@@ -81,4 +81,4 @@ def test_docs_page_is_served_locally_in_the_readers_language_without_inline_scri
 
 def test_every_page_footer_links_the_api_documentation(reference: Any, client: Any) -> None:
     for url in ("/en/", "/ar/organisations/", "/zh-hans/open-data/"):
-        assert '<a href="/api/v1/docs">' in client.get(url).content.decode()
+        assert '<a href="/api/v2/docs">' in client.get(url).content.decode()

@@ -61,8 +61,8 @@ def test_the_api_docs_page_renders_under_the_csp(countries: Any, live_server: An
     page.on("pageerror", lambda e: violations.append(str(e)))
     page.context.set_extra_http_headers({"Accept-Language": language})
     page.goto(f"{live_server.url}/{language}/")
-    page.locator("footer a[href='/api/v1/docs']").click()
-    page.wait_for_url("**/api/v1/docs")
+    page.locator("footer a[href='/api/v2/docs']").click()
+    page.wait_for_url("**/api/v2/docs")
     # Swagger UI fetched the contract and drew every operation group.
     page.locator(".opblock-tag-section").first.wait_for()
     assert page.locator(".opblock").count() > 20

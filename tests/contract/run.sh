@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The API contract under fuzzing: serve the site on a loopback port, then let schemathesis
-# send generated requests to every operation of the served /api/v1/openapi.json, once
-# anonymously and once with a staff token. It fails on any 5xx and on any response that
+# send generated requests to every operation of the served /api/v1/openapi.json and
+# /api/v2/openapi.json, each once anonymously and once with a staff token. It fails on any 5xx and on any response that
 # breaks the published document (status, content type, body schema).
 #
 #   tests/contract/run.sh [MAX_EXAMPLES]     # default 15 examples per operation
@@ -44,16 +44,18 @@ for _ in $(seq 1 50); do
 done
 
 status=0
+for version in v1 v2; do
 for who in anonymous token; do
   auth=()
   [ "$who" = token ] && auth=(-H "Authorization:Bearer $token")
-  echo "--- schemathesis, $who, $examples examples per operation"
+  echo "--- schemathesis, /api/$version/, $who, $examples examples per operation"
   # One worker: with two threads, Python 3.11's ast module (used by Hypothesis to describe
   # strategies) fails now and then with "AST constructor recursion depth mismatch".
-  .venv/bin/schemathesis run "http://127.0.0.1:$port/api/v1/openapi.json" \
+  .venv/bin/schemathesis run "http://127.0.0.1:$port/api/$version/openapi.json" \
     --checks not_a_server_error,status_code_conformance,content_type_conformance,response_schema_conformance \
     --max-examples "$examples" --seed "$seed" --phases examples,coverage,fuzzing --workers 1 \
     --suppress-health-check all --no-shrink --request-timeout 20 --warnings off "${auth[@]}" || status=1
+done
 done
 if grep -q "Traceback" "$work/server.log"; then
   echo "The server logged errors:"; cat "$work/server.log"; status=1

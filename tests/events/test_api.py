@@ -15,12 +15,12 @@ from tests.factories import UserFactory
 pytestmark = pytest.mark.django_db
 
 
-def get(path: str, user: Any = None) -> Any:
+def get(path: str, user: Any = None, version: int = 1) -> Any:
     headers = {}
     if user is not None:
         _token, key = create_api_token(user=user, name="test")
         headers["HTTP_AUTHORIZATION"] = f"Bearer {key}"
-    return Client().get(f"/api/v1{path}", **headers)
+    return Client().get(f"/api/v{version}{path}", **headers)
 
 
 def test_public_events_are_listed_for_everybody(organiser: Any, event: Event) -> None:
@@ -47,6 +47,9 @@ def test_a_participant_reads_their_own_requests_and_agenda(event: Event, people:
     assert item["meeting"] == meeting.pk and item["with_name"] == "Chen" and item["starts_at"].endswith("+08:00")
     assert get("/events/expo/my/agenda", UserFactory()).status_code == 404  # not registered
     assert get("/events/expo/my/agenda").status_code == 401
+    page = get("/events/expo/my/agenda", ana.user, version=2).json()
+    assert page["count"] == 1 and page["next"] is None and page["items"] == [item]
+    assert get("/events/expo/my/agenda", version=2).status_code == 401
 
 
 def test_registrations_with_contact_details_are_for_the_organisers_only(
@@ -61,6 +64,9 @@ def test_registrations_with_contact_details_are_for_the_organisers_only(
     assert {r["code"]: r["value"] for r in sections["category"]["rows"]} == {"official": 4}
     assert {r["code"]: r["value"] for r in sections["attendance"]["rows"]} == {"confirmed": 4, "checked_in": 0}
     assert get("/events/expo/report", people[0].user).status_code == 403
+    report = get("/events/expo/report", organiser, version=2).json()
+    assert [s["key"] for s in report["items"]] == list(sections) and report["count"] == len(sections)
+    assert get("/events/expo/report", people[0].user, version=2).status_code == 403
 
 
 def test_the_events_list_makes_a_fixed_number_of_queries(organiser: Any, django_assert_num_queries: Any) -> None:

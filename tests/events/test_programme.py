@@ -103,3 +103,22 @@ def test_a_speakers_talks_are_on_their_agenda_and_in_its_ics(
     ics = client_for(people[0].user).get(reverse("events:agenda_ics", args=[event.slug])).content
     [entry] = icalendar.Calendar.from_ical(ics).walk("VEVENT")
     assert str(entry["summary"]) == "Drip irrigation" and entry.decoded("dtstart").hour == 9
+
+
+def test_the_programme_walks_page_by_page_in_time_order_in_v2(
+    organiser: Any, event: Event, people: list[Registration]
+) -> None:
+    times = [("Hall A", "11:00", "11:30"), ("Hall A", "09:00", "09:30"), ("Hall B", "09:00", "09:30"),
+             ("Hall A", "10:00", "10:30"), ("Hall B", "10:00", "10:30")]  # fmt: skip
+    for n, (room, start, end) in enumerate(times):
+        assert add(organiser, event, f"Talk {n}", room, start, end, []).status_code == 302
+    publish(organiser, event)  # the API shows the published programme
+    client, url = client_for(None), f"/api/v2/events/{event.slug}/sessions"
+    body, titles = client.get(url, {"page_size": 2}).json(), []
+    assert body["count"] == 5 and body["previous"] is None
+    while True:
+        titles += [s["title"] for s in body["items"]]
+        if not body["next"]:
+            break
+        body = client.get(body["next"]).json()
+    assert titles == ["Talk 1", "Talk 2", "Talk 3", "Talk 4", "Talk 0"]  # start, then room

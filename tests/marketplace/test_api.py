@@ -134,3 +134,31 @@ def test_open_data_has_published_summaries_only(world: dict[str, Any], tmp_path:
     everything = "".join(p.read_text(encoding="utf-8") for p in tmp_path.iterdir() if p.suffix != ".xlsx")
     for secret in ("SECRET-DETAILS", "Hidden draft", "THREAD-TEXT", "plan.pdf"):
         assert secret not in everything
+
+
+def walk_pages(client: Any, url: str, auth: dict[str, str], **params: Any) -> tuple[list[Any], int]:
+    body = client.get(url, params, **auth).json()
+    items, pages = list(body["items"]), 1
+    while body["next"]:
+        body = client.get(body["next"], **auth).json()
+        items, pages = items + body["items"], pages + 1
+    return items, pages
+
+
+def test_v2_pages_the_interests_and_the_thread_v1_answers_whole(
+    market_roles: dict[str, Any], world: dict[str, Any]
+) -> None:
+    editor, accepted = market_roles["editor"], world["accepted"]
+    for n in range(4):
+        Message.objects.create(interest=accepted, author=market_roles["accepted"], body=f"REPLY-{n}")
+    client, auth = client_for(None), headers(editor)
+    interests = client.get("/api/v1/marketplace/interests", **auth).json()
+    assert len(interests) == 2
+    assert walk_pages(client, "/api/v2/marketplace/interests", auth, page_size=1) == (interests, 2)
+    url = f"/api/v1/marketplace/interests/{accepted.pk}/messages"
+    thread = client.get(url, **auth).json()
+    assert [m["body"] for m in thread] == ["THREAD-TEXT", "REPLY-0", "REPLY-1", "REPLY-2", "REPLY-3"]
+    assert walk_pages(client, url.replace("/v1/", "/v2/"), auth, page_size=2) == (thread, 3)
+    post = client.post(url.replace("/v1/", "/v2/"), {"body": "V2-POST"}, content_type="application/json", **auth)
+    assert post.status_code == 201 and Message.objects.filter(body="V2-POST").exists()
+    assert client.get("/api/v2/marketplace/interests").status_code == 401

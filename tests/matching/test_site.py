@@ -178,6 +178,9 @@ def test_exposure_is_counted_per_country_and_public(records: dict[str, Any]) -> 
         assert "/en/search/exposure/" in client_for(user).get("/en/search/").content.decode()
         assert client_for(user).get("/api/v1/search/exposure", **api_headers(user)).status_code == 200
         assert "China" in client_for(user).get("/en/search/exposure/").content.decode()
+    v1 = client_for(None).get("/api/v1/search/exposure").json()
+    page = client_for(None).get("/api/v2/search/exposure", {"page_size": 1}).json()
+    assert page["items"] == v1[:1] and page["count"] == len(v1) >= 2 and page["next"].endswith("page=2")
 
 
 def test_organisation_page_shows_similar_organisations_and_potential_partners(
@@ -195,6 +198,14 @@ def test_organisation_page_shows_similar_organisations_and_potential_partners(
     assert re.search(r"Partners in common:.*Observatory of Stars", partners, re.S)
     api = client.get(f"/api/v1/organisations/{records['soil'].pk}/partners").json()
     assert api[0]["id"] == third.pk and api[0]["shared_partners"] == [records["stars"].pk]
+    for kind in ("partners", "similar"):  # v2: the same ranking, in the list shape
+        v1 = client.get(f"/api/v1/organisations/{records['soil'].pk}/{kind}", {"limit": 10}).json()
+        v2 = client.get(f"/api/v2/organisations/{records['soil'].pk}/{kind}", {"limit": 10, "page_size": 1})
+        body = v2.json()
+        assert body["items"] == v1[:1] and body["count"] == len(v1) and body["previous"] is None
+        assert (body["next"] is None) == (len(v1) == 1)
+        if body["next"]:
+            assert client.get(body["next"]).json()["items"] == v1[1:2]
 
 
 def test_reindex_command_reports_progress(records: dict[str, Any], capsys: Any) -> None:
