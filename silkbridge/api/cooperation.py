@@ -19,6 +19,7 @@ from pydantic import field_validator
 from silkbridge.accounts.models import AuthenticatedRequest
 from silkbridge.api.auth import public, token_required
 from silkbridge.api.caching import last_modified
+from silkbridge.api.pagination import SequencePagination
 from silkbridge.api.registry import Code, Pagination, Text
 from silkbridge.api.schemas import ERRORS
 from silkbridge.cooperation import domain, queries, rules
@@ -362,6 +363,7 @@ def _save_output(request: AuthenticatedRequest, output: Output, values: dict[str
 
 
 @router.get("/cooperation/{kind}/{pk}/outputs", response={200: list[OutputOut], **ERRORS})
+@paginate(SequencePagination, page_size=100, max_page_size=500)
 def list_outputs(request: HttpRequest, kind: str, pk: int) -> Any:
     """The outputs of a lab, centre or project: the published ones; with a token, also those
     awaiting review that its user may see (whoever may change the record, moderators, the

@@ -44,7 +44,8 @@ def test_no_v2_operation_answers_a_bare_array() -> None:
     v2 = answers("2")
     assert set(answers("1")) == set(v2)  # the same operations in both versions
     for path, operation in v2.items():
-        assert body_schema(operation).get("type") != "array", path
+        if "application/json" in operation["responses"]["200"].get("content", {}):  # not a badge's PDF
+            assert body_schema(operation).get("type") != "array", path
 
 
 def test_v2_lists_have_next_and_previous_in_the_contract() -> None:

@@ -43,7 +43,7 @@ def test_an_editors_output_is_public_only_once_a_moderator_publishes_it(
     assert output.submitted_by == people["editor"]
     assert not public_sees(published_lab) and list(rows("outputs")) == []
     api = client_for(None).get(f"/api/v1/cooperation/labs/{published_lab.pk}/outputs")
-    assert api.status_code == 200 and api.json() == []
+    assert api.status_code == 200 and api.json()["items"] == []
     own = client_for(people["editor"]).get(published_lab.get_absolute_url()).content.decode()
     assert "10.5555/silkbridge.test" in own and "Not public: awaiting review" in own
     queue = client_for(people["moderator"]).get("/en/cooperation/review/").content.decode()
@@ -136,13 +136,13 @@ def test_output_permission_matrix_through_the_api(role: str, people: dict[str, A
     assert create.status_code == (401 if anonymous else 201 if writer else 403), create.content
     if role in MAY_PUBLISH:
         assert create.json()["review_status"] == "published"
-        assert api("get", f"{lab.pk}/outputs", None).json()[0]["identifier"] == OUTPUT["identifier"]
+        assert api("get", f"{lab.pk}/outputs", None).json()["items"][0]["identifier"] == OUTPUT["identifier"]
         return
     if not writer:
         create = api("post", f"{lab.pk}/outputs", people["editor"], {"values": OUTPUT})
     pk = create.json()["id"]
     assert create.json()["review_status"] == "submitted"
-    listed = [o["id"] for o in api("get", f"{lab.pk}/outputs", user).json()]
+    listed = [o["id"] for o in api("get", f"{lab.pk}/outputs", user).json()["items"]]
     assert listed == ([pk] if writer else [])
     bad = api("patch", f"{lab.pk}/outputs/{pk}", user, {"values": {"year": "1800"}})
     assert bad.status_code == (401 if anonymous else 422 if writer else 404)  # 404: not theirs to see
@@ -239,7 +239,7 @@ def test_the_output_lists_have_constant_queries(
             Output.objects.create(lab=published_lab, kind="dataset", year=2020 + Output.all_records.count())
         with django_assert_num_queries(2):  # the lab, its outputs
             body = client_for(None).get(f"/api/v1/cooperation/labs/{published_lab.pk}/outputs").json()
-        assert len(body) == count
+        assert len(body["items"]) == body["count"] == count
         with CaptureQueriesContext(connection) as page_queries:
             page = editor.get(published_lab.get_absolute_url()).content.decode()
         assert page.count("Dataset, 20") == count
