@@ -61,13 +61,7 @@ def carry_agreement_to_registry(feedback: MeetingFeedback, *, actor: Any) -> Agr
     summary = _("Reached in a one-to-one meeting at %(event)s.") % {"event": feedback.meeting.event.title}
     data = {"kind": AgreementKind.INSTITUTIONAL, "titles": {language: title}, "summaries": {language: summary},
             "parties": ([], [own, theirs])}  # fmt: skip
-    with transaction.atomic():
-        agreement = Agreement()
-        save_record(agreement, data=data, actor=actor)
-        feedback.agreement = agreement
-        feedback.save(update_fields=["agreement"])
-        audit.record(actor=actor, action="carry", obj=feedback, changes={"agreement": [None, agreement.pk]})
-    return agreement
+    return _carry(feedback, Agreement(), "agreement", data, actor)
 
 
 def carry_project_to_registry(feedback: MeetingFeedback, *, actor: Any) -> Project:
@@ -80,10 +74,15 @@ def carry_project_to_registry(feedback: MeetingFeedback, *, actor: Any) -> Proje
     abstract = _("Agreed in a one-to-one meeting at %(event)s.") % {"event": feedback.meeting.event.title}
     data = {"title": title[:500], "abstract": abstract,
             "partners": [(own, PartnerRole.COORDINATOR), (theirs, PartnerRole.PARTNER)]}  # fmt: skip
+    return _carry(feedback, Project(), "project", data, actor)
+
+
+def _carry(feedback: MeetingFeedback, record: Any, field: str, data: dict[str, Any], actor: Any) -> Any:
+    """Submit ``record`` with ``data`` through the registry's review and link it to
+    ``feedback`` as its ``field``, audited, in one transaction."""
     with transaction.atomic():
-        project = Project()
-        save_record(project, data=data, actor=actor)
-        feedback.project = project
-        feedback.save(update_fields=["project"])
-        audit.record(actor=actor, action="carry", obj=feedback, changes={"project": [None, project.pk]})
-    return project
+        save_record(record, data=data, actor=actor)
+        setattr(feedback, field, record)
+        feedback.save(update_fields=[field])
+        audit.record(actor=actor, action="carry", obj=feedback, changes={field: [None, record.pk]})
+    return record
