@@ -10,7 +10,12 @@ and the HNSW graph are built in full for every size; the lexicon is that of the 
 index (the words of the 5,183 abstracts). Queries: the 300 SciFact claims, and XQuAD's
 Arabic questions (read through the lexicon), one at a time, embedding included.
 
-Run: .venv/bin/python bench/growth_bench.py [--sizes 10000 100000 300000]
+Without the prepared index (or with ``--random``), each piece gets a random unit vector
+instead and there is no lexicon: memory, disk and build times are those of real vectors of
+the same size; nearest-neighbour search over random vectors is harder than over real ones,
+so its latency is pessimistic, and foreign queries are not timed.
+
+Run: .venv/bin/python bench/growth_bench.py [--sizes 10000 100000 300000] [--random]
 """
 
 import argparse
@@ -23,6 +28,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -68,7 +74,10 @@ def documents(rows: list[dict], size: int) -> list[Document]:
     return docs
 
 
-def measure(size: int, rows: list[dict], source: Engine, queries: list[str], foreign: list[str]) -> dict:
+def measure(
+    size: int, rows: list[dict], source: Engine | None, embedder: Any, queries: list[str], foreign: list[str]
+) -> dict:
+    random = source is None
     before = rss_mb()
     docs = documents(rows, size)
     started = time.monotonic()
@@ -77,8 +86,13 @@ def measure(size: int, rows: list[dict], source: Engine, queries: list[str], for
     rng = np.random.default_rng(0)
     parts, starts, hashes = [], [0], []
     for i, doc in enumerate(docs):
-        block = source.chunk_vectors(i % len(rows))
-        if i >= len(rows):
+        if random:
+            block = rng.normal(0, 1, (len(doc.chunk_texts()), embedder.dim)).astype(np.float32)
+            block /= np.linalg.norm(block, axis=1, keepdims=True)
+        else:
+            assert source is not None
+            block = source.chunk_vectors(i % len(rows))
+        if i >= len(rows) and not random:
             block = block + rng.normal(0, 0.01, block.shape).astype(np.float32)
             block /= np.linalg.norm(block, axis=1, keepdims=True)
         parts.append(block)
@@ -89,10 +103,10 @@ def measure(size: int, rows: list[dict], source: Engine, queries: list[str], for
     started = time.monotonic()
     vectors.build_ann()
     ann_s = time.monotonic() - started
-    engine = Engine(docs, lexical, vectors, source.embedder, source.lexicon)
+    engine = Engine(docs, lexical, vectors, embedder, None if source is None else source.lexicon)
     engine.chunk_hashes = hashes
     p50, p95 = latency(engine, queries)
-    foreign_p95 = latency(engine, foreign)[1] if foreign else 0.0
+    foreign_p95 = latency(engine, foreign)[1] if foreign and not random else float("nan")
     memory = rss_mb() - before
     folder = Path(tempfile.mkdtemp(prefix="growth-", dir=ROOT / "var" / "bench"))
     try:
@@ -110,11 +124,10 @@ def measure(size: int, rows: list[dict], source: Engine, queries: list[str], for
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--sizes", type=int, nargs="+", default=[10_000, 100_000, 300_000])
+    parser.add_argument("--random", action="store_true", help="random vectors even if the prepared index exists")
     args = parser.parse_args()
     pointer = PREPARED / "current"
-    if not pointer.exists():
-        print("skipped: run bench/freshness_bench.py first (it prepares the 100,000-record index this reuses)")
-        return 0
+    random = args.random or not pointer.exists()
     import django
 
     django.setup()
@@ -126,13 +139,18 @@ def main() -> int:
         data = json.loads(arabic.read_text(encoding="utf-8"))["data"]
         foreign = [qa["question"] for article in data for p in article["paragraphs"] for qa in p["qas"]][:200]
     embedder = get_embedder("default", os.cpu_count())
-    started = time.monotonic()
-    source = Engine.load(PREPARED / json.loads(pointer.read_text())["folder"], embedder)
-    print(f"prepared index loaded in {time.monotonic() - started:.1f} s; {len(rows)} distinct abstracts")
+    embedder.passages(["warm-up"])  # the models are loaded before memory is measured
+    source = None
+    if random:
+        print("random unit vectors in place of the model's (no prepared index, or --random); no lexicon")
+    else:
+        started = time.monotonic()
+        source = Engine.load(PREPARED / json.loads(pointer.read_text())["folder"], embedder)
+        print(f"prepared index loaded in {time.monotonic() - started:.1f} s; {len(rows)} distinct abstracts")
     table = []
     for size in args.sizes:
         print(f"building {size:,} records…", flush=True)
-        table.append(measure(size, rows, source, queries, foreign))
+        table.append(measure(size, rows, source, embedder, queries, foreign))
         print(f"  {table[-1]}", flush=True)
     print(f"\nGrowth of one app server's index ({os.cpu_count()} cores; queries one at a time, floor on)")
     columns = ["records", "pieces", "p50", "p95", "foreign p95", "memory MB", "disk MB", "BM25 s", "HNSW s"]
