@@ -84,7 +84,8 @@ def measure(
     lexical = BM25.build([tokenize(doc.lexical_text()) for doc in docs])
     bm25_s = time.monotonic() - started
     rng = np.random.default_rng(0)
-    parts, starts, hashes = [], [0], []
+    parts: list[np.ndarray] = []
+    starts, hashes = [0], []
     for i, doc in enumerate(docs):
         if random:
             block = rng.normal(0, 1, (len(doc.chunk_texts()), embedder.dim)).astype(np.float32)
@@ -140,6 +141,7 @@ def main() -> int:
         foreign = [qa["question"] for article in data for p in article["paragraphs"] for qa in p["qas"]][:200]
     embedder = get_embedder("default", os.cpu_count())
     embedder.passages(["warm-up"])  # the models are loaded before memory is measured
+    embedder.query("warm-up", 1.0)
     source = None
     if random:
         print("random unit vectors in place of the model's (no prepared index, or --random); no lexicon")
