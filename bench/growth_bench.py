@@ -85,7 +85,8 @@ def measure(
     bm25_s = time.monotonic() - started
     rng = np.random.default_rng(0)
     parts: list[np.ndarray] = []
-    starts, hashes = [0], []
+    starts: list[int] = [0]
+    hashes: list[str] = []
     for i, doc in enumerate(docs):
         if random:
             block = rng.normal(0, 1, (len(doc.chunk_texts()), embedder.dim)).astype(np.float32)
