@@ -99,7 +99,10 @@ with bulk_writes(None):
 # of the original, jittered, so that no two records have the same vector (as in
 # search_speed_bench.py); the build then embeds only the lexicon's words.
 documents = [organisation_document(o) for o in Organisation.objects.order_by("pk").prefetch_related("fields")]
-originals = Engine.build(documents[: len(rows)], index._embedder(), progress=lambda d, t: None)
+def embedded(done, total):
+    if done % 5120 == 0 or done == total:
+        say(f"embedded {done}/{total} texts")
+originals = Engine.build(documents[: len(rows)], index._embedder(), progress=embedded)
 say(f"{len(rows)} distinct records embedded")
 rng = np.random.default_rng(0)
 known = {}
@@ -133,7 +136,9 @@ def prepare(records: int, demo: bool) -> Path:
         script.write_text(PREPARE)
         code = f"import django; django.setup(); import sys; sys.argv = ['', {str(SCIFACT)!r}, '{records}']; "
         code += f"exec(open({str(script)!r}).read())"
-        subprocess.run([sys.executable, "-c", code], env=env, cwd=ROOT, check=True)
+        # the preparation embeds on every core (an app server keeps to one thread)
+        threads = {**env, "SILKBRIDGE_EMBED_THREADS": str(os.cpu_count() or 1)}
+        subprocess.run([sys.executable, "-c", code], env=threads, cwd=ROOT, check=True)
     (prepared / "ready").write_text("")
     return prepared
 
