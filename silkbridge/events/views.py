@@ -244,32 +244,28 @@ def meeting_feedback(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 @require_POST
 def carry_agreement(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     """Carry the agreement a meeting led to into the cooperation registry, for review."""
-    event = queries.get_event_for_user(request.user, slug)
-    me = queries.get_registration_for_user(request.user, event)
-    feedback = queries.get_own_feedback(me, pk)
-    try:
-        agreement = domain.carry_agreement_to_registry(feedback, actor=request.user)
-    except domain.OutcomeError as error:
-        messages.error(request, str(error))
-        return redirect("events:agenda", slug=slug)
-    messages.success(request, _("The agreement draft was added to the cooperation registry."))
-    return redirect(agreement.get_absolute_url())
+    return _carry(request, slug, pk, domain.carry_agreement_to_registry,
+                  _("The agreement draft was added to the cooperation registry."))  # fmt: skip
 
 
 @login_required
 @require_POST
 def carry_project(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     """Carry the agreement a meeting led to into the cooperation registry as a project draft."""
+    return _carry(request, slug, pk, domain.carry_project_to_registry,
+                  _("The project draft was added to the cooperation registry."))  # fmt: skip
+
+
+def _carry(request: HttpRequest, slug: str, pk: int, carry: Any, done: str) -> HttpResponse:
     event = queries.get_event_for_user(request.user, slug)
-    me = queries.get_registration_for_user(request.user, event)
-    feedback = queries.get_own_feedback(me, pk)
+    feedback = queries.get_own_feedback(queries.get_registration_for_user(request.user, event), pk)
     try:
-        project = domain.carry_project_to_registry(feedback, actor=request.user)
+        record = carry(feedback, actor=request.user)
     except domain.OutcomeError as error:
         messages.error(request, str(error))
         return redirect("events:agenda", slug=slug)
-    messages.success(request, _("The project draft was added to the cooperation registry."))
-    return redirect(project.get_absolute_url())
+    messages.success(request, done)
+    return redirect(record.get_absolute_url())
 
 
 @login_required
