@@ -653,11 +653,9 @@ class Engine:
         query_words = self._query_words(query)
         floor_words = self._floor_words(query)
         pairs = sum(is_cjk(w[0]) for w, _t, _weight in floor_words)
-        sentence = (
-            len(floor_words) - pairs >= SENTENCE_WORDS
-            or len(query.split()) >= SENTENCE_TOKENS
-            or pairs >= SENTENCE_PAIRS
-        )
+        spaced = len(query.split())
+        sentence = len(floor_words) - pairs >= SENTENCE_WORDS or spaced >= SENTENCE_TOKENS or pairs >= SENTENCE_PAIRS
+        phrase = spaced >= PHRASE_TOKENS
         hits = [
             self._hit(int(docs[i]), float(score[i]), float(lex[i]), float(sem[i]), query_words, qvec, readings)
             for i in order
@@ -668,7 +666,7 @@ class Engine:
             hit.coverage = round(self._coverage(floor_words, int(docs[i]), read), 3)
             hit.literal = round(self._coverage(floor_words, int(docs[i]), set()), 3) if read else hit.coverage
             hit.sentence = sentence
-            hit.phrase = len(query.split()) >= PHRASE_TOKENS
+            hit.phrase = phrase
         return hits
 
     def _known(self, tokens: list[str]) -> float:
